@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language_bidi
+
+
+def site(request: HttpRequest) -> dict:
+    """What every page's frame needs: direction for RTL, the languages for the switcher."""
+    return {
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "site_languages": settings.LANGUAGES,
+        "demo_mailbox_enabled": settings.BAWABA_DEMO_MAILBOX,
+    }

@@ -1,0 +1,18 @@
+from django.db.models import Count, QuerySet
+
+from bawaba.territory.models import Commune, Province, Region
+
+
+def regions_for_home() -> QuerySet[Region]:
+    """The twelve regions with how many provinces and communes each has, in HCP order."""
+    return Region.objects.annotate(
+        province_count=Count("provinces", distinct=True), commune_count=Count("communes", distinct=True)
+    ).order_by("code")
+
+
+def provinces_of(region_id: int) -> QuerySet[Province]:
+    return Province.objects.filter(region_id=region_id).order_by("code")
+
+
+def communes_of(province_id: int) -> QuerySet[Commune]:
+    return Commune.objects.filter(province_id=province_id).order_by("code")
