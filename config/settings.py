@@ -10,11 +10,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("BAWABA_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
+
+
+def env_path(name: str, default: Path) -> Path:
+    """A path from the environment; unset or empty (as in a copied .env.example) means the default."""
+    return Path(env.str(name, default="") or default)
+
+
+VAR_DIR = env_path("BAWABA_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -103,7 +110,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------------
 # SQLite (embedded, WAL) by default; PostgreSQL with DATABASE_URL=postgres://...
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bawaba.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'bawaba.sqlite3'}"
+    )
+}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(
@@ -161,12 +172,12 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 STORAGES = {
     # Uploaded documents are private: served only through views that check permissions, never by URL.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.str("MEDIA_ROOT", default=str(VAR_DIR / "private")), "base_url": None},
+        "OPTIONS": {"location": str(env_path("MEDIA_ROOT", VAR_DIR / "private")), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -184,7 +195,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bawaba <no-reply@bawaba.localhost>")
 # Where the local SMTP sink (demo only) keeps what it receives, for the demo mailbox page.
-BAWABA_MAIL_SINK_DIR = Path(env.str("BAWABA_MAIL_SINK_DIR", default=str(VAR_DIR / "mailbox")))
+BAWABA_MAIL_SINK_DIR = env_path("BAWABA_MAIL_SINK_DIR", VAR_DIR / "mailbox")
 BAWABA_DEMO_MAILBOX = env.bool("BAWABA_DEMO_MAILBOX", default=False)
 
 # --- Background work ------------------------------------------------------------------------------------
@@ -196,7 +207,7 @@ TASKS = {
 }
 
 # --- Cache and sessions ---------------------------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -223,7 +234,7 @@ LOGGING = {
 # --- Territory ------------------------------------------------------------------------------------------
 # Commune centroids (OpenStreetMap, ODbL) are read from the shared reference copy beside the repository when it
 # is there; they are never copied into the repository.
-BAWABA_TERRITORY_CENTROIDS = Path(
-    env.str("BAWABA_TERRITORY_CENTROIDS", default=str(BASE_DIR.parent / "shared/data/territory/communes.csv"))
+BAWABA_TERRITORY_CENTROIDS = env_path(
+    "BAWABA_TERRITORY_CENTROIDS", BASE_DIR.parent / "shared/data/territory/communes.csv"
 )
 AXES_VERBOSE = False

@@ -12,4 +12,5 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("bawaba.core.urls")),
     path("admin/", admin.site.urls),
+    path("", include("bawaba.notifications.urls")),
 )

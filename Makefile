@@ -1,0 +1,68 @@
+# Bawaba: `make demo` and `make test` are the two commands a newcomer needs (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+SCALE ?= 0.02
+SEED ?= 2024
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The local demo keeps a generated secret key and the SQLite database under var/.
+export BAWABA_LOCAL ?= 1
+
+.PHONY: install demo demo-data serve test test-postgres lint format messages bench clean
+
+$(VENV)/.installed: requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(UV) pip sync --quiet --python $(PY) requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+demo-data: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_territory
+	$(MANAGE) generate_demo --scale $(SCALE) --seed $(SEED)
+
+demo: demo-data
+	$(MANAGE) rundemo --port $(PORT)
+
+serve: install
+	$(MANAGE) rundemo --port $(PORT)
+
+test: install
+	@if command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; then \
+		echo "Browser tests: Chromium found at $$(command -v chromium || echo /usr/bin/chromium); they run."; \
+	else \
+		echo "Browser tests: NO Chromium found, they are SKIPPED (apt-get install chromium to run them)."; \
+	fi
+	$(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) compilemessages --ignore=$(VENV) >/dev/null
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(MANAGE) makemessages -l ar -l fr --no-location --ignore=$(VENV) --ignore=var
+	$(MANAGE) compilemessages --ignore=$(VENV)
+
+# Regenerate the lock files after changing pyproject.toml.
+lock: install
+	$(UV) pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(UV) pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+bench: install
+	$(PY) bench/bench_password_hash.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,69 @@
+"""Reading the demo SMTP sink's messages, for the demo mailbox page. Files only; nothing here sends mail."""
+
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+_MESSAGE_ID = re.compile(r"^\d{20}-[0-9a-f]{8}$")
+
+
+@dataclass(frozen=True)
+class MailSummary:
+    key: str
+    subject: str
+    sender: str
+    recipients: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Mail(MailSummary):
+    text: str
+    html: str
+
+
+def _parse(path: Path) -> EmailMessage:
+    with path.open("rb") as handle:
+        return BytesParser(policy=policy.default).parse(handle)
+
+
+def _summary(key: str, message: EmailMessage) -> MailSummary:
+    return MailSummary(
+        key=key,
+        subject=str(message.get("Subject", "")),
+        sender=str(message.get("From", "")),
+        recipients=str(message.get("To", "")),
+        date=str(message.get("Date", "")),
+    )
+
+
+def message_keys(directory: Path) -> list[str]:
+    """Keys of the kept messages, newest first (file names start with the arrival time in nanoseconds)."""
+    if not directory.is_dir():
+        return []
+    return sorted((p.stem for p in directory.glob("*.eml")), reverse=True)
+
+
+def summaries(directory: Path, keys: list[str]) -> list[MailSummary]:
+    return [_summary(key, _parse(directory / f"{key}.eml")) for key in keys]
+
+
+def read_mail(directory: Path, key: str) -> Mail | None:
+    """The message with that key, or None; the key is checked so that no path outside the sink can be read."""
+    if not _MESSAGE_ID.match(key):
+        return None
+    path = directory / f"{key}.eml"
+    if not path.is_file():
+        return None
+    message = _parse(path)
+    text_part = message.get_body(preferencelist=("plain",))
+    html_part = message.get_body(preferencelist=("html",))
+    summary = _summary(key, message)
+    return Mail(
+        **summary.__dict__,
+        text=text_part.get_content() if text_part else "",
+        html=html_part.get_content() if html_part else "",
+    )

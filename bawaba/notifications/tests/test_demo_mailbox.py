@@ -1,0 +1,58 @@
+"""The demo's SMTP sink is a real SMTP server; the demo mailbox page shows what it received, in the demo only."""
+
+import pytest
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from bawaba.notifications.smtp_sink import start_sink
+
+
+@pytest.fixture
+def smtp_sink(tmp_path, settings):
+    controller = start_sink(directory=tmp_path)
+    settings.BAWABA_MAIL_SINK_DIR = tmp_path
+    yield controller
+    controller.stop()
+
+
+def _send(port: int, *, subject: str, body: str, to: str = "candidate@example.ma") -> None:
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port)
+    message = EmailMultiAlternatives(
+        subject, body, "Bawaba <no-reply@bawaba.localhost>", [to], connection=connection
+    )
+    message.attach_alternative("<p>HTML <script>alert(1)</script></p>", "text/html")
+    message.send()
+
+
+@pytest.mark.django_db
+def test_a_message_sent_over_smtp_appears_in_the_demo_mailbox(client, settings, smtp_sink):
+    settings.BAWABA_DEMO_MAILBOX = True
+    _send(
+        smtp_sink.port,
+        subject="تأكيد الحساب",
+        body="Ouvrez https://bawaba.example/confirm/abc pour confirmer.",
+    )
+
+    listing = client.get("/fr/demo/mailbox/")
+    assert listing.status_code == 200
+    assert "تأكيد الحساب" in listing.content.decode()
+    key = listing.context["mails"][0].key
+
+    detail = client.get(f"/fr/demo/mailbox/{key}/")
+    page = detail.content.decode()
+    assert detail.status_code == 200
+    assert '<a href="https://bawaba.example/confirm/abc"' in page  # the link can be opened from the page
+    assert "<script>alert(1)</script>" not in page  # the HTML part is never rendered
+
+
+@pytest.mark.django_db
+def test_the_mailbox_does_not_exist_outside_the_demo(client, settings, smtp_sink):
+    settings.BAWABA_DEMO_MAILBOX = False
+    _send(smtp_sink.port, subject="secret", body="x")
+    assert client.get("/fr/demo/mailbox/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["..%2F..%2Fsecret_key", "not-a-key", "00000000000000000000-00000000"])
+def test_the_mailbox_reads_no_file_but_its_own_messages(client, settings, smtp_sink, key):
+    settings.BAWABA_DEMO_MAILBOX = True
+    assert client.get(f"/fr/demo/mailbox/{key}/").status_code == 404

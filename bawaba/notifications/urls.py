@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bawaba.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("demo/mailbox/", views.demo_mailbox, name="demo_mailbox"),
+    path("demo/mailbox/<str:key>/", views.demo_mail, name="demo_mail"),
+]

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bawaba.notifications import mailbox
+
+
+def _require_demo_mailbox() -> None:
+    # The mailbox shows every message the demo sent, to anyone: it exists only in the demo.
+    if not settings.BAWABA_DEMO_MAILBOX:
+        raise Http404
+
+
+@login_not_required
+@require_GET
+def demo_mailbox(request: HttpRequest) -> HttpResponse:
+    _require_demo_mailbox()
+    page = Paginator(mailbox.message_keys(settings.BAWABA_MAIL_SINK_DIR), 50).get_page(
+        request.GET.get("page")
+    )
+    messages = mailbox.summaries(settings.BAWABA_MAIL_SINK_DIR, list(page.object_list))
+    return render(request, "notifications/demo_mailbox.html", {"page": page, "mails": messages})
+
+
+@login_not_required
+@require_GET
+def demo_mail(request: HttpRequest, key: str) -> HttpResponse:
+    _require_demo_mailbox()
+    mail = mailbox.read_mail(settings.BAWABA_MAIL_SINK_DIR, key)
+    if mail is None:
+        raise Http404
+    return render(request, "notifications/demo_mail.html", {"mail": mail})
