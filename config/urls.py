@@ -1,12 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from bawaba.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Anyone may choose a language, signed in or not (LoginRequiredMiddleware guards every other view).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
