@@ -14,6 +14,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("bawaba.core.urls")),
+    path("accounts/", include("bawaba.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
 )

@@ -5,7 +5,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from bawaba.accounts.permissions import central_admin_required
 from bawaba.notifications import mailbox
+from bawaba.notifications.forms import OutboxFilterForm
+from bawaba.notifications.selectors import outbox
 
 
 def _require_demo_mailbox() -> None:
@@ -33,3 +36,19 @@ def demo_mail(request: HttpRequest, key: str) -> HttpResponse:
     if mail is None:
         raise Http404
     return render(request, "notifications/demo_mail.html", {"mail": mail})
+
+
+@central_admin_required
+@require_GET
+def staff_outbox(request: HttpRequest) -> HttpResponse:
+    form = OutboxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    notifications = outbox(
+        status=filters.get("status", ""), kind=filters.get("kind", ""), email=filters.get("email", "")
+    )
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "notifications/staff_outbox.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
