@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("bawaba.core.urls")),
     path("accounts/", include("bawaba.accounts.urls")),
+    path("", include("bawaba.campaigns.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
 )
