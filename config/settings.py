@@ -161,6 +161,13 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
+# Our lockout page (translated, 429, keeps the address) and the e-mail as the counted username on every form.
+AXES_LOCKOUT_CALLABLE = "bawaba.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "bawaba.accounts.lockout.username_from_credentials"
+AXES_CLIENT_IP_CALLABLE = "bawaba.core.client_ip.client_ip"
+# How many proxies (load balancer, TLS terminator) stand in front of the web processes and append to
+# X-Forwarded-For. 0: the address is REMOTE_ADDR. Wrong here means every client shares one rate limit.
+BAWABA_TRUSTED_PROXY_COUNT = env.int("BAWABA_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

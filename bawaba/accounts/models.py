@@ -69,3 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def is_awaiting_confirmation(self) -> bool:
+        """A candidate who registered but never confirmed: inactive and never signed in.
+
+        Only these accounts are sent confirmation links (which activate). An account that staff deactivated has
+        signed in at least once, and staff accounts are activated by an administrator, never by a link.
+        """
+        return self.role == self.Role.CANDIDATE and not self.is_active and self.last_login is None

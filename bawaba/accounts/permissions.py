@@ -9,7 +9,11 @@ from bawaba.accounts.models import User
 
 
 def is_central_admin(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == User.Role.CENTRAL_ADMIN))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == User.Role.CENTRAL_ADMIN)
+    )
 
 
 def central_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,14 +1,23 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+
+from bawaba.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("register/", views.register, name="register"),
+    path("register/done/", views.register_done, name="register_done"),
+    path("confirm/resend/", views.resend_confirmation, name="resend_confirmation"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("password/reset/complete/", views.password_reset_complete, name="password_reset_complete"),
     path(
-        "login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html")),
-        name="login",
+        "password/reset/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,0 +1,123 @@
+"""Account forms. They check what was typed; the services decide what happens.
+
+None of them is a ModelForm on `User`: a ModelForm would check the address is unique and say "already exists",
+which tells anyone which addresses have accounts.
+"""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from bawaba.accounts.models import User
+from bawaba.accounts.selectors import user_with_email
+
+
+def email_field(*, autocomplete: str) -> forms.EmailField:
+    # Addresses are Latin script: left-to-right even on an Arabic page, no capital or spelling fix-ups on phones.
+    return forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={
+                "autocomplete": autocomplete,
+                "dir": "ltr",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class EmailForm(forms.Form):
+    """Only an address: to ask for a new confirmation link or a password reset."""
+
+    email = email_field(autocomplete="email")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class SignInForm(forms.Form):
+    email = email_field(autocomplete="username")
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is not correct. Check them and try again; "
+            "capital and small letters count in the password."
+        ),
+        "not_confirmed": _(
+            "Your account is not confirmed yet. Open the link in the e-mail we sent you, or ask for a new link."
+        ),
+    }
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    @sensitive_variables("password")
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if email and password:
+            # `email=`, not `username=`: django-axes reads the credential named after USERNAME_FIELD, so every
+            # failure is counted against the (lower-cased) address and the lockout cannot be dodged by case.
+            self.user = authenticate(self.request, email=email, password=password)
+            if self.user is None:
+                if self._is_unconfirmed(email, password):
+                    raise ValidationError(self.error_messages["not_confirmed"], code="not_confirmed")
+                raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return cleaned
+
+    @sensitive_variables("password")
+    def _is_unconfirmed(self, email: str, password: str) -> bool:
+        """Right password, unconfirmed account: she deserves to know why, and the password proves it is hers.
+
+        Skipped once django-axes has locked the address, so it cannot serve to guess passwords.
+        """
+        if getattr(self.request, "axes_locked_out", False):
+            return False
+        user = user_with_email(email)
+        # hashers.check_password, not user.check_password: that one may re-hash and save, which would change
+        # the password hash and so kill her confirmation link.
+        return bool(user and user.is_awaiting_confirmation and check_password(password, user.password))
+
+
+class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
+    email = email_field(autocomplete="username")
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields()
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict:
+        self.validate_passwords()
+        # The strength message goes under the password itself, where she will type the new one.
+        self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")), "password1")
+        return super().clean()
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's form (its messages are translated with Django) with the strength message under the password."""
+
+    def clean(self) -> dict:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    field_order = ["old_password", "new_password1", "new_password2"]

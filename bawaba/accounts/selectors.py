@@ -1,0 +1,16 @@
+"""Reads for the account pages."""
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tokens import decode_uid, reset_tokens
+
+
+def user_with_email(email: str) -> User | None:
+    """The account for an address, whatever its case (addresses are stored lower-cased), or None."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def user_for_reset_link(*, uidb64: str, token: str) -> User | None:
+    """The active account a reset link opens, or None if the link is forged, expired or used."""
+    uid = decode_uid(uidb64)
+    user = User.objects.filter(pk=uid, is_active=True).first() if uid is not None else None
+    return user if user is not None and reset_tokens.check_token(user, token) else None

@@ -1,0 +1,212 @@
+"""Account writes: registration, confirmation, password change and reset.
+
+Each service runs in one transaction, writes an audit row, and sends e-mail through the outbox, so a message
+leaves only if its transaction commits.
+
+No enumeration. Nobody learns from these services whether an address has an account: the services that take an
+address return nothing, and their callers answer the same page whatever happened.
+
+* Registration with an address that already has a confirmed (or deactivated) account sends **no e-mail**: the
+  "check your e-mail" page tells every visitor that an existing account gets no new message and how to sign in or
+  reset the password. A "someone tried to register with your address" notice would need a new outbox kind and
+  would let anyone send it to any address; we chose silence.
+* Registration with an address awaiting confirmation takes the new password and language and sends a fresh link
+  (the person who holds the mailbox decides, by opening the latest link, which registration stands). Earlier
+  links die with the old password.
+* A reset for an address awaiting confirmation sends a confirmation link instead (she must confirm first); for an
+  unknown or deactivated address, nothing.
+* The password is hashed on every path of `register_candidate`, so the answer takes as long whether or not the
+  address exists.
+"""
+
+import copy
+import hashlib
+
+from axes.utils import reset as reset_axes_attempts
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tokens import (
+    confirmation_tokens,
+    decode_uid,
+    encode_uid,
+    make_confirmation_token,
+    reset_tokens,
+    split_confirmation_token,
+)
+from bawaba.core.audit import record_event
+from bawaba.notifications.models import Notification
+from bawaba.notifications.services import queue_email
+
+
+class AccountLinkError(Exception):
+    """The link is not valid: forged, expired, or already used."""
+
+
+class AlreadyConfirmed(AccountLinkError):
+    """The confirmation link was genuine, but it has been used: the account is active."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def supported_language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def register_candidate(*, email: str, password: str, language: str, base_url: str) -> None:
+    """Create an inactive candidate account and e-mail its confirmation link (see the module for the policy).
+
+    `base_url` is the site's absolute root as the visitor reached it (`request.build_absolute_uri("/")`).
+    """
+    email = normalize_email(email)
+    language = supported_language(language)
+    password_validation.validate_password(password, User(email=email))
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent registration may win the insert
+                user = User.objects.create_user(
+                    email, password, is_active=False, role=User.Role.CANDIDATE, preferred_language=language
+                )
+        except IntegrityError:
+            user = User.objects.select_for_update().get(email__iexact=email)
+        else:
+            record_event(actor=user, action="account.registered", target=user, data={"language": language})
+            _queue_confirmation(user, base_url=base_url)
+            return
+
+    if user.is_awaiting_confirmation:
+        user.set_password(password)
+        user.preferred_language = language
+        user.save(update_fields=["password", "preferred_language"])
+        record_event(actor=user, action="account.registered_again", target=user, data={"language": language})
+        _queue_confirmation(user, base_url=base_url)
+        return
+
+    make_password(password)  # the same work as the other paths, so timing tells nothing
+    record_event(action="account.registration_refused", target=user, data={"reason": "address_in_use"})
+
+
+@transaction.atomic
+def confirm_account(*, token: str) -> User:
+    """Activate the account a confirmation link names; the link then stops working.
+
+    Raises `AlreadyConfirmed` for a genuine link that was already used, `AccountLinkError` for anything else.
+    """
+    uid, signature = split_confirmation_token(token)
+    user = User.objects.select_for_update().filter(pk=uid).first() if uid is not None else None
+    if user is None:
+        raise AccountLinkError
+    if user.is_awaiting_confirmation and confirmation_tokens.check_token(user, signature):
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event(actor=user, action="account.confirmed", target=user)
+        return user
+    if user.is_active:
+        # A link that matches the account as it was before confirmation was genuine and has been used: say so
+        # kindly (a mail scanner that opened it first must not leave her facing "invalid link").
+        as_before = copy.copy(user)
+        as_before.is_active = False
+        if confirmation_tokens.check_token(as_before, signature):
+            raise AlreadyConfirmed
+    raise AccountLinkError
+
+
+@transaction.atomic
+def request_new_confirmation(*, email: str, base_url: str) -> None:
+    """E-mail a fresh confirmation link if the address has an account awaiting confirmation; else nothing."""
+    user = User.objects.filter(email__iexact=normalize_email(email)).first()
+    if user is not None and user.is_awaiting_confirmation:
+        record_event(action="account.confirmation_requested", target=user)
+        _queue_confirmation(user, base_url=base_url)
+
+
+@transaction.atomic
+def request_password_reset(*, email: str, base_url: str) -> None:
+    """E-mail a reset link to an active account, a confirmation link to one awaiting confirmation; else nothing."""
+    user = User.objects.filter(email__iexact=normalize_email(email)).first()
+    if user is None:
+        return
+    if user.is_active:
+        token = reset_tokens.make_token(user)
+        uidb64 = encode_uid(user)
+        record_event(action="account.password_reset_requested", target=user)
+        queue_email(
+            kind=Notification.Kind.PASSWORD_RESET,
+            to_email=user.email,
+            language=supported_language(user.preferred_language),
+            context={
+                "reset_url": _absolute_url(
+                    base_url, "accounts:password_reset_confirm", user, uidb64=uidb64, token=token
+                ),
+                "expires_hours": reset_tokens.lifetime_hours,
+            },
+            idempotency_key=f"password-reset:{user.pk}:{_digest(token)}",
+            user=user,
+        )
+    elif user.is_awaiting_confirmation:
+        record_event(action="account.confirmation_requested", target=user, data={"via": "password_reset"})
+        _queue_confirmation(user, base_url=base_url)
+
+
+@transaction.atomic
+def reset_password(*, uidb64: str, token: str, new_password: str) -> User:
+    """Set a new password through a reset link; the link then stops working. Raises `AccountLinkError`."""
+    uid = decode_uid(uidb64)
+    user = (
+        User.objects.select_for_update().filter(pk=uid, is_active=True).first() if uid is not None else None
+    )
+    if user is None or not reset_tokens.check_token(user, token):
+        raise AccountLinkError
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # She proved she holds the mailbox: a sign-in lockout on her address (perhaps someone else's doing) ends.
+    reset_axes_attempts(username=user.email)
+    record_event(actor=user, action="account.password_reset", target=user)
+    return user
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> None:
+    """Set a new password for a signed-in user (the form has checked the current one)."""
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(actor=user, action="account.password_changed", target=user)
+
+
+def _queue_confirmation(user: User, *, base_url: str) -> None:
+    token = make_confirmation_token(user)
+    queue_email(
+        kind=Notification.Kind.ACCOUNT_CONFIRMATION,
+        to_email=user.email,
+        language=supported_language(user.preferred_language),
+        context={
+            "confirm_url": _absolute_url(base_url, "accounts:confirm", user, token=token),
+            "expires_hours": confirmation_tokens.lifetime_hours,
+        },
+        # One message per issued link: the same request twice in one second gives the same token and one e-mail.
+        idempotency_key=f"account-confirmation:{user.pk}:{_digest(token)}",
+        user=user,
+    )
+
+
+def _absolute_url(base_url: str, view_name: str, user: User, **kwargs: str) -> str:
+    """The link in the recipient's language, so the page it opens speaks the language of the e-mail."""
+    with translation.override(supported_language(user.preferred_language)):
+        path = reverse(view_name, kwargs=kwargs)
+    return base_url.rstrip("/") + path
+
+
+def _digest(token: str) -> str:
+    # The outbox key is visible to staff; the token, which opens the account, is not put in it.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:24]

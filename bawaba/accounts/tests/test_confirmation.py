@@ -1,0 +1,148 @@
+"""The confirmation link: it activates once, expires after 48 hours, and a new one can be asked for."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from bawaba.accounts import services
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.helpers import PASSWORD, link_in, url
+from bawaba.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register(client, mailoutbox, django_capture_on_commit_callbacks):
+    def register() -> str:
+        """Nadia registers on the French pages; the link she is e-mailed."""
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                url("accounts:register"),
+                {"email": "nadia@example.ma", "password1": PASSWORD, "password2": PASSWORD},
+            )
+        return link_in(mailoutbox[-1])
+
+    return register
+
+
+@pytest.fixture
+def link(register) -> str:
+    return register()
+
+
+def test_the_link_activates_the_account_once(client, link):
+    response = client.get(link, follow=True)
+
+    assert response.redirect_chain == [(url("accounts:login"), 302)]
+    assert "Your account is confirmed. You can now sign in." in response.text
+    assert User.objects.get().is_active
+
+    again = client.get(link, follow=True)
+    assert again.redirect_chain == [(url("accounts:login"), 302)]
+    assert "Your account is already confirmed. You can sign in." in again.text
+    assert AuditEvent.objects.filter(action="account.confirmed").count() == 1
+
+
+def test_a_used_link_does_not_reactivate_a_deactivated_account(client, link):
+    client.get(link)
+    user = User.objects.get()
+    client.post(
+        url("accounts:login"), {"email": "nadia@example.ma", "password": PASSWORD}
+    )  # she signs in once
+    User.objects.filter(pk=user.pk).update(is_active=False)  # staff deactivate her
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    assert 'action="/fr/accounts/confirm/resend/"' in response.text
+    assert not User.objects.get().is_active
+
+
+@pytest.mark.parametrize(
+    ("age", "works"),
+    [(dt.timedelta(hours=48), True), (dt.timedelta(hours=48, seconds=1), False)],
+    ids=["at-48-hours", "48-hours-and-1-second"],
+)
+def test_the_link_expires_after_48_hours_with_a_way_to_ask_for_a_new_one(client, register, age, works):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        link = register()
+        clock.shift(age)
+        response = client.get(link)
+
+    assert User.objects.get().is_active is works
+    if not works:
+        assert response.status_code == 200
+        assert "This link no longer works" in response.text
+        assert 'action="/fr/accounts/confirm/resend/"' in response.text
+        assert 'name="email"' in response.text
+
+
+@pytest.mark.parametrize("token", ["garbage", "MQ.abc-def", "OTk5.cb1c2h-0123456789abcdef", "..."])
+def test_a_forged_or_damaged_link_is_refused(client, link, token):
+    response = client.get(url("accounts:confirm", token=token))
+    assert response.status_code == 200
+    assert "This link no longer works" in response.text
+    assert not User.objects.get().is_active
+
+
+def test_a_link_for_another_account_is_refused(client, link, karim):
+    _uid, _, signature = link.rstrip("/").rsplit("/", 1)[1].partition(".")
+    with pytest.raises(services.AccountLinkError):
+        services.confirm_account(token=f"{services.encode_uid(karim)}.{signature}")
+    assert not User.objects.get(pk=karim.pk).is_active
+
+
+def test_a_new_link_is_sent_in_her_language_and_works(
+    client, karim, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("accounts:resend_confirmation"), {"email": "Karim@Example.ma"})
+
+    assert response["Location"] == url("accounts:register_done") + "?resent=1"
+    [message] = mailoutbox
+    assert message.to == ["karim@example.ma"]
+    assert message.subject == "تأكيد حسابك في بوابة"  # karim chose Arabic when he registered
+    link = link_in(message)
+    assert link.startswith("http://testserver/ar/accounts/confirm/")
+    client.get(link)
+    karim.refresh_from_db()
+    assert karim.is_active
+
+
+def test_asking_for_a_new_link_answers_the_same_for_any_address(
+    client, amina, karim, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(url("accounts:resend_confirmation"), {"email": email})
+            for email in ("karim@example.ma", "amina@example.ma", "nobody@example.ma")
+        ]
+    assert {(r.status_code, r["Location"]) for r in answers} == {
+        (302, url("accounts:register_done") + "?resent=1")
+    }
+    assert [m.to for m in mailoutbox] == [["karim@example.ma"]]  # only the account awaiting confirmation
+
+
+def test_she_can_sign_in_only_after_confirming(client, link):
+    credentials = {"email": "nadia@example.ma", "password": PASSWORD}
+    before = client.post(url("accounts:login"), credentials)
+    assert before.status_code == 200
+    with translation.override("fr"):
+        assert "Your account is not confirmed yet." in before.text
+    assert "_auth_user_id" not in client.session
+
+    client.get(link)
+    after = client.post(url("accounts:login"), credentials)
+    assert after.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+def test_a_wrong_password_on_an_unconfirmed_account_says_only_wrong_password(client, link):
+    response = client.post(
+        url("accounts:login"), {"email": "nadia@example.ma", "password": "not the password"}
+    )
+    assert "not confirmed" not in response.text
+    assert "The e-mail address or the password is not correct." in response.text

@@ -1,0 +1,113 @@
+"""Registration, new links and resets are rate-limited per address and per client; the form survives a 429."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import ngettext
+
+from bawaba.accounts import ratelimit
+from bawaba.accounts.tests.helpers import PASSWORD, url
+
+pytestmark = pytest.mark.django_db
+
+TOO_MANY = "Too many requests for this address or from this connection."
+
+
+def test_a_counter_allows_the_limit_then_says_how_long_to_wait(settings):
+    settings.BAWABA_RATE_LIMITS = {"reset:address": (3, 600)}
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 1, 40, tzinfo=dt.UTC), tick=False) as clock:
+        assert [ratelimit.hit("reset:address", "amina@example.ma") for _ in range(3)] == [0, 0, 0]
+        assert ratelimit.hit("reset:address", "amina@example.ma") == 500  # the 10-minute window ends at 9:10
+        assert ratelimit.hit("reset:address", "omar@example.ma") == 0  # another address, another counter
+        clock.move_to(dt.datetime(2026, 3, 2, 9, 10, tzinfo=dt.UTC))
+        assert ratelimit.hit("reset:address", "amina@example.ma") == 0  # a new window
+
+
+def test_counters_do_not_keep_the_address_in_the_cache():
+    ratelimit.hit("register:address", "amina@example.ma")
+    assert not any("amina" in key for key in cache._cache)  # locmem's store; keys hold a digest only
+
+
+def register(client, email: str, language: str = "fr"):
+    return client.post(
+        url("accounts:register", language), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def test_registration_is_limited_per_address_with_the_form_kept(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.BAWABA_RATE_LIMITS = {"register:address": (2, 3600)}
+    with django_capture_on_commit_callbacks(execute=True):
+        allowed = [register(client, "nadia@example.ma").status_code for _ in range(2)]
+        refused = register(client, "nadia@example.ma")
+
+    assert allowed == [302, 302]
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert TOO_MANY in refused.text
+    assert 'value="nadia@example.ma"' in refused.text and PASSWORD not in refused.text
+    assert len(mailoutbox) == 2  # nothing sent for the refused request
+    assert register(client, "omar@example.ma").status_code == 302  # other addresses go on
+
+
+def test_registration_is_limited_per_client(client, settings):
+    settings.BAWABA_RATE_LIMITS = {"register:ip": (2, 3600)}
+    assert register(client, "a@example.ma").status_code == 302
+    assert register(client, "b@example.ma").status_code == 302
+    refused = register(client, "c@example.ma")
+    assert refused.status_code == 429 and 'value="c@example.ma"' in refused.text
+    other_client = client.post(
+        url("accounts:register"),
+        {"email": "d@example.ma", "password1": PASSWORD, "password2": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other_client.status_code == 302
+
+
+def test_the_limit_message_is_in_her_language(client, settings):
+    settings.BAWABA_RATE_LIMITS = {"register:address": (0, 3600)}
+    response = register(client, "nadia@example.ma", language="ar")
+    assert response.status_code == 429
+    assert '<html lang="ar" dir="rtl">' in response.text
+    with translation.override("ar"):
+        minutes = -(-int(response["Retry-After"]) // 60)
+        expected = ngettext(
+            "Too many requests for this address or from this connection. "
+            "Please wait %(minutes)d minute, then try again.",
+            "Too many requests for this address or from this connection. "
+            "Please wait %(minutes)d minutes, then try again.",
+            minutes,
+        ) % {"minutes": minutes}
+    assert expected in response.text
+
+
+def test_resets_are_limited_the_same_for_known_and_unknown_addresses(client, settings, amina):
+    settings.BAWABA_RATE_LIMITS = {"reset:address": (1, 3600)}
+    for email in ("amina@example.ma", "personne@example.ma"):
+        assert client.post(url("accounts:password_reset"), {"email": email}).status_code == 302
+        refused = client.post(url("accounts:password_reset"), {"email": email})
+        assert refused.status_code == 429
+        assert TOO_MANY in refused.text and f'value="{email}"' in refused.text
+
+
+def test_new_confirmation_links_are_limited(client, settings, karim):
+    settings.BAWABA_RATE_LIMITS = {"confirmation:address": (1, 3600)}
+    assert client.post(url("accounts:resend_confirmation"), {"email": "karim@example.ma"}).status_code == 302
+    refused = client.post(url("accounts:resend_confirmation"), {"email": "karim@example.ma"})
+    assert refused.status_code == 429 and 'value="karim@example.ma"' in refused.text
+
+
+def test_an_invalid_form_does_not_use_up_the_allowance(client, settings):
+    settings.BAWABA_RATE_LIMITS = {"register:address": (1, 3600)}
+    for _ in range(3):
+        assert (
+            client.post(
+                url("accounts:register"), {"email": "nadia@example.ma", "password1": "short"}
+            ).status_code
+            == 200
+        )
+    assert register(client, "nadia@example.ma").status_code == 302

@@ -1,0 +1,232 @@
+"""Account pages: thin views over forms and services.
+
+Pages that take an address (register, new link, reset) answer the same whatever the address: the services
+return nothing a view could leak. They are rate-limited per address and per client (ratelimit.py); a limited
+request gets 429 and the same form back with what she typed, except passwords.
+"""
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bawaba.accounts import ratelimit, services
+from bawaba.accounts.forms import EmailForm, PasswordChangeForm, RegistrationForm, SetPasswordForm, SignInForm
+from bawaba.accounts.selectors import user_for_reset_link
+from bawaba.accounts.tokens import confirmation_tokens, reset_tokens
+
+# The "check your e-mail" pages show the address she typed (to catch a typo), kept in her session only.
+SESSION_SENT_TO = "accounts_sent_to"
+
+GET_POST = ["GET", "POST"]
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(GET_POST)
+def login(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request, data=_posted(request))
+    if request.method == "POST" and form.is_valid():
+        auth_login(request, form.user)
+        return redirect(_next_url(request))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@login_not_required
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """POST only: a link or an image on another site must not be able to sign her out."""
+    auth_logout(request)
+    return redirect("core:home")
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(GET_POST)
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if wait := ratelimit.check_request(request, action="register", email=email):
+            return _too_many(request, "accounts/register.html", form, wait)
+        services.register_candidate(
+            email=email,
+            password=form.cleaned_data["password1"],
+            language=get_language(),
+            base_url=request.build_absolute_uri("/"),
+        )
+        request.session[SESSION_SENT_TO] = email
+        return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/register_done.html",
+        {
+            "email": request.session.get(SESSION_SENT_TO, ""),
+            "hours": confirmation_tokens.lifetime_hours,
+            "resent": "resent" in request.GET,
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the e-mailed link confirms the account (one click, as she expects from a link).
+
+    A mail scanner that opens the link first only confirms an address the mail reached; she then sees
+    "already confirmed", never an error.
+    """
+    try:
+        services.confirm_account(token=token)
+    except services.AlreadyConfirmed:
+        messages.info(request, _("Your account is already confirmed. You can sign in."))
+        return redirect("accounts:login")
+    except services.AccountLinkError:
+        context = {"form": EmailForm(), "hours": confirmation_tokens.lifetime_hours}
+        return render(request, "accounts/confirm_invalid.html", context)
+    messages.success(request, _("Your account is confirmed. You can now sign in."))
+    return redirect("accounts:login")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(GET_POST)
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if wait := ratelimit.check_request(request, action="confirmation", email=email):
+            return _too_many(request, "accounts/resend_confirmation.html", form, wait)
+        services.request_new_confirmation(email=email, base_url=request.build_absolute_uri("/"))
+        request.session[SESSION_SENT_TO] = email
+        return redirect(reverse("accounts:register_done") + "?resent=1")
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(GET_POST)
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.change_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)  # stay signed in here; other sessions end
+        messages.success(request, _("Your password has been changed."))
+        return redirect(_home_url())
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(GET_POST)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if wait := ratelimit.check_request(request, action="reset", email=email):
+            return _too_many(request, "accounts/password_reset.html", form, wait)
+        services.request_password_reset(email=email, base_url=request.build_absolute_uri("/"))
+        request.session[SESSION_SENT_TO] = email
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/password_reset_done.html",
+        {"email": request.session.get(SESSION_SENT_TO, ""), "hours": reset_tokens.lifetime_hours},
+    )
+
+
+@login_not_required
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(GET_POST)
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    # The token stays in the address bar; SECURE_REFERRER_POLICY "same-origin" keeps it from other sites, and
+    # this page loads nothing from elsewhere.
+    user = user_for_reset_link(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html")
+    form = SetPasswordForm(user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(
+                uidb64=uidb64, token=token, new_password=form.cleaned_data["new_password1"]
+            )
+        except services.AccountLinkError:  # used by another tab between the check and now
+            return render(request, "accounts/password_reset_invalid.html")
+        return redirect("accounts:password_reset_complete")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "email": user.email})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data for a POST (even an empty one, which must show "required"), else None (unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _too_many(request: HttpRequest, template: str, form, wait_seconds: int) -> HttpResponse:
+    minutes = max(1, math.ceil(wait_seconds / 60))
+    form.add_error(
+        None,
+        ngettext(
+            "Too many requests for this address or from this connection. "
+            "Please wait %(minutes)d minute, then try again.",
+            "Too many requests for this address or from this connection. "
+            "Please wait %(minutes)d minutes, then try again.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(wait_seconds)
+    return response
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after sign-in: `next` if it is on this site, else her dashboard."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return _home_url()
+
+
+def _home_url() -> str:
+    # The candidate dashboard arrives with the campaigns pages; until then, the home page.
+    try:
+        return reverse("campaigns:dashboard")
+    except NoReverseMatch:
+        return reverse("core:home")
