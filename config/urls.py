@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("bawaba.core.urls")),
     path("accounts/", include("bawaba.accounts.urls")),
     path("", include("bawaba.campaigns.urls")),
+    path("staff/", include("bawaba.campaigns.staff.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
 )

@@ -228,6 +228,11 @@ class Application(models.Model):
     last_name_ar = models.CharField(_("last name (Arabic)"), max_length=80, blank=True)
     first_name_latin = models.CharField(_("first name (Latin script)"), max_length=80, blank=True)
     last_name_latin = models.CharField(_("last name (Latin script)"), max_length=80, blank=True)
+    # The four names folded by core.text.normalize_for_search (campaigns.search.search_name_for), for the staff
+    # search; set by the services that change names. db_default lets set-based inserts leave it out.
+    search_name = models.CharField(
+        _("names for search"), max_length=400, blank=True, db_default="", default="", editable=False
+    )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
@@ -269,6 +274,9 @@ class Application(models.Model):
             models.Index(fields=["campaign", "status"], name="application_campaign_status"),
             models.Index(fields=["campaign", "submitted_at"], name="application_campaign_submitted"),
             models.Index(fields=["residence_commune"], name="application_residence"),
+            # The staff search by CIN across campaigns; (campaign, cin) serves only searches within one.
+            # search_name has a trigram index on PostgreSQL, created in migration 0002 (not expressible here).
+            models.Index(fields=["cin"], name="application_cin"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,11 @@ class Notification(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
     )
     to_email = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=8, default="ar")

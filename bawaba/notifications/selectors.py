@@ -13,5 +13,13 @@ def outbox(*, status: str = "", kind: str = "", email: str = "") -> QuerySet[Not
     if email:
         notifications = notifications.filter(to_email=email.strip().lower())
     return notifications.only(
-        "kind", "to_email", "language", "status", "attempts", "last_error", "created_at", "sent_at", "next_attempt_at"
+        "kind",
+        "to_email",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
     )

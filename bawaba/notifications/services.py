@@ -17,7 +17,12 @@ from bawaba.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 # Waits after the 1st, 2nd, ... failed attempt; after the last one the notification is marked failed.
-RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A claim older than this belongs to a sender that died mid-way (process killed): the row goes back to pending.
 STALE_CLAIM = dt.timedelta(minutes=15)
@@ -110,15 +115,25 @@ def deliver(notification_id: int) -> str:
 def _record_failure(notification: Notification, error: Exception) -> str:
     message = f"{type(error).__name__}: {error}"[:2000]
     if notification.attempts >= MAX_ATTEMPTS:
-        Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.FAILED, last_error=message)
-        logger.error("e-mail %s failed for good after %s attempts: %s", notification.pk, notification.attempts, message)
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.FAILED, last_error=message
+        )
+        logger.error(
+            "e-mail %s failed for good after %s attempts: %s", notification.pk, notification.attempts, message
+        )
         return "failed"
     retry_at = timezone.now() + RETRY_DELAYS[notification.attempts - 1]
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.PENDING, next_attempt_at=retry_at, last_error=message
     )
     _enqueue(notification.pk, run_after=retry_at)
-    logger.warning("e-mail %s attempt %s failed, retrying at %s: %s", notification.pk, notification.attempts, retry_at, message)
+    logger.warning(
+        "e-mail %s attempt %s failed, retrying at %s: %s",
+        notification.pk,
+        notification.attempts,
+        retry_at,
+        message,
+    )
     return "retry"
 
 

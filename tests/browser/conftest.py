@@ -1,53 +1,10 @@
-"""Browser tests: Playwright driving the system's Chromium (Debian's package) against pytest-django's live server.
-
-No browser is ever downloaded: without a Chromium on the machine these tests skip with a plain message.
-"""
+"""End-to-end journeys in a real browser; the Chromium session and screenshots fixtures are in the root conftest."""
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-# Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse database access from
-# a thread with a running loop (SynchronousOnlyOperation), even though each call here is plainly synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-# Chromium on a machine with no internet: without these it waits on network services it cannot reach.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator:
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("Chromium not found: browser tests skipped (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -58,12 +15,6 @@ def page(chromium, live_server, transactional_db) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture
-def screenshots() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
 
 
 @pytest.fixture

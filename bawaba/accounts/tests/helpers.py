@@ -1,9 +1,11 @@
-"""Constants and small helpers shared by the account tests (fixtures are in conftest.py)."""
+"""Constants and helpers for the account tests (fixtures are in conftest.py); `translated` serves every app."""
 
 import re
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext, ngettext, npgettext, pgettext, trans_real
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 NEW_PASSWORD = "saffron minaret ledger 42"
@@ -32,3 +34,45 @@ def landing(language: str = "fr") -> str:
         return url("campaigns:dashboard", language)
     except NoReverseMatch:
         return url("core:home", language)
+
+
+def translated(
+    message: str,
+    language: str = "fr",
+    *,
+    plural: str | None = None,
+    count: int | None = None,
+    context: str | None = None,
+    **params,
+) -> str:
+    """`message` (an msgid, as written in the code) in `language`, from the compiled catalogue, filled with `params`.
+
+    The pages are translated, so a test compares with the wording of the page's language. A message the catalogue
+    does not hold is refused: the test would otherwise compare with English and prove nothing on a French page.
+    Give `plural` and `count` for a message with a plural form (`count` chooses the form; fill it in `params` too),
+    `context` for one marked with a context (pgettext, `{% translate ... context ... %}`).
+    """
+    key = message if context is None else f"{context}\x04{message}"
+    with translation.override(language):
+        if language != "en" and not _in_catalogue(key, plural is not None):
+            raise LookupError(f"not in the {language} catalogue: {key!r}")
+        if plural is None:
+            text = gettext(message) if context is None else pgettext(context, message)
+        elif context is None:
+            text = ngettext(message, plural, count)
+        else:
+            text = npgettext(context, message, plural, count)
+    return text % params if params else text
+
+
+def translated_html(message: str, language: str = "fr", **kwargs) -> str:
+    """The same, as an HTML page shows it: escaped, like any text (and any value filled in) a template outputs.
+
+    Not for the few messages whose translation holds markup (a template outputs those as they are).
+    """
+    return escape(translated(message, language, **kwargs))
+
+
+def _in_catalogue(key: str, has_plural: bool) -> bool:
+    catalogue = trans_real.translation(translation.get_language())._catalog
+    return ((key, 0) if has_plural else key) in catalogue

@@ -4,14 +4,21 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from bawaba.accounts import services
 from bawaba.accounts.models import User
-from bawaba.accounts.tests.helpers import PASSWORD, link_in, url
+from bawaba.accounts.tests.helpers import PASSWORD, link_in, translated_html, url
 from bawaba.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+NOT_CONFIRMED = (
+    "Your account is not confirmed yet. Open the link in the e-mail we sent you, or ask for a new link."
+)
+WRONG_PASSWORD = (
+    "The e-mail address or the password is not correct. Check them and try again; "
+    "capital and small letters count in the password."
+)
 
 
 @pytest.fixture
@@ -37,12 +44,12 @@ def test_the_link_activates_the_account_once(client, link):
     response = client.get(link, follow=True)
 
     assert response.redirect_chain == [(url("accounts:login"), 302)]
-    assert "Your account is confirmed. You can now sign in." in response.text
+    assert translated_html("Your account is confirmed. You can now sign in.") in response.text
     assert User.objects.get().is_active
 
     again = client.get(link, follow=True)
     assert again.redirect_chain == [(url("accounts:login"), 302)]
-    assert "Your account is already confirmed. You can sign in." in again.text
+    assert translated_html("Your account is already confirmed. You can sign in.") in again.text
     assert AuditEvent.objects.filter(action="account.confirmed").count() == 1
 
 
@@ -75,7 +82,7 @@ def test_the_link_expires_after_48_hours_with_a_way_to_ask_for_a_new_one(client,
     assert User.objects.get().is_active is works
     if not works:
         assert response.status_code == 200
-        assert "This link no longer works" in response.text
+        assert translated_html("This link no longer works") in response.text
         assert 'action="/fr/accounts/confirm/resend/"' in response.text
         assert 'name="email"' in response.text
 
@@ -84,7 +91,7 @@ def test_the_link_expires_after_48_hours_with_a_way_to_ask_for_a_new_one(client,
 def test_a_forged_or_damaged_link_is_refused(client, link, token):
     response = client.get(url("accounts:confirm", token=token))
     assert response.status_code == 200
-    assert "This link no longer works" in response.text
+    assert translated_html("This link no longer works") in response.text
     assert not User.objects.get().is_active
 
 
@@ -130,8 +137,7 @@ def test_she_can_sign_in_only_after_confirming(client, link):
     credentials = {"email": "nadia@example.ma", "password": PASSWORD}
     before = client.post(url("accounts:login"), credentials)
     assert before.status_code == 200
-    with translation.override("fr"):
-        assert "Your account is not confirmed yet." in before.text
+    assert translated_html(NOT_CONFIRMED) in before.text
     assert "_auth_user_id" not in client.session
 
     client.get(link)
@@ -144,5 +150,5 @@ def test_a_wrong_password_on_an_unconfirmed_account_says_only_wrong_password(cli
     response = client.post(
         url("accounts:login"), {"email": "nadia@example.ma", "password": "not the password"}
     )
-    assert "not confirmed" not in response.text
-    assert "The e-mail address or the password is not correct." in response.text
+    assert translated_html(NOT_CONFIRMED) not in response.text
+    assert translated_html(WRONG_PASSWORD) in response.text

@@ -10,11 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from bawaba.accounts.lockout import username_from_credentials
-from bawaba.accounts.tests.helpers import PASSWORD, landing, url
+from bawaba.accounts.tests.helpers import PASSWORD, landing, translated_html, url
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = "There have been too many unsuccessful attempts to sign in to this account."
+LOCKED = (
+    "There have been too many unsuccessful attempts to sign in to this account. "
+    "To protect it, signing in is blocked for a while, even with the right password."
+)
 
 
 def sign_in(client, email: str, password: str, language: str = "fr", **extra):
@@ -97,8 +100,16 @@ def fail_until_locked(client, email: str = "amina@example.ma"):
 def test_repeated_failures_lock_the_account_with_a_clear_message(client, amina):
     locked = fail_until_locked(client)
     assert locked.status_code == 429
-    assert LOCKED in locked.text
-    assert "Please try again in 15 minutes." in locked.text
+    assert translated_html(LOCKED) in locked.text
+    assert (
+        translated_html(
+            "Please try again in %(minutes)s minute.",
+            plural="Please try again in %(minutes)s minutes.",
+            count=15,
+            minutes=15,
+        )
+        in locked.text
+    )
     assert 'value="amina@example.ma"' in locked.text
     assert 'href="/fr/accounts/password/reset/"' in locked.text
 

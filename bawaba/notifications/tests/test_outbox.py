@@ -32,7 +32,9 @@ def _queue(key: str = "confirm:1", language: str = "fr", **overrides) -> Notific
     return services.queue_email(**arguments)
 
 
-def test_an_email_is_written_with_its_event_and_sent_only_after_commit(mailoutbox, django_capture_on_commit_callbacks):
+def test_an_email_is_written_with_its_event_and_sent_only_after_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         notification = _queue()
         assert mailoutbox == []  # nothing leaves before the transaction commits
@@ -73,7 +75,11 @@ def test_a_task_that_runs_twice_sends_once(mailoutbox, django_capture_on_commit_
 
 @pytest.mark.parametrize(
     ("language", "subject"),
-    [("ar", "تأكيد حسابك في بوابة"), ("fr", "Confirmez votre compte Bawaba"), ("en", "Confirm your Bawaba account")],
+    [
+        ("ar", "تأكيد حسابك في بوابة"),
+        ("fr", "Confirmez votre compte Bawaba"),
+        ("en", "Confirm your Bawaba account"),
+    ],
 )
 def test_the_email_is_in_the_recipients_language_as_text_and_html(language, subject):
     notification = Notification(
@@ -103,7 +109,9 @@ def smtp_settings(settings):
     return settings
 
 
-def test_a_failed_send_is_retried_with_back_off_then_marked_failed(smtp_settings, django_capture_on_commit_callbacks):
+def test_a_failed_send_is_retried_with_back_off_then_marked_failed(
+    smtp_settings, django_capture_on_commit_callbacks
+):
     smtp_settings.EMAIL_PORT = free_port()  # nothing listens there: every attempt is refused
     with time_machine.travel(dt.datetime(2026, 2, 7, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
         with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +135,9 @@ def test_a_failed_send_is_retried_with_back_off_then_marked_failed(smtp_settings
     assert services.deliver(notification.pk) == "skipped"
 
 
-def test_a_retry_succeeds_once_the_smtp_server_is_back(smtp_settings, tmp_path, django_capture_on_commit_callbacks):
+def test_a_retry_succeeds_once_the_smtp_server_is_back(
+    smtp_settings, tmp_path, django_capture_on_commit_callbacks
+):
     port = free_port()
     smtp_settings.EMAIL_PORT = port
     with time_machine.travel(dt.datetime(2026, 2, 7, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
@@ -173,10 +183,14 @@ class TestStaffOutboxPage:
     def central_admin(self):
         return UserFactory(role=User.Role.CENTRAL_ADMIN)
 
-    def test_central_administrator_sees_and_filters_the_outbox(self, client, central_admin, django_assert_max_num_queries):
+    def test_central_administrator_sees_and_filters_the_outbox(
+        self, client, central_admin, django_assert_max_num_queries
+    ):
         for n in range(3):
             _queue(key=f"k{n}", to_email=f"person{n}@example.ma")
-        Notification.objects.filter(idempotency_key="k1").update(status=Status.FAILED, last_error="550 refused")
+        Notification.objects.filter(idempotency_key="k1").update(
+            status=Status.FAILED, last_error="550 refused"
+        )
         client.force_login(central_admin)
 
         with django_assert_max_num_queries(6):
@@ -199,3 +213,21 @@ class TestStaffOutboxPage:
         response = client.get("/fr/staff/outbox/")
         assert response.status_code == 302
         assert response["Location"].startswith("/fr/accounts/login/")
+
+
+def test_plain_text_and_subject_are_not_html_escaped():
+    notification = Notification(
+        kind=Kind.APPLICATION_RECEIVED,
+        idempotency_key="k",
+        to_email="a@example.ma",
+        language="fr",
+        context={
+            "campaign_title": "Recensement de l'habitat & co",
+            "reference": "R-1",
+            "dashboard_url": "https://x/me/",
+        },
+    )
+    message = services.render_email(notification)
+    assert message.subject == "Candidature reçue : Recensement de l'habitat & co"
+    assert "Recensement de l'habitat & co" in message.body
+    assert "Recensement de l&#x27;habitat &amp; co" in message.alternatives[0][0]  # HTML stays escaped

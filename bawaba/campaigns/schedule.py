@@ -1,0 +1,156 @@
+"""A campaign's calendar as a candidate sees it: is registration open, where each stage stands, what comes next.
+
+Pure: takes a campaign, its (prefetched) stages and the current instant. Days are Moroccan days: dates are read in
+the site's time zone (Africa/Casablanca), and registration opens and closes to the second.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from bawaba.campaigns.models import Application, Campaign, CampaignStage
+
+UPCOMING = "upcoming"
+OPEN = "open"
+CLOSED = "closed"
+
+DONE = "done"
+CURRENT = "current"
+
+
+def registration_state(campaign: Campaign, *, now: dt.datetime) -> str:
+    """'upcoming' before opens_at, 'open' from opens_at included to closes_at excluded, 'closed' from closes_at."""
+    if now < campaign.registration_opens_at:
+        return UPCOMING
+    if now < campaign.registration_closes_at:
+        return OPEN
+    return CLOSED
+
+
+def age_reference_date(campaign: Campaign) -> dt.date:
+    """The day on which age limits apply: the (Moroccan) day registration closes."""
+    return timezone.localdate(campaign.registration_closes_at)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    label: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    status: str  # done, current or upcoming
+    # The registration stage's exact instants (the campaign's), shown with their time.
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+    @property
+    def is_registration(self) -> bool:
+        return self.kind == CampaignStage.Kind.REGISTRATION
+
+
+def timeline(campaign: Campaign, stages: Iterable[CampaignStage], *, now: dt.datetime) -> list[TimelineEntry]:
+    """Every stage with its status on `now`. Registration follows the campaign's instants; another stage is
+    current from its first day to its last (or, without an end, until the day before the next stage starts)."""
+    stages = sorted(stages, key=lambda stage: (stage.starts_on, stage.pk or 0))
+    today = timezone.localdate(now)
+    registration = CampaignStage.Kind.REGISTRATION
+    entries = []
+    if not any(stage.kind == registration for stage in stages):
+        # Every campaign has a registration, whether or not staff entered it as a stage.
+        stages.insert(
+            0,
+            CampaignStage(
+                campaign=campaign,
+                kind=registration,
+                starts_on=timezone.localdate(campaign.registration_opens_at),
+                ends_on=timezone.localdate(campaign.registration_closes_at),
+            ),
+        )
+    for index, stage in enumerate(stages):
+        if stage.kind == registration:
+            status = {UPCOMING: UPCOMING, OPEN: CURRENT, CLOSED: DONE}[registration_state(campaign, now=now)]
+            entries.append(
+                TimelineEntry(
+                    kind=stage.kind,
+                    label=stage.get_kind_display(),
+                    starts_on=stage.starts_on,
+                    ends_on=stage.ends_on,
+                    status=status,
+                    opens_at=campaign.registration_opens_at,
+                    closes_at=campaign.registration_closes_at,
+                )
+            )
+            continue
+        last_day = stage.ends_on or _day_before_next(stages, index) or stage.starts_on
+        if today > last_day:
+            status = DONE
+        elif today >= stage.starts_on:
+            status = CURRENT
+        else:
+            status = UPCOMING
+        entries.append(
+            TimelineEntry(
+                kind=stage.kind,
+                label=stage.get_kind_display(),
+                starts_on=stage.starts_on,
+                ends_on=stage.ends_on,
+                status=status,
+            )
+        )
+    return entries
+
+
+def _day_before_next(stages: list[CampaignStage], index: int) -> dt.date | None:
+    for later in stages[index + 1 :]:
+        if later.starts_on > stages[index].starts_on:
+            return later.starts_on - dt.timedelta(days=1)
+    return None
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What the candidate should do or expect next. `code` picks the sentence in the template; `when` its date."""
+
+    code: str
+    when: dt.datetime | dt.date | None = None
+    stage: TimelineEntry | None = None
+
+
+# Codes of NextAction, one sentence each in campaigns/includes/next_action.html.
+COMPLETE_BEFORE = "complete_before"
+NOT_SUBMITTED_IN_TIME = "not_submitted_in_time"
+CHANGE_UNTIL = "change_until"
+WAIT_FOR_STAGE = "wait_for_stage"
+WITHDRAWN_CAN_REAPPLY = "withdrawn_can_reapply"
+WITHDRAWN = "withdrawn"
+NOTHING_SCHEDULED = "nothing_scheduled"
+
+
+def next_actions(
+    application: Application, entries: list[TimelineEntry], *, now: dt.datetime
+) -> list[NextAction]:
+    """The one or two things to tell a candidate about her application, most urgent first."""
+    campaign = application.campaign
+    state = registration_state(campaign, now=now)
+    Status = Application.Status
+    if application.status == Status.WITHDRAWN:
+        if state == OPEN:
+            return [NextAction(WITHDRAWN_CAN_REAPPLY, campaign.registration_closes_at)]
+        return [NextAction(WITHDRAWN)]
+    if application.status == Status.DRAFT:
+        if state == CLOSED:
+            return [NextAction(NOT_SUBMITTED_IN_TIME, campaign.registration_closes_at)]
+        return [NextAction(COMPLETE_BEFORE, campaign.registration_closes_at)]
+    actions = []
+    if state == OPEN:
+        actions.append(NextAction(CHANGE_UNTIL, campaign.registration_closes_at))
+    coming = next(
+        (entry for entry in entries if not entry.is_registration and entry.status == UPCOMING), None
+    )
+    if coming is not None:
+        actions.append(NextAction(WAIT_FOR_STAGE, coming.starts_on, coming))
+    elif state != OPEN:
+        actions.append(NextAction(NOTHING_SCHEDULED))
+    return actions

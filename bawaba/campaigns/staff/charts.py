@@ -1,0 +1,125 @@
+"""Server-rendered bar charts: the geometry of the SVG, computed here so that the template only draws it."""
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+WIDTH = 720
+HEIGHT = 300
+MARGIN_START = 56  # room for the value labels
+MARGIN_END = 8
+MARGIN_TOP = 12
+MARGIN_BOTTOM = 36  # room for the day labels
+MAX_DAY_LABELS = 10
+MAX_BAR_WIDTH = 48
+
+
+@dataclass(frozen=True)
+class Bar:
+    day: dt.date
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    show_label: bool
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
+class DailyChart:
+    days: list[tuple[dt.date, int]]  # every day from the first to the last, zero days included
+    bars: list[Bar]
+    ticks: list[Tick]
+    total: int
+    peak_day: dt.date | None
+    peak_count: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_start: int = MARGIN_START
+    plot_end: int = WIDTH - MARGIN_END
+    baseline: int = HEIGHT - MARGIN_BOTTOM
+    label_y: int = HEIGHT - MARGIN_BOTTOM + 20
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return self.days[0][0] if self.days else None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        return self.days[-1][0] if self.days else None
+
+
+def every_day(counts: Iterable[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+    """The counts with the days between them that had none filled in with zero: a chart must not hide gaps."""
+    by_day = dict(counts)
+    if not by_day:
+        return []
+    first, last = min(by_day), max(by_day)
+    return [
+        (first + dt.timedelta(days=i), by_day.get(first + dt.timedelta(days=i), 0))
+        for i in range((last - first).days + 1)
+    ]
+
+
+def value_axis(largest: int, *, steps: int = 4) -> tuple[int, int]:
+    """(top, step) of a value axis for counts: a round step (1, 2, 2.5 or 5 × 10^k, whole) about a quarter
+    of the largest value, and the first multiple of it at or above the largest value."""
+    if largest <= 0:
+        return 1, 1
+    wanted = largest / steps
+    magnitude = 10 ** max(0, math.floor(math.log10(wanted))) if wanted >= 1 else 1
+    step = next(
+        int(m * magnitude)
+        for m in (1, 2, 2.5, 5, 10)
+        if m * magnitude >= wanted and float(m * magnitude).is_integer()
+    )
+    return math.ceil(largest / step) * step, step
+
+
+def daily_bar_chart(counts: Iterable[tuple[dt.date, int]]) -> DailyChart:
+    """Bars for counts per day; a few days get a label below their bar, evenly spaced."""
+    days = every_day(counts)
+    top, step = value_axis(max((count for _, count in days), default=0))
+    plot_width = WIDTH - MARGIN_START - MARGIN_END
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    baseline = HEIGHT - MARGIN_BOTTOM
+    slot = plot_width / max(len(days), 1)
+    width = min(max(slot * 0.8, 1.0), MAX_BAR_WIDTH)  # a campaign of a few days gets bars, not blocks
+    label_every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
+    bars = []
+    for i, (day, count) in enumerate(days):
+        height = plot_height * count / top
+        x = MARGIN_START + i * slot
+        bars.append(
+            Bar(
+                day=day,
+                count=count,
+                x=round(x + (slot - width) / 2, 2),
+                y=round(baseline - height, 2),
+                width=round(width, 2),
+                height=round(height, 2),
+                label_x=round(x + slot / 2, 2),
+                show_label=i % label_every == 0,
+            )
+        )
+    ticks = [
+        Tick(value=value, y=round(baseline - plot_height * value / top, 2))
+        for value in range(0, top + 1, step)
+    ]
+    peak_day, peak_count = max(days, key=lambda item: item[1]) if days else (None, 0)
+    return DailyChart(
+        days=days,
+        bars=bars,
+        ticks=ticks,
+        total=sum(count for _, count in days),
+        peak_day=peak_day,
+        peak_count=peak_count,
+    )

@@ -1,0 +1,61 @@
+"""Personas for the staff pages, and applications whose search names are set as the services set them."""
+
+import factory
+import pytest
+from django.core.cache import cache
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.factories import UserFactory
+from bawaba.campaigns.search import search_name_for
+from bawaba.campaigns.tests.factories import ApplicationFactory, CampaignFactory
+
+
+class SearchableApplicationFactory(ApplicationFactory):
+    search_name = factory.LazyAttribute(
+        lambda a: search_name_for(a.first_name_ar, a.last_name_ar, a.first_name_latin, a.last_name_latin)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (registrations by day) must not leak from one test's data into another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def central_admin(db) -> User:
+    return UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return UserFactory(email="supervisor@example.ma", role=User.Role.SUPERVISOR, is_staff=True)
+
+
+@pytest.fixture
+def candidate(db) -> User:
+    return UserFactory(email="candidate@example.ma", role=User.Role.CANDIDATE)
+
+
+@pytest.fixture
+def admin_client(client, central_admin):
+    client.force_login(central_admin)
+    return client
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory(slug="rgph-2024")
+
+
+@pytest.fixture
+def make_application(campaign):
+    """An application of `campaign` (or another), search_name computed from its names."""
+
+    def make(**fields):
+        fields.setdefault("campaign", campaign)
+        return SearchableApplicationFactory(**fields)
+
+    return make
