@@ -36,9 +36,7 @@ def _expect_twelve_regions(page, names: list[str]) -> None:
         expect(page.get_by_role("rowheader", name=name, exact=True)).to_be_visible()
 
 
-def test_home_page_in_arabic_is_right_to_left(
-    page, territory, census_campaign, open_competition, screenshots
-):
+def test_home_page_in_arabic_is_right_to_left(page, census_campaign, open_competition, screenshots):
     page.goto("/ar/")
 
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -53,7 +51,7 @@ def test_home_page_in_arabic_is_right_to_left(
     page.screenshot(path=screenshots / "home-ar.png", full_page=True)
 
 
-def test_home_page_in_french(page, territory, census_campaign, open_competition, screenshots):
+def test_home_page_in_french(page, census_campaign, open_competition, screenshots):
     page.goto("/fr/")
 
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
