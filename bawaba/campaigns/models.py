@@ -273,7 +273,6 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="application_campaign_status"),
             models.Index(fields=["campaign", "submitted_at"], name="application_campaign_submitted"),
-            models.Index(fields=["residence_commune"], name="application_residence"),
             # The staff search by CIN across campaigns; (campaign, cin) serves only searches within one.
             # search_name has a trigram index on PostgreSQL, created in migration 0002 (not expressible here).
             models.Index(fields=["cin"], name="application_cin"),
@@ -301,7 +300,8 @@ class ApplicationChoice(models.Model):
             models.UniqueConstraint(fields=["application", "commune"], name="choice_commune_unique"),
             models.CheckConstraint(condition=Q(rank__gte=1), name="choice_rank_positive"),
         ]
-        indexes = [models.Index(fields=["commune"], name="choice_commune")]
+        # Covering: "who chose this commune" reads application ids from the index alone (staff search, selection).
+        indexes = [models.Index(fields=["commune", "application"], name="choice_commune_application")]
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.commune}"

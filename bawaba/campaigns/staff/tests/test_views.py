@@ -115,7 +115,11 @@ class TestApplicationsList:
         make_application(cin="AB1")
         response = admin_client.get(_url("applications"), {"commune": "999.999.99.99"})
         page = response.content.decode()
-        assert "No commune has the HCP code 999.999.99.99." in page
+        assert (
+            '<span class="error-text" id="id_commune_error">No commune has the HCP code 999.999.99.99.</span>'
+            in page
+        )
+        assert 'aria-describedby="id_commune_helptext id_commune_error"' in page
         assert "AB1<" not in page
 
     def test_the_number_of_queries_does_not_grow_with_the_rows(
