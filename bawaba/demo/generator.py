@@ -86,33 +86,9 @@ SCOPE_PROVINCE, SCOPE_REGION, SCOPE_NATION = 0, 1, 2
 # draws that only hit communes already chosen, look one scope wider.
 DRAWS_BEFORE_WIDENING = 12
 
-# Registrations by day pile up at the start and before the deadline; by hour they follow waking hours.
-HOUR_WEIGHTS = (
-    1,
-    0.6,
-    0.4,
-    0.3,
-    0.3,
-    0.4,
-    0.8,
-    1.5,
-    2.5,
-    3.5,
-    4,
-    4,
-    3.8,
-    3.5,
-    3.8,
-    4,
-    4,
-    4,
-    4.2,
-    4.5,
-    5,
-    5,
-    4,
-    2.5,
-)
+# Registrations pile up in the first days and before the deadline; within a day they follow waking hours
+# (weights by local hour, 0 to 23).
+HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4, 4, 3.8, 3.5, 3.8, 4, 4, 4, 4.2, 4.5, 5, 5, 4, 2.5)  # fmt: skip
 
 
 def scaled_total(total: int, scale: float) -> int:

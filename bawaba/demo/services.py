@@ -82,9 +82,11 @@ class DemoResult:
     accounts: tuple[DemoAccount, ...] = ()
 
 
-def validate_scale(scale: float) -> None:
+def validate_options(*, scale: float, seed: int) -> None:
     if not 0 < scale <= 1:  # also refuses NaN
         raise DemoError(f"The scale must be greater than 0 and at most 1 (got {scale}).")
+    if seed < 0:
+        raise DemoError(f"The seed must be a whole number from 0 up (got {seed}).")
 
 
 def generate_demo(
@@ -95,7 +97,7 @@ def generate_demo(
     With `replace`, an existing demo data set (campaign, applications, choices, demo accounts) is deleted first.
     The same scale and seed give the same data, on SQLite and on PostgreSQL alike.
     """
-    validate_scale(scale)
+    validate_options(scale=scale, seed=seed)
     if not Commune.objects.exists():
         raise DemoError("The territory is not loaded: run `manage.py load_territory` first.")
     existing = demo_campaign()

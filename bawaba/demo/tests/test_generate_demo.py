@@ -217,6 +217,11 @@ def test_rejects_a_scale_outside_zero_to_one(territory, scale):
     assert demo_campaign() is None
 
 
+def test_rejects_a_negative_seed(territory):
+    with pytest.raises(CommandError, match="seed"):
+        generate(seed=-1)
+
+
 def test_asks_for_the_territory_first(db):
     with pytest.raises(CommandError, match="load_territory"):
         generate()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bawaba.demo.services import DemoError, generate_demo, validate_scale
+from bawaba.demo.services import DEMO_ACCOUNTS, DemoError, generate_demo
 
 
 class Command(BaseCommand):
@@ -25,7 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: float, seed: int, replace: bool, **options):
         try:
-            validate_scale(scale)
             result = generate_demo(scale=scale, seed=seed, replace=replace, progress=self._progress)
         except DemoError as error:
             raise CommandError(str(error)) from error
@@ -34,6 +33,7 @@ class Command(BaseCommand):
                 f"The demo campaign “{result.campaign.slug}” already exists; nothing was changed. "
                 "Run with --replace to delete it and generate it again."
             )
+            self._print_accounts()
             return
         counts = result.counts
         self.stdout.write(
@@ -44,8 +44,12 @@ class Command(BaseCommand):
                 f"over {counts['need_rows']:,} commune rows."
             )
         )
+        self._print_accounts()
+
+    def _print_accounts(self) -> None:
+        # Printed on every run, so that `make demo` always ends with the way in.
         self.stdout.write("Demo accounts (they exist only in this demo data set; never use them elsewhere):")
-        for account in result.accounts:
+        for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<28} password: {account.password:<22} {account.description}")
         self.stdout.write("The other candidates (c000002@… onwards) have no usable password.")
 
