@@ -68,7 +68,7 @@ def test_an_arabic_registration_gets_arabic_links_and_e_mail(
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("court-9", "Ce mot de passe est trop court. Il doit contenir au minimum 10 caractères."),
+        ("court-9", "Ce mot de passe est trop court. Il doit contenir au moins 10 caractères."),
         ("password123", "Ce mot de passe est trop courant."),
         ("20240915123456", "Ce mot de passe est entièrement numérique."),
     ],
