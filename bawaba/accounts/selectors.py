@@ -6,7 +6,7 @@ from bawaba.accounts.tokens import decode_uid, reset_tokens
 
 def user_with_email(email: str) -> User | None:
     """The account for an address, whatever its case (addresses are stored lower-cased), or None."""
-    return User.objects.filter(email__iexact=email.strip()).first()
+    return User.objects.with_email(email).first()
 
 
 def user_for_reset_link(*, uidb64: str, token: str) -> User | None:

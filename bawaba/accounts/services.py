@@ -69,7 +69,7 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
     email = normalize_email(email)
     language = supported_language(language)
     password_validation.validate_password(password, User(email=email))
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    user = User.objects.select_for_update().with_email(email).first()
     if user is None:
         try:
             with transaction.atomic():  # a savepoint: a concurrent registration may win the insert
@@ -77,7 +77,7 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
                     email, password, is_active=False, role=User.Role.CANDIDATE, preferred_language=language
                 )
         except IntegrityError:
-            user = User.objects.select_for_update().get(email__iexact=email)
+            user = User.objects.select_for_update().with_email(email).get()
         else:
             record_event(actor=user, action="account.registered", target=user, data={"language": language})
             _queue_confirmation(user, base_url=base_url)
@@ -123,7 +123,7 @@ def confirm_account(*, token: str) -> User:
 @transaction.atomic
 def request_new_confirmation(*, email: str, base_url: str) -> None:
     """E-mail a fresh confirmation link if the address has an account awaiting confirmation; else nothing."""
-    user = User.objects.filter(email__iexact=normalize_email(email)).first()
+    user = User.objects.with_email(normalize_email(email)).first()
     if user is not None and user.is_awaiting_confirmation:
         record_event(action="account.confirmation_requested", target=user)
         _queue_confirmation(user, base_url=base_url)
@@ -132,7 +132,7 @@ def request_new_confirmation(*, email: str, base_url: str) -> None:
 @transaction.atomic
 def request_password_reset(*, email: str, base_url: str) -> None:
     """E-mail a reset link to an active account, a confirmation link to one awaiting confirmation; else nothing."""
-    user = User.objects.filter(email__iexact=normalize_email(email)).first()
+    user = User.objects.with_email(normalize_email(email)).first()
     if user is None:
         return
     if user.is_active:
