@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -48,7 +49,7 @@ class BulkWriter:
         self.connection = connection
         self.is_postgresql = connection.vendor == "postgresql"
         if connection.vendor not in {"postgresql", "sqlite"}:
-            raise NotImplementedError(
+            raise ImproperlyConfigured(
                 f"bulk demo inserts are written for PostgreSQL and SQLite, not {connection.vendor}"
             )
 
