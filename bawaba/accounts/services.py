@@ -23,7 +23,6 @@ import copy
 import hashlib
 
 from axes.utils import reset as reset_axes_attempts
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -40,6 +39,7 @@ from bawaba.accounts.tokens import (
     split_confirmation_token,
 )
 from bawaba.core.audit import record_event
+from bawaba.core.languages import supported_language
 from bawaba.notifications.models import Notification
 from bawaba.notifications.services import queue_email
 
@@ -54,10 +54,6 @@ class AlreadyConfirmed(AccountLinkError):
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def supported_language(code: str | None) -> str:
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @transaction.atomic

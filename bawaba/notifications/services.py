@@ -12,6 +12,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bawaba.core.languages import supported_language
 from bawaba.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def queue_email(
         defaults={
             "kind": kind,
             "to_email": to_email,
-            "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            "language": supported_language(language),
             "context": context,
             "user": user,
         },
