@@ -6,6 +6,10 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 SCALE ?= 0.02
 SEED ?= 2024
+# The public seed of the demo's preselection draw. A real campaign announces its seed before the run; anyone can
+# then recompute every lottery number (docs/selection.md, "Ties").
+SELECTION_SEED ?= tirage public du 1er mars 2024
+DEMO_CAMPAIGN := rgph-2024
 PORT ?= 8000
 PYTEST_ARGS ?=
 
@@ -27,6 +31,8 @@ demo-data: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_territory
 	$(MANAGE) generate_demo --scale $(SCALE) --seed $(SEED)
+	@# Publishing happens once per campaign stage: a second `make demo` keeps the published preselection.
+	$(MANAGE) run_selection --campaign $(DEMO_CAMPAIGN) --seed "$(SELECTION_SEED)" --publish --unless-published
 
 demo: demo-data
 	$(MANAGE) rundemo --port $(PORT)

@@ -10,12 +10,16 @@ Run from the repository root (wrk must be installed: `apt-get install -y wrk`):
 --drop drops the database at the end.
 
 In one run, against one gunicorn started here on 127.0.0.1 (stopped at the end), wrk measures for --duration
-seconds each (after a 2-second warm-up): `/healthz` (the reference: one SELECT 1), the public `/fr/campaigns/`,
-the dashboard `/fr/me/` as the demo candidate, and the dashboard rotating over --sample random candidates' sessions
-(made with Django's SessionStore, so no row stays hot in one cache). Then, gunicorn stopped, registrations:
-`register_candidate` with the real Argon2id hasher, in one process and in two processes at once (what two workers
-on two cores can do), and the hash alone. Finally the dashboard in-process: its queries and where its time goes.
-Prints Markdown for docs/benchmarks.md.
+seconds each (after a 2-second warm-up): `/healthz` (the reference: one SELECT 1, no cookie), `/healthz` again with
+a candidate's cookies (what being signed in costs any page: the session and the user are read before the view,
+by LoginRequiredMiddleware), the public `/fr/campaigns/`, the dashboard of a signed-in candidate with no
+application (the page's frame: base template, session, user, one query), the dashboard `/fr/me/` as the demo
+candidate, and the dashboard rotating over --sample random candidates' sessions (made with Django's SessionStore,
+so no row stays hot in one cache). Signed-in requests carry what a browser sends after its first page: the session
+cookie and its own CSRF cookie. Then, gunicorn stopped, registrations: `register_candidate` with the real Argon2id
+hasher, in one process and in two processes at once (what two workers on two cores can do), and the hash alone.
+Finally the dashboard in-process: its queries, CPU and Python function calls per page (calls do not depend on
+what else the machine is running, timings do). Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
@@ -38,6 +42,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 DEMO_CANDIDATE = "candidate@demo.bawaba.ma"
+EMPTY_CANDIDATE = "no-application@bench.invalid"
+REFERENCE = "`/healthz` (reference: one `SELECT 1`)"
 PASSWORD = "Correct-horse-battery-2024"  # noqa: S105 - a benchmark's throw-away password
 
 WRK_SCRIPT = """
@@ -48,7 +54,7 @@ request = function()
     return wrk.format("GET", wrk.path)
   end
   counter = counter %% #cookies + 1
-  return wrk.format("GET", wrk.path, {["Cookie"] = "%(cookie_name)s=" .. cookies[counter]})
+  return wrk.format("GET", wrk.path, {["Cookie"] = cookies[counter]})
 end
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -98,28 +104,51 @@ def fill() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def sessions(sample: int, seed: int) -> tuple[str, list[str], int]:
-    """A session key for the demo candidate and for `sample` random candidates with an application."""
+def sessions(sample: int, seed: int) -> tuple[str, list[str], str, int]:
+    """Cookie headers (session and CSRF cookies, as a browser sends them after its first page) for the demo
+    candidate, for `sample` random candidates with an application, and for a candidate with none."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from bawaba.accounts.models import User
     from bawaba.campaigns.models import Application
 
-    def session_for(user: User) -> str:
+    def cookies_for(user: User) -> str:
         store = SessionStore()
         store[SESSION_KEY] = user._meta.pk.value_to_string(user)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        return store.session_key
+        csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
     candidates = User.objects.filter(role=User.Role.CANDIDATE).count()
     user_ids = sorted(set(Application.objects.values_list("user_id", flat=True)))
     chosen = random.Random(seed).sample(user_ids, sample)
-    demo = session_for(User.objects.get(email=DEMO_CANDIDATE))
-    return demo, [session_for(user) for user in User.objects.filter(pk__in=chosen)], candidates
+    demo = cookies_for(User.objects.get(email=DEMO_CANDIDATE))
+    # Registered and confirmed, not applied yet (made here once: the demo data has no such candidate).
+    empty = User.objects.filter(email=EMPTY_CANDIDATE).first() or User.objects.create_user(
+        EMPTY_CANDIDATE, password=None, role=User.Role.CANDIDATE, is_active=True
+    )
+    if Application.objects.filter(user=empty).exists():
+        raise SystemExit(f"{EMPTY_CANDIDATE} should have no application")
+    return (
+        demo,
+        [cookies_for(user) for user in User.objects.filter(pk__in=chosen)],
+        cookies_for(empty),
+        candidates,
+    )
+
+
+def session_user_id(cookie: str) -> int:
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    key = cookie.split(";")[0].removeprefix(f"{settings.SESSION_COOKIE_NAME}=")
+    return int(Session.objects.get(pk=key).get_decoded()["_auth_user_id"])
 
 
 def free_port() -> int:
@@ -172,11 +201,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def check_page(url: str, cookie: str | None) -> None:
     """The page answers 200 (not a redirect to the sign-in page) for this session."""
-    from django.conf import settings
-
     request = urllib.request.Request(url)  # noqa: S310 - loopback
     if cookie:
-        request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
+        request.add_header("Cookie", cookie)
     try:
         with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as response:
             status, size = response.status, len(response.read())
@@ -188,12 +215,7 @@ def check_page(url: str, cookie: str | None) -> None:
 
 
 def run_wrk(url: str, cookies: list[str], *, duration: int, connections: int, threads: int) -> dict:
-    from django.conf import settings
-
-    script = WRK_SCRIPT % {
-        "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
-        "cookie_name": settings.SESSION_COOKIE_NAME,
-    }
+    script = WRK_SCRIPT % {"cookies": ", ".join(f'"{cookie}"' for cookie in cookies)}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -265,7 +287,11 @@ def registrations(database_url: str, count: int, processes: int) -> tuple[float,
 
 
 def profile_dashboard(user_ids: list[int]) -> dict:
-    """The dashboard in-process (Django's test client): queries per page and their share of the time."""
+    """The dashboard in-process (Django's test client): queries per page and their share of the time, CPU time
+    and Python function calls per page (cProfile; a count, so it does not depend on the machine's load)."""
+    import cProfile
+    import pstats
+
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -273,21 +299,27 @@ def profile_dashboard(user_ids: list[int]) -> dict:
     from bawaba.accounts.models import User
 
     client = Client(HTTP_HOST="127.0.0.1")
-    pages, query_time, query_counts = [], [], []
+    pages, cpu, query_time, query_counts, calls = [], [], [], [], []
     for user in User.objects.filter(pk__in=user_ids):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         client.get("/fr/me/")
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get("/fr/me/")
             pages.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200, response.status_code
         query_counts.append(len(captured.captured_queries))
         query_time.append(sum(float(query["time"]) for query in captured.captured_queries))
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, "/fr/me/")
+        calls.append(pstats.Stats(profiler).total_calls)
     last = [query["sql"][:160] for query in captured.captured_queries]
     return {
         "page_ms": statistics.median(pages) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
+        "calls": statistics.median(calls),
         "queries": statistics.median(query_counts),
         "query_ms": statistics.median(query_time) * 1000,
         "last_queries": last,
@@ -337,12 +369,8 @@ def main() -> None:
 
     if args.fresh:
         fill()
-    demo_session, sample_sessions, candidates = sessions(args.sample, args.seed)
-    from django.contrib.sessions.models import Session
-
-    sample_user_ids = [
-        int(Session.objects.get(pk=key).get_decoded()["_auth_user_id"]) for key in sample_sessions[:30]
-    ]
+    demo_session, sample_sessions, empty_session, candidates = sessions(args.sample, args.seed)
+    sample_user_ids = [session_user_id(cookie) for cookie in sample_sessions[:30]]
     connection.close()
 
     port = free_port()
@@ -353,9 +381,16 @@ def main() -> None:
         check_page(f"{base}/fr/campaigns/", None)
         check_page(f"{base}/fr/me/", demo_session)
         check_page(f"{base}/fr/me/", sample_sessions[0])
+        check_page(f"{base}/fr/me/", empty_session)
         for label, path, cookies in (
-            ("`/healthz` (reference: one `SELECT 1`)", "/healthz", []),
+            (REFERENCE, "/healthz", []),
+            (
+                f"`/healthz` with {args.sample} candidates' cookies (session + user read)",
+                "/healthz",
+                sample_sessions,
+            ),
             ("`/fr/campaigns/` (public list)", "/fr/campaigns/", []),
+            ("`/fr/me/` signed in, no application (the page's frame)", "/fr/me/", [empty_session]),
             ("`/fr/me/` dashboard, the demo candidate", "/fr/me/", [demo_session]),
             (f"`/fr/me/` dashboard, {args.sample} candidates' sessions in turn", "/fr/me/", sample_sessions),
         ):
@@ -378,7 +413,7 @@ def main() -> None:
     if args.drop:
         drop_database(args.database_url)
 
-    reference = results["`/healthz` (reference: one `SELECT 1`)"]["rps"]
+    reference = results[REFERENCE]["rps"]
     print()
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -408,7 +443,8 @@ def main() -> None:
         )
     print()
     print(
-        f"Dashboard in-process (30 sampled candidates): {profile['page_ms']:.1f} ms a page, "
+        f"Dashboard in-process (30 sampled candidates, median): {profile['page_ms']:.1f} ms a page "
+        f"({profile['cpu_ms']:.1f} ms CPU, {profile['calls']:,.0f} Python function calls), "
         f"{profile['queries']:.0f} queries taking {profile['query_ms']:.1f} ms"
     )
     for sql in profile["last_queries"]:

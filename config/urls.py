@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("bawaba.accounts.urls")),
     path("", include("bawaba.campaigns.urls")),
     path("staff/", include("bawaba.campaigns.staff.urls")),
+    path("staff/selection/", include("bawaba.selection.staff.urls")),
+    path("", include("bawaba.selection.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
 )

@@ -509,6 +509,27 @@ class AddCommuneForm(PlacePickerMixin, StepForm):
         return commune
 
 
+class ProvinceFallbackForm(forms.Form):
+    """The communes step's last question, answered with the button that continues to the review."""
+
+    accepts_any_commune_in_province = forms.BooleanField(
+        label=_(
+            "If none of my communes can take me, I accept any other commune of my province, nearest first, "
+            "as a last resort."
+        ),
+        help_text=_(
+            "Your own communes always come first: ticking this never costs you a place in one of them. It only "
+            "adds the other communes of your province of residence after them. Leave it unticked if you would "
+            "work only in the communes you chose."
+        ),
+        required=False,
+    )
+
+    @classmethod
+    def for_application(cls, application: Application) -> "ProvinceFallbackForm":
+        return cls(initial={"accepts_any_commune_in_province": application.accepts_any_commune_in_province})
+
+
 STEP_FORMS: dict[str, type[StepForm]] = {
     steps.IDENTITY: IdentityForm,
     steps.SITUATION: SituationForm,

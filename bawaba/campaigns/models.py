@@ -253,6 +253,11 @@ class Application(models.Model):
     survey_experience_detail = models.TextField(_("which surveys"), blank=True)
     ict_skill = models.PositiveSmallIntegerField(_("ICT skills"), choices=IctSkill, default=IctSkill.NONE)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    # "Any commune of my province as a last resort": the selection adds the other communes of her residence
+    # province after her own choices (bawaba.selection.scoring). db_default lets set-based inserts leave it out.
+    accepts_any_commune_in_province = models.BooleanField(
+        _("I accept any commune of my province as a last resort"), default=False, db_default=False
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

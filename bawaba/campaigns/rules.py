@@ -16,6 +16,8 @@ def default_census_rules() -> dict:
         "eligibility": {
             "min_age": 18,
             "max_age": 65,
+            # Ages are counted on this ISO date; None means the day registration closes (filled in by a run).
+            "age_on": None,
             "categories": [choice.value for choice in Category],
             "min_education": Level.BACCALAUREATE.value,
             "min_choices": 1,
@@ -44,5 +46,7 @@ def default_census_rules() -> dict:
         "bonus": {"residence_commune": 20, "residence_province": 8},
         # Places per commune = needs x factor, rounded up; regions may override the campaign's factor.
         "over_selection": {"factor": "1.01", "regions": {}},
-        "any_commune_in_province_fallback": True,
+        # A candidate who ticks "any commune of my province" gets, after her own choices, the other communes of
+        # her province, nearest first, at most this many.
+        "province_fallback": {"enabled": True, "max_communes": 10},
     }

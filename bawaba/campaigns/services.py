@@ -287,6 +287,28 @@ def move_choice(*, application: Application, commune_id: int, offset: int) -> li
     return ranked
 
 
+def set_province_fallback(*, application: Application, accepts: bool) -> Application:
+    """Tick or untick "any other commune of my province, nearest first, as a last resort".
+
+    The selection adds those communes after her own choices (bawaba.selection.scoring). Same rules as her
+    communes: registration open, not withdrawn. Saving the answer she already gave writes nothing.
+    """
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, _now())
+        if locked.accepts_any_commune_in_province != accepts:
+            locked.accepts_any_commune_in_province = accepts
+            locked.save(update_fields=["accepts_any_commune_in_province", "updated_at"])
+            record_event(
+                actor=locked.user,
+                action="application.province_fallback_changed",
+                target=locked,
+                data={"accepts": accepts},
+            )
+    _sync(application, locked)
+    return application
+
+
 def submit_application(
     *, application: Application, base_url: str, language: str | None = None
 ) -> Application:

@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bawaba.campaigns import access, schedule, selectors, services, steps
-from bawaba.campaigns.forms import ACTION, SHOW_PLACES, STEP_FORMS, AddCommuneForm, initial_for
+from bawaba.campaigns.forms import (
+    ACTION,
+    SHOW_PLACES,
+    STEP_FORMS,
+    AddCommuneForm,
+    ProvinceFallbackForm,
+    initial_for,
+)
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.selection import selectors as selection_selectors
 
 CAMPAIGNS_PER_PAGE = 20
 
@@ -51,6 +59,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "timeline": schedule.timeline(campaign, campaign.stages.all(), now=now),
             "age_on": schedule.age_reference_date(campaign),
             "categories": Application.Category.choices,
+            # One query: the published selection runs (one per stage at most), each linking to its report.
+            "selection_runs": selection_selectors.published_runs(campaign),
         },
     )
 
@@ -170,6 +180,18 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
             except services.ApplicationError as error:
                 messages.error(request, error.message)
             return redirect(_step_url(campaign, steps.COMMUNES) + "#choices")
+        elif action == "province_fallback":
+            # The step's last question, saved by the button that continues to the review.
+            fallback = ProvinceFallbackForm(request.POST)
+            fallback.is_valid()  # one optional checkbox: always valid
+            try:
+                services.set_province_fallback(
+                    application=application, accepts=fallback.cleaned_data["accepts_any_commune_in_province"]
+                )
+            except services.ApplicationError as error:
+                messages.error(request, error.message)
+                return redirect(_step_url(campaign, steps.COMMUNES) + "#province-fallback")
+            return redirect(_step_url(campaign, steps.REVIEW))
         else:
             return redirect(_step_url(campaign, steps.COMMUNES))
     return _render_step(
@@ -177,7 +199,11 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
         campaign,
         application,
         steps.COMMUNES,
-        {"form": form, "choices": selectors.choices_of(application)},
+        {
+            "form": form,
+            "choices": selectors.choices_of(application),
+            "fallback_form": ProvinceFallbackForm.for_application(application),
+        },
     )
 
 
@@ -257,11 +283,19 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The candidate's applications, each with what comes next and the campaign's calendar.
+
+    The page candidates load most (issue 3, docs/benchmarks.md): three queries whatever the number of
+    applications, and the calendar, the same for every candidate of a campaign, cached in the template.
+    """
     now = timezone.now()
+    applications = list(selectors.applications_of(request.user))
+    stages = selectors.stages_by_campaign({application.campaign_id for application in applications})
+    communes = selectors.commune_names_by_application(application.pk for application in applications)
     entries = []
-    for application in selectors.applications_of(request.user):
+    for application in applications:
         campaign = application.campaign
-        timeline = schedule.timeline(campaign, campaign.stages.all(), now=now)
+        timeline = schedule.timeline(campaign, stages[campaign.pk], now=now)
         entries.append(
             {
                 "application": application,
@@ -271,11 +305,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "editable": _editable(application, now),
                 "can_reapply": application.status == Application.Status.WITHDRAWN
                 and schedule.registration_state(campaign, now=now) == schedule.OPEN,
-                "choices": application.choices.all(),
-                "calendar_id": f"application-{application.pk}-calendar",
+                "communes": communes[application.pk],
+                # The campaign's, not the application's: the calendar is cached for all its candidates.
+                "calendar_id": f"campaign-{campaign.pk}-calendar",
             }
         )
-    return render(request, "campaigns/dashboard.html", {"entries": entries})
+    return render(
+        request,
+        "campaigns/dashboard.html",
+        {"entries": entries, "time_zone": timezone.get_current_timezone_name()},
+    )
 
 
 @require_GET

@@ -86,6 +86,13 @@ SCOPE_PROVINCE, SCOPE_REGION, SCOPE_NATION = 0, 1, 2
 # draws that only hit communes already chosen, look one scope wider.
 DRAWS_BEFORE_WIDENING = 12
 
+# Share of candidates who tick "any other commune of my province, nearest first, as a last resort" (a guess:
+# MISSION.md is silent). Exact after rounding, like the other counts.
+PROVINCE_FALLBACK_SHARE = 0.30
+# The fallback is drawn from a stream of its own (this child of the seed), after everything else, so that
+# adding it left every other column exactly as it was for a given seed.
+PROVINCE_FALLBACK_STREAM = 1
+
 # Registrations pile up in the first days and before the deadline; within a day they follow waking hours
 # (weights by local hour, 0 to 23).
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4, 4, 3.8, 3.5, 3.8, 4, 4, 4, 4.2, 4.5, 5, 5, 4, 2.5)  # fmt: skip
@@ -216,6 +223,7 @@ class Candidates:
     submitted_after: np.ndarray  # int32 seconds: application submitted
     choice_count: np.ndarray  # int8, 1..MAX_CHOICES
     choices: np.ndarray  # int32 (n, MAX_CHOICES) commune indices by rank, -1 after choice_count
+    accepts_province_fallback: np.ndarray  # bool: any other commune of her province as a last resort
 
     def __len__(self) -> int:
         return len(self.region)
@@ -303,6 +311,7 @@ def generate_candidates(*, territory: Territory, scale: float, seed: int) -> Can
         province_slices=(province_starts, province_ends),
         region_slices=(region_starts, region_ends),
     )
+    accepts_province_fallback = _province_fallback(seed, n)
 
     # Ids follow submission order, as they would on the live platform.
     order = np.argsort(submitted_after, kind="stable")
@@ -328,8 +337,17 @@ def generate_candidates(*, territory: Territory, scale: float, seed: int) -> Can
         "submitted_after": submitted_after,
         "choice_count": choice_count,
         "choices": choices,
+        "accepts_province_fallback": accepts_province_fallback,
     }
     return Candidates(**{name: np.ascontiguousarray(values[order]) for name, values in columns.items()})
+
+
+def _province_fallback(seed: int, n: int) -> np.ndarray:
+    """Exactly PROVINCE_FALLBACK_SHARE of the candidates (rounded), chosen at random from a stream of their own."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PROVINCE_FALLBACK_STREAM,)))
+    ticked = np.zeros(n, dtype=bool)
+    ticked[rng.permutation(n)[: scaled_total(n, PROVINCE_FALLBACK_SHARE)]] = True
+    return ticked
 
 
 def _ages(rng: np.random.Generator, category: np.ndarray, level: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CommuneNeed
 from bawaba.demo.generator import Territory
+from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune
 
 DEMO_CAMPAIGN_SLUG = "rgph-2024"
@@ -34,6 +35,7 @@ _DIGEST_APPLICATION_FIELDS = (
     "survey_experience_detail",
     "ict_skill",
     "languages",
+    "accepts_any_commune_in_province",
     "submitted_at",
     "created_at",
     "updated_at",
@@ -47,6 +49,15 @@ def demo_campaign() -> Campaign | None:
 def demo_users() -> QuerySet[User]:
     """Every account of the demo: candidates and the demo staff (their e-mail domain is reserved to it)."""
     return User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+
+
+def demo_preselection_published() -> bool:
+    """Whether the demo campaign's preselection is published: `make demo` publishes it once, the first time."""
+    return SelectionRun.objects.filter(
+        campaign__slug=DEMO_CAMPAIGN_SLUG,
+        stage=SelectionRun.Stage.PRESELECTION,
+        status=SelectionRun.Status.PUBLISHED,
+    ).exists()
 
 
 def territory_for_demo() -> tuple[Territory, np.ndarray]:

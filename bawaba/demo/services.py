@@ -30,6 +30,7 @@ from bawaba.campaigns.models import (
 from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.search import search_name_for
 from bawaba.core.audit import record_event
+from bawaba.core.bulk import BulkWriter
 from bawaba.demo import calibration, generator, vocabulary
 from bawaba.demo.selectors import (
     DEMO_CAMPAIGN_SLUG,
@@ -38,7 +39,7 @@ from bawaba.demo.selectors import (
     demo_users,
     territory_for_demo,
 )
-from bawaba.demo.writer import BulkWriter
+from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -197,6 +198,9 @@ def _delete_demo_rows() -> dict[str, int]:
             deleted["choices"] = cursor.rowcount
             cursor.execute(applications_sql, applications_params)
             deleted["applications"] = cursor.rowcount
+        # The campaign's selection runs protect it and its rules; their decisions went with the applications, and
+        # their report lines (a few thousand rows) go with them.
+        SelectionRun.objects.filter(campaign=campaign).delete()
         # Stages, rules and needs are a few thousand rows: the ORM's cascade is fine for them.
         campaign.delete()
     # Applications of demo accounts went with the campaign; one in another campaign (which the demo never makes)
@@ -412,6 +416,7 @@ def _write_candidates(
                 "survey_experience_detail": _lookup(_survey_details(), candidates.survey_mask),
                 "ict_skill": candidates.ict_skill,
                 "languages": _lookup(_language_lists(), candidates.language_mask),
+                "accepts_any_commune_in_province": candidates.accepts_province_fallback,
                 "submitted_at": submitted_at,
                 "created_at": registered_at,
                 "updated_at": submitted_at,

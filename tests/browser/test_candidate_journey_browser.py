@@ -278,7 +278,7 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
     page.screenshot(path=screenshots / f"journey-{language}-communes.png", full_page=True)
 
     # --- Review and submit. ------------------------------------------------------------------------------------
-    page.get_by_role("link", name=t("Continue to the review"), exact=True).click()
+    page.get_by_role("button", name=t("Save and continue"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/apply/review/$"))
     expect(page.locator("main")).to_contain_text("AB123456")
     for name in chosen_names:

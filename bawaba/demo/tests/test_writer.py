@@ -8,8 +8,8 @@ from django.db import connection
 
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import Administration, Application, ApplicationChoice
+from bawaba.core.bulk import BulkWriter, MissingColumnError
 from bawaba.core.models import AuditEvent
-from bawaba.demo.writer import BulkWriter, MissingColumnError
 
 AWKWARD = ["tab\there", "new\nline", "back\\slash", "per%cent %s %%", "\\N", "المندوبية السامية", "cr\rlf"]
 

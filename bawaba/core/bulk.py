@@ -1,7 +1,7 @@
 """Set-based inserts of column data: PostgreSQL COPY, or one SQLite `executemany`, inside the caller's transaction.
 
 Hundreds of thousands of rows cannot go through the ORM one object at a time (nor through `bulk_create`, which
-builds a model instance per row), so the demo writes columns straight into the tables. The caller assigns
+builds a model instance per row), so the demo and the selection runs write columns straight into the tables. The caller assigns
 primary keys from `first_free_id`, which lets users, applications and choices refer to each other without
 reading anything back; `finish_bulk_load` moves the sequences past them.
 
@@ -39,7 +39,7 @@ class BulkLoad:
 
 
 class MissingColumnError(Exception):
-    """A model has a required field the demo does not fill (a field added since the demo was written)."""
+    """A model has a required field the caller does not fill (a field added since the caller was written)."""
 
 
 class BulkWriter:
@@ -50,7 +50,7 @@ class BulkWriter:
         self.is_postgresql = connection.vendor == "postgresql"
         if connection.vendor not in {"postgresql", "sqlite"}:
             raise ImproperlyConfigured(
-                f"bulk demo inserts are written for PostgreSQL and SQLite, not {connection.vendor}"
+                f"bulk inserts are written for PostgreSQL and SQLite, not {connection.vendor}"
             )
 
     def lock(self, model_classes: Iterable[type[models.Model]]) -> None:
@@ -245,8 +245,8 @@ class BulkWriter:
         ]
         if missing:
             raise MissingColumnError(
-                f"{model._meta.label} has required fields the demo does not fill: {', '.join(missing)}. "
-                "Add them to the demo's columns (bawaba/demo/services.py)."
+                f"{model._meta.label} has required fields the caller does not fill: {', '.join(missing)}. "
+                "Add them to the columns given to BulkWriter.insert."
             )
 
     # --- SQLite: one executemany per table, in the open transaction ------------------------------------------

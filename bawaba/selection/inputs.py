@@ -1,0 +1,212 @@
+"""Reading a run's inputs from the database into the arrays of bawaba.selection.scoring, column by column.
+
+Rows are read as tuples (no model instances) and turned into NumPy arrays; every order is explicit (applications
+by id, choices by application then rank, communes by id), so SQLite and PostgreSQL give byte-identical inputs.
+"""
+
+import json
+
+import numpy as np
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CommuneNeed
+from bawaba.selection.scoring import Candidates, Territory
+from bawaba.territory.models import Commune
+
+# Applications that take part in a selection: the submitted ones (not drafts, not withdrawn).
+SELECTABLE_STATUSES = (Application.Status.SUBMITTED,)
+
+
+# Days since 1970-01-01 of a missing birth date (read as NaT).
+MISSING_DAY = -(2**31)
+
+
+class DaysSinceEpoch(Func):
+    """A date column as whole days since 1970-01-01, computed by the database."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
+
+
+class JsonArrayLength(Func):
+    """Length of a JSON array column, computed by the database (no JSON decoding in Python)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="JSON_ARRAY_LENGTH", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
+
+
+def read_territory() -> Territory:
+    rows = list(
+        Commune.objects.order_by("id").values_list(
+            "id", "code", "province__code", "region__code", "latitude", "longitude"
+        )
+    )
+    commune_id, code, province, region, latitude, longitude = zip(*rows, strict=True) if rows else ([],) * 6
+    province_code, province_index = np.unique(np.array(province, dtype=str), return_inverse=True)
+    region_code, region_index = np.unique(np.array(region, dtype=str), return_inverse=True)
+    return Territory(
+        commune_id=np.array(commune_id, dtype=np.int64),
+        commune_code=np.array(code, dtype=str),
+        province_index=province_index.astype(np.int32),
+        province_code=province_code,
+        region_index=region_index.astype(np.int32),
+        region_code=region_code,
+        latitude=np.array([np.nan if v is None else v for v in latitude], dtype=np.float64),
+        longitude=np.array([np.nan if v is None else v for v in longitude], dtype=np.float64),
+    )
+
+
+def read_needs(
+    campaign: Campaign, territory: Territory, *, stage: str = CommuneNeed.Stage.TRAINING
+) -> np.ndarray:
+    needs = np.zeros(territory.commune_id.shape[0], dtype=np.int64)
+    rows = list(
+        CommuneNeed.objects.filter(campaign=campaign, stage=stage).values_list("commune_id", "quantity")
+    )
+    if rows:
+        ids, quantities = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
+        needs[_commune_index(territory, ids)] = quantities
+    return needs
+
+
+def read_candidates(campaign: Campaign, territory: Territory) -> Candidates:
+    categories = list(Application.Category.values)
+    levels = list(Application.EducationLevel.values)
+    applications = (
+        Application.objects.filter(campaign=campaign, status__in=SELECTABLE_STATUSES)
+        .order_by("id")
+        .annotate(
+            birth_days=Coalesce(DaysSinceEpoch("birth_date"), MISSING_DAY),
+            category_code=_code(F("category"), categories),
+            education_code=_code(F("education_level"), levels),
+            language_count=Coalesce(JsonArrayLength("languages"), 0),
+            residence=Coalesce(F("residence_commune_id"), -1),
+            fallback=Case(When(accepts_any_commune_in_province=True, then=1), default=0),
+        )
+        .values_list(
+            "id",
+            "birth_days",
+            "category_code",
+            "education_code",
+            "survey_experience_count",
+            "ict_skill",
+            "language_count",
+            "residence",
+            "fallback",
+        )
+    )
+    table = fetch_integers(applications.order_by(), columns=9)
+    ids, birth, category, education, surveys, ict, languages, residence, fallback = table.T
+    residence_index = np.full(ids.shape[0], -1, dtype=np.int32)
+    known = residence >= 0
+    residence_index[known] = _commune_index(territory, residence[known])
+    birth_date = birth.astype("datetime64[D]")
+    birth_date[birth == MISSING_DAY] = np.datetime64("NaT")
+    return Candidates(
+        application_id=ids.copy(),
+        birth_date=birth_date,
+        category=_decode(category, categories),
+        education_level=_decode(education, levels),
+        survey_count=np.minimum(surveys, np.iinfo(np.int16).max).astype(np.int16),
+        ict_skill=ict.astype(np.int8),
+        language_count=np.minimum(languages, 127).astype(np.int8),
+        residence=residence_index,
+        choices=_read_choices(campaign, territory, ids),
+        accepts_province_fallback=fallback.astype(bool),
+    )
+
+
+def _code(field: F, values: list[str]) -> Case:
+    """A text column as the index of its value in `values` (-1 for anything else), computed by the database."""
+    return Case(*(When(**{field.name: value}, then=index) for index, value in enumerate(values)), default=-1)
+
+
+def _decode(codes: np.ndarray, values: list[str]) -> np.ndarray:
+    table = np.array([*values, ""], dtype=str)  # -1 picks the last entry: ""
+    return table[codes]
+
+
+def fetch_integers(queryset, *, columns: int, order: tuple[int, ...] = (0,)) -> np.ndarray:
+    """A values_list queryset of integer (non-NULL) columns as an (n, columns) int64 array, sorted on the
+    columns at the positions in `order`.
+
+    On PostgreSQL the database packs the whole
+    result into one bytea of big-endian int8s, which NumPy reads in one step: two million rows never become
+    Python objects one by one (fetching them row by row takes seconds). SQLite's driver returns tuples fast enough.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f"c{i}" for i in range(columns))
+            packed = " || ".join(f"int8send(c{i}::bigint)" for i in range(columns))
+            ordering = ", ".join(f"c{i}" for i in order)
+            cursor.execute(
+                f"SELECT string_agg({packed}, ''::bytea ORDER BY {ordering}) FROM ({sql}) AS q ({names})",  # noqa: S608 - our own SQL and column names
+                params,
+            )
+            (data,) = cursor.fetchone()
+            flat = np.frombuffer(bytes(data or b""), dtype=">i8").astype(np.int64)
+            return flat.reshape(-1, columns)
+        ordering = ", ".join(str(i + 1) for i in order)
+        cursor.execute(f"SELECT * FROM ({sql}) ORDER BY {ordering}", params)  # noqa: S608 - as above
+        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
+
+
+def _read_choices(campaign: Campaign, territory: Territory, application_id: np.ndarray) -> np.ndarray:
+    """The (n, k) table of commune indices, best first, -1 padded; one query ordered by application and rank."""
+    selectable = Application.objects.filter(campaign=campaign, status__in=SELECTABLE_STATUSES).values("id")
+    pairs = (
+        ApplicationChoice.objects.filter(application_id__in=selectable)
+        .order_by()
+        .values_list("application_id", "commune_id", "rank")
+    )
+    flat = fetch_integers(pairs, columns=3, order=(0, 2))[:, :2]
+    n = application_id.shape[0]
+    if not flat.shape[0]:
+        return np.full((n, 1), -1, dtype=np.int32)
+    row = np.searchsorted(application_id, flat[:, 0])
+    # The rank of each pair within its application: its position minus the position of the application's first.
+    starts = np.flatnonzero(np.r_[True, flat[1:, 0] != flat[:-1, 0]])
+    lengths = np.diff(np.r_[starts, flat.shape[0]])
+    column = np.arange(flat.shape[0]) - np.repeat(starts, lengths)
+    table = np.full((n, int(lengths.max())), -1, dtype=np.int32)
+    table[row, column] = _commune_index(territory, flat[:, 1])
+    return table
+
+
+def _commune_index(territory: Territory, ids: np.ndarray) -> np.ndarray:
+    index = np.searchsorted(territory.commune_id, ids)
+    if ids.size and (
+        index.max() >= territory.commune_id.shape[0] or (territory.commune_id[index] != ids).any()
+    ):
+        raise ValueError("a commune id is not in the territory read for this run")
+    return index.astype(np.int32)
+
+
+def age_reference_day(campaign: Campaign) -> str:
+    """The day registration closes, in the campaign's time zone: the default day on which ages are counted."""
+    return timezone.localtime(campaign.registration_closes_at).date().isoformat()
+
+
+def rules_for_run(rules: dict, campaign: Campaign) -> dict:
+    """A deep copy of the rules with the defaults a run fills in (the day ages are counted on)."""
+    frozen = json.loads(json.dumps(rules))
+    eligibility = frozen.setdefault("eligibility", {})
+    if not eligibility.get("age_on"):
+        eligibility["age_on"] = age_reference_day(campaign)
+    return frozen

@@ -1,0 +1,172 @@
+"""Selection runs: frozen inputs, the per-commune report, and each candidate's decision once published.
+
+A run is computed first (a *dry run*: the report exists, nothing a candidate sees changes), then may be
+published once per campaign stage: decisions and application statuses are written in one transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bawaba.campaigns.models import Application, Campaign, CampaignRules
+from bawaba.territory.models import Commune
+
+
+class SelectionRun(models.Model):
+    class Stage(models.TextChoices):
+        # The final selection (field needs, interview score as priority) comes with the interviews.
+        PRESELECTION = "preselection", _("Preselection")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        COMPUTED = "computed", _("Computed (dry run)")
+        REFUSED = "refused", _("Refused: a guarantee failed")
+        FAILED = "failed", _("Failed")
+        PUBLISHED = "published", _("Published")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="selection_runs")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage, default=Stage.PRESELECTION)
+    rules_version = models.ForeignKey(
+        CampaignRules, verbose_name=_("rules version"), on_delete=models.PROTECT, related_name="runs"
+    )
+    seed = models.CharField(_("public seed"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.QUEUED)
+    # Progress of the computation, for the staff page that follows it.
+    progress_step = models.CharField(_("step"), max_length=40, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # The run's whole input (candidates' declared data, territory, needs, rules, seed) as bawaba.selection.frozen
+    # bytes: `verify_selection` recomputes the run from these alone.
+    frozen_inputs = models.BinaryField(_("frozen inputs"), null=True, editable=False)
+    input_digest = models.CharField(_("input digest"), max_length=64, blank=True)
+    output_digest = models.CharField(_("output digest"), max_length=64, blank=True)
+    # Seconds per phase (read, prepare, allocate, check, write, publish).
+    timings = models.JSONField(_("timings"), default=dict, blank=True)
+    # Totals and per-category counts of the public report.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    problems = models.JSONField(_("guarantees that failed"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("selection run")
+        verbose_name_plural = _("selection runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Publishing happens once per stage: the database refuses a second published run.
+            models.UniqueConstraint(
+                fields=["campaign", "stage"],
+                condition=Q(status="published"),
+                name="selection_one_published_run_per_stage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="selection_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} {self.stage} #{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {
+            self.Status.COMPUTED,
+            self.Status.REFUSED,
+            self.Status.FAILED,
+            self.Status.PUBLISHED,
+        }
+
+
+class SelectionCommuneResult(models.Model):
+    """One commune's line of a run's report: public, no personal data."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="commune_results")
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    needs = models.PositiveIntegerField(_("needs"))
+    places = models.PositiveIntegerField(_("places (needs × over-selection factor)"))
+    candidates = models.PositiveIntegerField(_("eligible candidates who chose it"))
+    first_choice = models.PositiveIntegerField(_("eligible candidates who chose it first"))
+    admitted = models.PositiveIntegerField(_("admitted"))
+    is_full = models.BooleanField(_("full"))
+    # Priority and lottery number of the last admitted: the cutoff, meaningful where the commune is full.
+    cutoff_priority = models.BigIntegerField(_("cutoff priority"), null=True)
+    cutoff_lottery = models.CharField(_("cutoff lottery number"), max_length=16, blank=True)
+    waitlist_length = models.PositiveIntegerField(_("waiting list length"))
+
+    class Meta:
+        verbose_name = _("commune result")
+        verbose_name_plural = _("commune results")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "commune"], name="selection_commune_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} commune {self.commune_id}: {self.admitted}/{self.places}"
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.needs - self.admitted, 0)
+
+
+class SelectionDecision(models.Model):
+    """A candidate's decision in a run, written when the run is published."""
+
+    class Outcome(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        WAITLISTED = "waitlisted", _("On a waiting list")
+        INELIGIBLE = "ineligible", _("Not eligible")
+
+    class Ineligibility(models.IntegerChoices):
+        # The codes of bawaba.selection.scoring.Ineligibility.
+        ELIGIBLE = 0, _("Eligible")
+        AGE = 1, _("Age outside the campaign's limits")
+        CATEGORY = 2, _("Category not admitted by the campaign")
+        EDUCATION = 3, _("Education level below the campaign's minimum")
+        NO_CHOICE = 4, _("Not enough communes chosen")
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="selection_decisions")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome)
+    ineligibility = models.PositiveSmallIntegerField(_("reason"), choices=Ineligibility, default=0)
+    score = models.BigIntegerField(_("score"))
+    # Points per criterion, in bawaba.selection.scoring.SCORE_PARTS order.
+    score_parts = models.JSONField(_("score breakdown"))
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # 1-based rank of that commune in her list (declared choices first, then the province fallback).
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    lottery = models.CharField(_("lottery number"), max_length=16, blank=True)
+    # Parallel lists over her list of communes (declared then fallback): commune ids, her priority at each,
+    # and her 1-based place on its waiting list (null where she is not on it).
+    communes = models.JSONField(_("communes"), default=list)
+    priorities = models.JSONField(_("priorities"), default=list)
+    waitlist_places = models.JSONField(_("waiting list places"), default=list)
+    declared_count = models.PositiveSmallIntegerField(_("declared choices"), default=0)
+
+    class Meta:
+        verbose_name = _("selection decision")
+        verbose_name_plural = _("selection decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "application"], name="selection_decision_unique"),
+        ]
+        indexes = [models.Index(fields=["application", "run"], name="selection_decision_application")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} application {self.application_id}: {self.outcome}"

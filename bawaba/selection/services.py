@@ -1,0 +1,505 @@
+"""Selection runs: start, compute (a dry run), publish (once per stage, atomically), verify.
+
+A run's whole input is frozen into the run row before anything is computed; computing, publishing and verifying
+all go through `recompute`, which needs nothing but those frozen bytes. Publishing recomputes the run and
+refuses if the digests differ from the dry run's or if a guarantee fails, then writes every decision and the
+run's published status in one transaction.
+
+A candidate's status at a stage is her decision in the stage's published run (SelectionDecision), not a column of
+her application: rewriting 488,321 application rows would rewrite every index of that table (the trigram index
+of the staff search among them), 42 s for 200,000 rows on PostgreSQL, where 488,321 narrow decision rows are
+written by COPY in a few seconds. Decisions are visible only once their run is published.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bawaba.campaigns.models import Application, Campaign, CampaignRules, CommuneNeed
+from bawaba.core.audit import record_event
+from bawaba.core.bulk import BulkWriter
+from bawaba.selection import engine, frozen, inputs, scoring
+from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+
+
+class SelectionError(Exception):
+    """A run cannot be started or published; the message is for the person who asked."""
+
+
+@dataclass
+class Computation:
+    """Everything a run computes from its frozen inputs."""
+
+    inputs: frozen.FrozenInputs
+    prepared: scoring.Prepared
+    result: engine.Result
+    problems: list[str]
+    input_digest: str
+    output_digest: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Verification:
+    lines: list[str]
+    ok: bool
+
+
+# ------------------------------------------------------------------------------------------------- start
+
+
+def create_run(
+    *, campaign: Campaign, seed: str, actor=None, stage: str = SelectionRun.Stage.PRESELECTION
+) -> SelectionRun:
+    """Record a queued run with the campaign's current rules; the caller computes it (or `start_run` queues it)."""
+    seed = (seed or "").strip()
+    if not seed:
+        raise SelectionError(_("Give the public seed of the draw."))
+    if len(seed) > 200:
+        raise SelectionError(_("The seed is at most 200 characters long."))
+    rules = CampaignRules.objects.filter(campaign=campaign).order_by("-version").first()
+    if rules is None:
+        raise SelectionError(_("This campaign has no selection rules yet."))
+    if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
+        raise SelectionError(_("This campaign has no training needs per commune yet."))
+    if SelectionRun.objects.filter(
+        campaign=campaign, stage=stage, status=SelectionRun.Status.PUBLISHED
+    ).exists():
+        raise SelectionError(_("A run of this stage is already published."))
+    with transaction.atomic():
+        run = SelectionRun.objects.create(
+            campaign=campaign, stage=stage, rules_version=rules, seed=seed, created_by=_user_or_none(actor)
+        )
+        record_event(
+            actor=actor,
+            action="selection.run_created",
+            target=run,
+            data={"campaign": campaign.slug, "stage": stage, "seed": seed, "rules_version": rules.version},
+        )
+    return run
+
+
+def start_run(*, campaign: Campaign, seed: str, actor=None, stage: str = SelectionRun.Stage.PRESELECTION):
+    """Create a run and hand its computation to a worker once the row is committed."""
+    from bawaba.selection.tasks import compute_selection_run
+
+    with transaction.atomic():
+        run = create_run(campaign=campaign, seed=seed, actor=actor, stage=stage)
+        transaction.on_commit(lambda: compute_selection_run.enqueue(run.pk))
+    return run
+
+
+# ----------------------------------------------------------------------------------------------- compute
+
+
+def compute_run(run_id: int, *, progress: Progress | None = None) -> SelectionRun:
+    """Compute a queued run: freeze its inputs, allocate, check, write the report. Safe to call twice."""
+    claimed = SelectionRun.objects.filter(pk=run_id, status=SelectionRun.Status.QUEUED).update(
+        status=SelectionRun.Status.RUNNING, progress_step="read", progress_percent=0
+    )
+    run = SelectionRun.objects.select_related("campaign", "rules_version").get(pk=run_id)
+    if not claimed:
+        return run
+    report = _progress_reporter(run, progress)
+    timings: dict[str, float] = {}
+    try:
+        with _timed(timings, "read"):
+            report("read", 5)
+            frozen_inputs = read_inputs(run)
+            blob = frozen.freeze(frozen_inputs)
+        report("allocate", 40)
+        computation = recompute(frozen_inputs)
+        timings.update(computation.timings)
+        report("write", 80)
+        with transaction.atomic():
+            with _timed(timings, "write_report"):
+                _write_report(run, computation)
+            run.frozen_inputs = blob
+            run.input_digest = computation.input_digest
+            run.output_digest = computation.output_digest
+            run.problems = computation.problems
+            run.status = SelectionRun.Status.REFUSED if computation.problems else SelectionRun.Status.COMPUTED
+            run.timings = timings
+            run.finished_at = timezone.now()
+            run.progress_step, run.progress_percent = "done", 100
+            run.save(
+                update_fields=[
+                    "frozen_inputs",
+                    "input_digest",
+                    "output_digest",
+                    "problems",
+                    "status",
+                    "timings",
+                    "summary",
+                    "finished_at",
+                    "progress_step",
+                    "progress_percent",
+                ]
+            )
+            record_event(
+                action="selection.run_computed",
+                target=run,
+                data={
+                    "status": run.status,
+                    "output_digest": run.output_digest,
+                    "problems": len(run.problems),
+                },
+            )
+    except Exception as error:
+        logger.exception("Selection run %s failed", run_id)
+        SelectionRun.objects.filter(pk=run_id).update(
+            status=SelectionRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+        )
+        raise
+    return run
+
+
+def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
+    territory = inputs.read_territory()
+    return frozen.FrozenInputs(
+        candidates=inputs.read_candidates(run.campaign, territory),
+        territory=territory,
+        needs=inputs.read_needs(run.campaign, territory),
+        rules=inputs.rules_for_run(run.rules_version.rules, run.campaign),
+        seed=run.seed,
+        education_order=tuple(Application.EducationLevel.values),
+    )
+
+
+def recompute(frozen_inputs: frozen.FrozenInputs) -> Computation:
+    """The run's result from its frozen inputs alone: what computing, publishing and verifying all share."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "prepare"):
+        prepared = scoring.prepare(
+            frozen_inputs.candidates,
+            frozen_inputs.territory,
+            frozen_inputs.needs,
+            frozen_inputs.rules,
+            seed=frozen_inputs.seed,
+            education_order=frozen_inputs.education_order,
+        )
+    with _timed(timings, "allocate"):
+        result = engine.run_deferred_acceptance(prepared.instance)
+    with _timed(timings, "check"):
+        problems = engine.check_guarantees(prepared.instance, result)
+    return Computation(
+        inputs=frozen_inputs,
+        prepared=prepared,
+        result=result,
+        problems=problems,
+        input_digest=engine.digest_instance(prepared.instance),
+        output_digest=engine.digest_result(result),
+        timings=timings,
+    )
+
+
+def _write_report(run: SelectionRun, computation: Computation) -> None:
+    instance, result = computation.prepared.instance, computation.result
+    territory, needs = computation.inputs.territory, computation.inputs.needs
+    m = territory.commune_id.shape[0]
+    listed = instance.preferences[instance.preferences >= 0]
+    candidates = np.bincount(listed, minlength=m)
+    first = instance.preferences[:, 0] if instance.preferences.shape[0] else np.array([], dtype=np.int32)
+    first_choice = np.bincount(first[first >= 0], minlength=m)
+    waitlist_length = np.diff(result.waitlist_indptr)
+    shown = np.flatnonzero((needs > 0) | (candidates > 0))
+    SelectionCommuneResult.objects.filter(run=run).delete()
+    SelectionCommuneResult.objects.bulk_create(
+        [
+            SelectionCommuneResult(
+                run=run,
+                commune_id=int(territory.commune_id[c]),
+                needs=int(needs[c]),
+                places=int(instance.capacities[c]),
+                candidates=int(candidates[c]),
+                first_choice=int(first_choice[c]),
+                admitted=int(result.admitted_count[c]),
+                is_full=bool(result.is_full[c]),
+                cutoff_priority=int(result.cutoff_priority[c]) if result.admitted_count[c] else None,
+                cutoff_lottery=_hex(result.cutoff_lottery[c]) if result.admitted_count[c] else "",
+                waitlist_length=int(waitlist_length[c]),
+            )
+            for c in shown.tolist()
+        ],
+        batch_size=500,
+    )
+    run.summary = _summary(computation)
+
+
+def _summary(computation: Computation) -> dict:
+    """Totals and per-category counts for the public report (no personal data)."""
+    candidates, prepared, result = computation.inputs.candidates, computation.prepared, computation.result
+    n = candidates.application_id.shape[0]
+    admitted_rows = prepared.eligible_rows[result.assignment >= 0]
+    admitted = np.zeros(n, dtype=bool)
+    admitted[admitted_rows] = True
+    eligible = prepared.ineligibility == scoring.Ineligibility.ELIGIBLE
+    by_category = {}
+    for category in sorted(set(candidates.category.tolist())):
+        of_category = candidates.category == category
+        by_category[category] = {
+            "candidates": int(of_category.sum()),
+            "eligible": int((of_category & eligible).sum()),
+            "admitted": int((of_category & admitted).sum()),
+        }
+    reasons = np.bincount(prepared.ineligibility.astype(np.int64), minlength=len(scoring.Ineligibility))
+    return {
+        "rules": computation.inputs.rules,
+        "seed": computation.inputs.seed,
+        "totals": {
+            "candidates": n,
+            "eligible": int(eligible.sum()),
+            "admitted": int(admitted.sum()),
+            "waitlisted": int(eligible.sum() - admitted.sum()),
+            "needs": int(computation.inputs.needs.sum()),
+            "places": int(prepared.instance.capacities.sum()),
+            "communes_with_needs": int((computation.inputs.needs > 0).sum()),
+            "communes_short": int(
+                ((computation.inputs.needs > 0) & (result.admitted_count < computation.inputs.needs)).sum()
+            ),
+            "shortfall": int(np.maximum(computation.inputs.needs - result.admitted_count, 0).sum()),
+            "fallback_admitted": int(
+                (result.assigned_rank >= prepared.declared_count.astype(np.int16))[
+                    result.assignment >= 0
+                ].sum()
+            ),
+            "rounds": int(result.rounds),
+        },
+        "ineligible": {
+            reason.name.lower(): int(reasons[reason]) for reason in scoring.Ineligibility if reason
+        },
+        "by_category": by_category,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- publish
+
+
+def publish_run(
+    run: SelectionRun, *, actor=None, after_decisions: Callable[[], None] | None = None
+) -> SelectionRun:
+    """Write every decision and application status of a computed run, all or nothing, once per stage.
+
+    `after_decisions` runs between the decisions and the statuses; tests use it to inject a crash there.
+    """
+    started = time.perf_counter()
+    with transaction.atomic():
+        # The campaign's row is the lock: two runs of one campaign cannot be published at the same time.
+        Campaign.objects.select_for_update().filter(pk=run.campaign_id).first()
+        run = SelectionRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
+        _check_publishable(run)
+        computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+        if (computation.input_digest, computation.output_digest) != (run.input_digest, run.output_digest):
+            raise SelectionError(_("Recomputing the run did not give the same digests; it is not published."))
+        if computation.problems:
+            raise SelectionError(_("The run breaks its guarantees; it is not published."))
+        written_at = time.perf_counter()
+        _write_decisions(run, computation)
+        if after_decisions is not None:
+            after_decisions()
+        run.status = SelectionRun.Status.PUBLISHED
+        run.published_at = timezone.now()
+        run.published_by = _user_or_none(actor)
+        run.timings = {
+            **run.timings,
+            "publish_recompute": round(written_at - started, 3),
+            "publish_write": round(time.perf_counter() - written_at, 3),
+        }
+        run.save(update_fields=["status", "published_at", "published_by", "timings"])
+        record_event(
+            actor=actor,
+            action="selection.run_published",
+            target=run,
+            data={
+                "output_digest": run.output_digest,
+                "decisions": int(computation.inputs.candidates.application_id.size),
+            },
+        )
+    return run
+
+
+def _check_publishable(run: SelectionRun) -> None:
+    if run.status == SelectionRun.Status.PUBLISHED:
+        raise SelectionError(_("This run is already published."))
+    if run.status == SelectionRun.Status.REFUSED:
+        raise SelectionError(_("The run breaks its guarantees; it is not published."))
+    if run.status != SelectionRun.Status.COMPUTED:
+        raise SelectionError(_("Only a computed run can be published."))
+    if timezone.now() < run.campaign.registration_closes_at:
+        raise SelectionError(
+            _("Registration is still open: candidates could still change their applications.")
+        )
+    published = SelectionRun.objects.filter(
+        campaign=run.campaign, stage=run.stage, status=SelectionRun.Status.PUBLISHED
+    )
+    if published.exists():
+        raise SelectionError(_("A run of this stage is already published."))
+
+
+def _write_decisions(run: SelectionRun, computation: Computation) -> None:
+    candidates, prepared, result = computation.inputs.candidates, computation.prepared, computation.result
+    instance, territory = prepared.instance, computation.inputs.territory
+    n = candidates.application_id.shape[0]
+    eligible_rows = prepared.eligible_rows
+
+    outcome = np.full(n, SelectionDecision.Outcome.INELIGIBLE.value, dtype=object)
+    outcome[eligible_rows] = np.where(
+        result.assignment >= 0,
+        SelectionDecision.Outcome.ADMITTED.value,
+        SelectionDecision.Outcome.WAITLISTED.value,
+    )
+    commune = np.full(n, None, dtype=object)
+    rank = np.full(n, None, dtype=object)
+    admitted = result.assignment >= 0
+    commune[eligible_rows[admitted]] = territory.commune_id[result.assignment[admitted]].tolist()
+    rank[eligible_rows[admitted]] = (result.assigned_rank[admitted].astype(np.int64) + 1).tolist()
+    lottery = np.full(n, "", dtype=object)
+    lottery[eligible_rows] = [f"{value:016x}" for value in instance.lottery.tolist()]
+
+    # Her list of communes: the instance's row for the eligible, the declared choices for the others.
+    communes_json = np.empty(n, dtype=object)
+    communes_json[:] = _json_rows(
+        np.where(candidates.choices >= 0, territory.commune_id[candidates.choices], -1)
+    )
+    communes_json[eligible_rows] = _json_rows(
+        np.where(instance.preferences >= 0, territory.commune_id[instance.preferences], -1)
+    )
+    priorities_json = np.full(n, "[]", dtype=object)
+    priorities_json[eligible_rows] = _json_rows(np.where(instance.preferences >= 0, instance.priorities, -1))
+    places = engine.waitlist_positions(instance, result)
+    places_json = np.full(n, "[]", dtype=object)
+    places_json[eligible_rows] = _json_rows(places, lengths=instance.n_choices, null=-1)
+    declared = (candidates.choices >= 0).sum(axis=1).astype(np.int64)
+    declared[eligible_rows] = prepared.declared_count
+
+    SelectionDecision.objects.filter(run=run).delete()
+    BulkWriter(connection).insert(
+        SelectionDecision,
+        {
+            "run": run.pk,
+            "application": candidates.application_id,
+            "outcome": outcome.tolist(),
+            "ineligibility": prepared.ineligibility.astype(np.int64),
+            "score": prepared.score,
+            "score_parts": _json_rows(prepared.score_parts),
+            "commune": commune.tolist(),
+            "rank": rank.tolist(),
+            "lottery": lottery.tolist(),
+            "communes": communes_json.tolist(),
+            "priorities": priorities_json.tolist(),
+            "waitlist_places": places_json.tolist(),
+            "declared_count": declared,
+        },
+        rows=n,
+    )
+
+
+def _json_rows(table: np.ndarray, *, lengths: np.ndarray | None = None, null: int | None = None) -> list[str]:
+    """Each row of a non-negative integer table as a JSON array, cut at its -1 padding (or at `lengths`).
+
+    With `null`, that value inside a row is written as JSON null (a waiting-list place she does not have).
+    """
+    if lengths is None:
+        lengths = (table >= 0).sum(axis=1)
+    out = []
+    for row, length in zip(table.tolist(), lengths.tolist(), strict=True):
+        items = row[:length]
+        if null is not None:
+            out.append("[" + ",".join("null" if value == null else str(value) for value in items) + "]")
+        else:
+            out.append("[" + ",".join(map(str, items)) + "]")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ verify
+
+
+def verify_run(run: SelectionRun) -> Verification:
+    """Recompute a run from its frozen inputs; compare digests, guarantees and (if published) the decisions."""
+    if not run.frozen_inputs:
+        return Verification([_("This run has no frozen inputs (it was never computed).")], ok=False)
+    computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+    lines, ok = [], True
+    for label, recorded, recomputed in (
+        ("input digest", run.input_digest, computation.input_digest),
+        ("output digest", run.output_digest, computation.output_digest),
+    ):
+        same = recorded == recomputed
+        ok &= same
+        lines.append(
+            f"{label}: recorded {recorded}, recomputed {recomputed}: {'identical' if same else 'DIFFERENT'}"
+        )
+    if computation.problems:
+        ok = False
+        lines.extend(f"guarantee: {problem}" for problem in computation.problems)
+    else:
+        lines.append("guarantees: capacities, stability, cutoffs and waiting lists all hold")
+    if run.is_published:
+        mismatches = _published_mismatches(run, computation)
+        ok &= not mismatches
+        lines.append(
+            f"published decisions: {mismatches} differ from the recomputation"
+            if mismatches
+            else "published decisions: every one matches the recomputation"
+        )
+    return Verification(lines, ok)
+
+
+def _published_mismatches(run: SelectionRun, computation: Computation) -> int:
+    candidates, prepared, result = computation.inputs.candidates, computation.prepared, computation.result
+    expected = np.full(candidates.application_id.shape[0], -1, dtype=np.int64)
+    admitted = result.assignment >= 0
+    expected[prepared.eligible_rows[admitted]] = computation.inputs.territory.commune_id[
+        result.assignment[admitted]
+    ]
+    stored = list(
+        SelectionDecision.objects.filter(run=run)
+        .order_by("application_id")
+        .values_list("application_id", "commune_id")
+    )
+    if len(stored) != expected.shape[0]:
+        return abs(len(stored) - expected.shape[0]) or 1
+    ids = np.array([row[0] for row in stored], dtype=np.int64)
+    communes = np.array([-1 if row[1] is None else row[1] for row in stored], dtype=np.int64)
+    return int((ids != candidates.application_id).sum() + (communes != expected).sum())
+
+
+# --------------------------------------------------------------------------------------------------- util
+
+
+def _progress_reporter(run: SelectionRun, progress: Progress | None) -> Progress:
+    def report(step: str, percent: int) -> None:
+        # Outside any transaction: the staff page polling the run sees it at once.
+        SelectionRun.objects.filter(pk=run.pk).update(progress_step=step, progress_percent=percent)
+        if progress is not None:
+            progress(step, percent)
+
+    return report
+
+
+@contextmanager
+def _timed(timings: dict[str, float], label: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[label] = round(time.perf_counter() - started, 3)
+
+
+def _hex(value: np.uint64) -> str:
+    return f"{int(value):016x}"
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "pk", None) else None

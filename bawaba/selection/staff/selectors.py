@@ -1,0 +1,47 @@
+"""Reads for the selection's staff pages. A run's frozen inputs (megabytes) are never loaded for a page."""
+
+from django.db.models import Count, Max, QuerySet
+
+from bawaba.campaigns.models import Campaign, CampaignRules
+from bawaba.selection.models import SelectionRun
+
+
+def campaigns_for_selection() -> QuerySet[Campaign]:
+    """Every campaign, newest first, with its latest rules version and its number of runs."""
+    return (
+        Campaign.objects.order_by("-registration_opens_at", "-pk")
+        .only("slug", "title_ar", "title_fr", "title_en", "registration_opens_at", "registration_closes_at")
+        .annotate(
+            rules_version=Max("rules_versions__version"),
+            run_count=Count("selection_runs", distinct=True),
+        )
+    )
+
+
+def rules_history(campaign: Campaign) -> QuerySet[CampaignRules]:
+    """The campaign's rules versions, newest first, with their authors."""
+    return (
+        CampaignRules.objects.filter(campaign=campaign)
+        .select_related("created_by")
+        .defer("rules")
+        .order_by("-version")
+    )
+
+
+def runs_of(campaign: Campaign) -> QuerySet[SelectionRun]:
+    """The campaign's runs, newest first, for the list (frozen inputs and rules left in the database)."""
+    return (
+        SelectionRun.objects.filter(campaign=campaign)
+        .select_related("rules_version", "created_by")
+        .defer("frozen_inputs", "rules_version__rules")
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_for_staff(pk: int) -> SelectionRun:
+    """One run for its staff page, without its frozen inputs; SelectionRun.DoesNotExist if there is none."""
+    return (
+        SelectionRun.objects.select_related("campaign", "rules_version", "created_by", "published_by")
+        .defer("frozen_inputs", "rules_version__rules")
+        .get(pk=pk)
+    )

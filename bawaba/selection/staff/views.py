@@ -1,0 +1,281 @@
+"""The central administrator's selection pages: rules versions, runs (launch, follow, publish, verify).
+
+Every write is a POST answered by a redirect, except publishing and verifying when they fail or report: the run's
+page is then shown again with the message (and a verification, which writes nothing, shows its lines).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from bawaba.accounts.permissions import central_admin_required
+from bawaba.campaigns.models import Application, Campaign, CampaignRules
+from bawaba.selection import services
+from bawaba.selection.inputs import age_reference_day
+from bawaba.selection.models import SelectionRun
+from bawaba.selection.rule_versions import current_rules, save_rules_version
+from bawaba.selection.scoring import RulesError
+from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
+from bawaba.selection.staff.selectors import campaigns_for_selection, rules_history, run_for_staff, runs_of
+from bawaba.territory.models import Region
+
+RUNS_PER_PAGE = 20
+
+# The steps services.compute_run reports, as the page names them.
+STEP_LABELS = {
+    "read": gettext_lazy("Reading the applications"),
+    "allocate": gettext_lazy("Allocating the places"),
+    "write": gettext_lazy("Writing the report"),
+    "done": gettext_lazy("Done"),
+}
+TIMING_LABELS = {
+    "read": gettext_lazy("Reading the applications"),
+    "prepare": gettext_lazy("Eligibility, scores and priorities"),
+    "allocate": gettext_lazy("Allocation (deferred acceptance)"),
+    "check": gettext_lazy("Checking the guarantees"),
+    "write_report": gettext_lazy("Writing the report"),
+    "publish_recompute": gettext_lazy("Recomputing before publishing"),
+    "publish_write": gettext_lazy("Writing the decisions"),
+}
+TOTAL_LABELS = {
+    "candidates": gettext_lazy("Candidates"),
+    "eligible": gettext_lazy("Eligible"),
+    "admitted": gettext_lazy("Admitted"),
+    "waitlisted": gettext_lazy("On a waiting list"),
+    "needs": gettext_lazy("Needs (trainees)"),
+    "places": gettext_lazy("Places (needs × over-selection factor)"),
+    "communes_with_needs": gettext_lazy("Communes with needs"),
+    "communes_short": gettext_lazy("Communes with fewer admitted than needs"),
+    "shortfall": gettext_lazy("Shortfall (needs not met)"),
+    "fallback_admitted": gettext_lazy("Admitted in a commune of her province she did not choose"),
+    "rounds": gettext_lazy("Rounds of the allocation"),
+}
+
+
+def _campaign(slug: str) -> Campaign:
+    return get_object_or_404(Campaign, slug=slug)
+
+
+def _regions() -> list[Region]:
+    return list(Region.objects.order_by("code").only("code", "name_fr", "name_ar"))
+
+
+# --- Campaigns ------------------------------------------------------------------------------------------------
+
+
+@central_admin_required
+@require_GET
+def campaigns(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/staff/campaigns.html", {"campaigns": campaigns_for_selection()})
+
+
+# --- Rules ----------------------------------------------------------------------------------------------------
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(slug)
+    current = current_rules(campaign)
+    regions = _regions()
+    # age_on is not on the form: a new version keeps the current one's (None = the day registration closes).
+    age_on = (current.rules.get("eligibility") or {}).get("age_on") if current else None
+    form = RulesForm(
+        request.POST or None,
+        campaign=campaign,
+        regions=regions,
+        age_on=age_on,
+        initial=initial_from_rules(current.rules if current else None),
+    )
+    engine_problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_rules_version(
+                campaign=campaign, rules=form.rules(), note=form.cleaned_data["note"], actor=request.user
+            )
+        except RulesError as error:
+            engine_problems = error.problems
+        else:
+            messages.success(
+                request, _("Version %(version)s of the rules is saved.") % {"version": saved.version}
+            )
+            return redirect("selection_staff:rules", slug=campaign.slug)
+    return render(
+        request,
+        "selection/staff/rules.html",
+        {
+            "campaign": campaign,
+            "current": current,
+            "shown": _readable_rules(current, campaign, regions) if current else None,
+            "history": rules_history(campaign),
+            "form": form,
+            "age_on": age_on,
+            "engine_problems": engine_problems,
+        },
+    )
+
+
+@central_admin_required
+@require_GET
+def rules_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    campaign = _campaign(slug)
+    shown = get_object_or_404(
+        CampaignRules.objects.select_related("created_by"), campaign=campaign, version=version
+    )
+    return render(
+        request,
+        "selection/staff/rules_version.html",
+        {"campaign": campaign, "version": shown, "shown": _readable_rules(shown, campaign, _regions())},
+    )
+
+
+def _readable_rules(version: CampaignRules, campaign: Campaign, regions: list[Region]) -> dict:
+    """A stored rules dict with labels in place of codes, for the page (the dict itself is what runs read)."""
+    rules = version.rules
+    eligibility, score = rules.get("eligibility", {}), rules.get("score", {})
+    categories = dict(Application.Category.choices)
+    levels = dict(Application.EducationLevel.choices)
+    ict_levels = dict(Application.IctSkill.choices)
+    region_names = {region.code: region.name for region in regions}
+    over_selection = rules.get("over_selection", {})
+    return {
+        "eligibility": eligibility,
+        "age_on": eligibility.get("age_on"),
+        "registration_closes_on": age_reference_day(campaign),
+        "categories": [categories.get(code, code) for code in eligibility.get("categories", [])],
+        "min_education": levels.get(eligibility.get("min_education"), eligibility.get("min_education")),
+        "category_points": [
+            (categories.get(code, code), points) for code, points in score.get("category", {}).items()
+        ],
+        "education_points": [
+            (levels.get(code, code), points) for code, points in score.get("education_level", {}).items()
+        ],
+        "survey": score.get("survey_experience", {}),
+        "ict_points": [
+            (ict_levels.get(int(level), level) if str(level).isdigit() else level, points)
+            for level, points in sorted(score.get("ict_skill", {}).items())
+        ],
+        "languages": score.get("languages", {}),
+        "bonus": rules.get("bonus", {}),
+        "factor": over_selection.get("factor"),
+        "region_factors": [
+            (region_names.get(code, code), factor)
+            for code, factor in sorted(over_selection.get("regions", {}).items())
+        ],
+        "fallback": rules.get("province_fallback", {}),
+    }
+
+
+# --- Runs -----------------------------------------------------------------------------------------------------
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def runs(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(slug)
+    form = LaunchRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.start_run(campaign=campaign, seed=form.cleaned_data["seed"], actor=request.user)
+        except services.SelectionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Run %(number)s is queued.") % {"number": run.pk})
+            return redirect("selection_staff:run", pk=run.pk)
+    page = Paginator(runs_of(campaign), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "selection/staff/runs.html",
+        {"campaign": campaign, "page": page, "form": form, "current": current_rules(campaign)},
+    )
+
+
+def _run_or_404(pk: int) -> SelectionRun:
+    try:
+        return run_for_staff(pk)
+    except SelectionRun.DoesNotExist:
+        raise Http404 from None
+
+
+def _render_run(
+    request: HttpRequest,
+    run: SelectionRun,
+    *,
+    publish_form: PublishRunForm | None = None,
+    verification: services.Verification | None = None,
+) -> HttpResponse:
+    totals = (run.summary or {}).get("totals", {})
+    return render(
+        request,
+        "selection/staff/run_detail.html",
+        {
+            "run": run,
+            "campaign": run.campaign,
+            "step_label": STEP_LABELS.get(run.progress_step, run.progress_step),
+            "timings": [
+                (TIMING_LABELS.get(key, key), seconds) for key, seconds in (run.timings or {}).items()
+            ],
+            "totals": [(label, totals[key]) for key, label in TOTAL_LABELS.items() if key in totals],
+            "publish_form": publish_form or PublishRunForm(),
+            "verification": verification,
+        },
+    )
+
+
+@central_admin_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_run(request, _run_or_404(pk))
+
+
+@central_admin_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the run's page polls; once the run is finished, htmx reloads the whole page."""
+    run = _run_or_404(pk)
+    if request.htmx and run.is_finished:
+        return HttpResponseClientRefresh()
+    return render(
+        request,
+        "selection/staff/_run_progress.html",
+        {"run": run, "step_label": STEP_LABELS.get(run.progress_step, run.progress_step)},
+    )
+
+
+@central_admin_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    form = PublishRunForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_run(run, actor=request.user)
+        except services.SelectionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Run %(number)s is published: every candidate's decision is written.") % {"number": run.pk},
+            )
+            return redirect("selection_staff:run", pk=run.pk)
+    return _render_run(request, run, publish_form=form)
+
+
+@central_admin_required
+@require_POST
+def run_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(pk)
+    # The recomputation needs the frozen inputs this page otherwise never loads.
+    frozen = SelectionRun.objects.only("id", "frozen_inputs", "input_digest", "output_digest", "status").get(
+        pk=run.pk
+    )
+    try:
+        verification = services.verify_run(frozen)
+    except ValueError as error:  # a broken archive or rules a run can no longer read
+        verification = services.Verification([str(error)], ok=False)
+    return _render_run(request, run, verification=verification)

@@ -1,0 +1,321 @@
+"""Selection runs against the database: dry run, publication (atomic, once per stage), verification, commands."""
+
+import datetime as dt
+import io
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from bawaba.accounts.tests.factories import UserFactory
+from bawaba.campaigns.models import Application, ApplicationChoice, CampaignRules, CommuneNeed
+from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.tests.factories import CampaignFactory
+from bawaba.core.models import AuditEvent
+from bawaba.selection import engine
+from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.services import SelectionError, compute_run, create_run, publish_run, verify_run
+from bawaba.selection.tests.conftest import RUN_SEED, computed
+from bawaba.territory.models import Commune
+
+
+def statuses(campaign) -> dict[str, int]:
+    return dict(Application.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id")))
+
+
+# ------------------------------------------------------------------------------------------------ dry run
+
+
+def test_a_dry_run_writes_the_report_and_changes_nothing_a_candidate_sees(census, central_admin):
+    before = statuses(census)
+    run = computed(census, actor=central_admin)
+
+    assert run.status == SelectionRun.Status.COMPUTED
+    assert run.problems == []
+    assert len(run.input_digest) == len(run.output_digest) == 64
+    assert run.frozen_inputs
+    totals = run.summary["totals"]
+    assert totals["candidates"] == Application.objects.filter(campaign=census).exclude(status="draft").count()
+    lines = SelectionCommuneResult.objects.filter(run=run)
+    assert sum(lines.values_list("admitted", flat=True)) == totals["admitted"] > 0
+    assert sum(lines.values_list("needs", flat=True)) == totals["needs"]
+    for line in lines:
+        assert line.admitted <= line.places
+        assert line.is_full == (line.admitted == line.places)
+    # Nothing visible: no decision rows, every status as before.
+    assert not SelectionDecision.objects.filter(run=run).exists()
+    assert statuses(census) == before
+    assert AuditEvent.objects.filter(action="selection.run_computed", target_id=str(run.pk)).exists()
+
+
+def test_capacities_are_needs_times_the_factor_rounded_up(census):
+    rules = default_census_rules()
+    rules["over_selection"] = {"factor": "1.5", "regions": {}}
+    CampaignRules.objects.create(campaign=census, version=2, rules=rules)
+    run = computed(census)
+    for line in SelectionCommuneResult.objects.filter(run=run):
+        assert line.places == -(-line.needs * 3 // 2)
+
+
+def test_computing_twice_does_nothing_the_second_time(census):
+    run = computed(census)
+    again = compute_run(run.pk)
+    assert again.output_digest == run.output_digest
+    assert SelectionCommuneResult.objects.filter(run=run).count() == len(
+        SelectionCommuneResult.objects.filter(run=run).values_list("commune_id", flat=True).distinct()
+    )
+
+
+def test_a_run_needs_a_seed_rules_and_needs(census):
+    with pytest.raises(SelectionError):
+        create_run(campaign=census, seed="   ")
+    other = CampaignFactory()
+    with pytest.raises(SelectionError):
+        create_run(campaign=other, seed=RUN_SEED)  # no rules
+    CampaignRules.objects.create(campaign=other, version=1, rules=default_census_rules())
+    with pytest.raises(SelectionError):
+        create_run(campaign=other, seed=RUN_SEED)  # no needs
+
+
+def test_a_run_whose_guarantees_fail_is_refused_and_cannot_be_published(census, monkeypatch):
+    monkeypatch.setattr(engine, "check_guarantees", lambda instance, result: ["capacity: 1 commune over"])
+    run = computed(census)
+    assert run.status == SelectionRun.Status.REFUSED
+    assert run.problems == ["capacity: 1 commune over"]
+    with pytest.raises(SelectionError):
+        publish_run(run)
+    assert not SelectionDecision.objects.exists()
+
+
+def test_a_failure_is_recorded_on_the_run(census, monkeypatch):
+    def broken(instance):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(engine, "run_deferred_acceptance", broken)
+    run = create_run(campaign=census, seed=RUN_SEED)
+    with pytest.raises(RuntimeError):
+        compute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == SelectionRun.Status.FAILED
+    assert "out of memory" in run.error
+
+
+# --------------------------------------------------------------------------------------------- publishing
+
+
+def test_publishing_writes_every_decision(computed_run, central_admin):
+    campaign = computed_run.campaign
+    before = statuses(campaign)
+    run = publish_run(computed_run, actor=central_admin)
+
+    assert (
+        run.status == SelectionRun.Status.PUBLISHED and run.published_at and run.published_by == central_admin
+    )
+    decisions = SelectionDecision.objects.filter(run=run)
+    totals = run.summary["totals"]
+    assert decisions.count() == totals["candidates"]
+    assert decisions.filter(outcome="admitted").count() == totals["admitted"]
+    assert decisions.filter(outcome="waitlisted").count() == totals["waitlisted"]
+    assert decisions.filter(outcome="ineligible").count() == sum(run.summary["ineligible"].values())
+    # The decision is the candidate's status at the stage; her application itself is left as it was.
+    assert statuses(campaign) == before
+    for decision in decisions.filter(outcome="admitted")[:50]:
+        assert decision.commune_id == decision.communes[decision.rank - 1]
+        assert decision.score == sum(decision.score_parts)
+        assert decision.waitlist_places[decision.rank - 1] is None
+    assert AuditEvent.objects.filter(action="selection.run_published", actor=central_admin).exists()
+
+
+def test_a_crash_between_decisions_and_statuses_leaves_nothing_visible(computed_run):
+    campaign = computed_run.campaign
+    before = statuses(campaign)
+
+    def crash():
+        assert SelectionDecision.objects.filter(run=computed_run).exists()  # the decisions were written
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        publish_run(computed_run, after_decisions=crash)
+
+    computed_run.refresh_from_db()
+    assert computed_run.status == SelectionRun.Status.COMPUTED
+    assert computed_run.published_at is None
+    assert not SelectionDecision.objects.exists()
+    assert statuses(campaign) == before
+    # And the run can still be published afterwards.
+    assert publish_run(computed_run).is_published
+
+
+def test_a_stage_is_published_once(published_run):
+    campaign = published_run.campaign
+    with pytest.raises(SelectionError):
+        publish_run(published_run)
+    with pytest.raises(SelectionError):
+        create_run(campaign=campaign, seed="another seed")
+    # Even past the services, the database refuses a second published run of the stage.
+    other = SelectionRun.objects.create(
+        campaign=campaign,
+        rules_version=published_run.rules_version,
+        seed="x",
+        status=SelectionRun.Status.COMPUTED,
+    )
+    other.status, other.published_at = SelectionRun.Status.PUBLISHED, timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+
+
+def test_publishing_waits_for_the_registration_deadline(computed_run):
+    campaign = computed_run.campaign
+    campaign.registration_closes_at = timezone.now() + dt.timedelta(hours=1)
+    campaign.save()
+    with pytest.raises(SelectionError):
+        publish_run(computed_run)
+    assert not SelectionDecision.objects.exists()
+
+
+def test_publishing_refuses_a_run_whose_recorded_digest_does_not_match(computed_run):
+    SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest="0" * 64)
+    with pytest.raises(SelectionError):
+        publish_run(computed_run)
+    assert not SelectionDecision.objects.exists()
+
+
+def test_a_run_freezes_its_inputs_later_changes_do_not_move_it(computed_run):
+    digest = computed_run.output_digest
+    # Change the world after the dry run: rules, needs, an application.
+    CampaignRules.objects.create(
+        campaign=computed_run.campaign, version=2, rules=default_census_rules() | {"bonus": {}}
+    )
+    CommuneNeed.objects.filter(campaign=computed_run.campaign).update(quantity=1)
+    run = publish_run(computed_run)
+    assert run.output_digest == digest
+    assert verify_run(run).ok
+
+
+# ------------------------------------------------------------------------------------------- verification
+
+
+def test_verify_recomputes_a_published_run_identically(published_run):
+    verification = verify_run(published_run)
+    assert verification.ok, verification.lines
+    assert any("identical" in line for line in verification.lines)
+    assert any("every one matches" in line for line in verification.lines)
+
+
+def test_verify_detects_a_changed_decision(published_run):
+    decision = SelectionDecision.objects.filter(run=published_run, outcome="admitted").first()
+    other_commune = Commune.objects.exclude(pk=decision.commune_id).first()
+    SelectionDecision.objects.filter(pk=decision.pk).update(commune=other_commune)
+    verification = verify_run(published_run)
+    assert not verification.ok
+    assert any("1 differ" in line for line in verification.lines)
+
+
+def test_verify_detects_a_changed_digest(published_run):
+    SelectionRun.objects.filter(pk=published_run.pk).update(input_digest="f" * 64)
+    published_run.refresh_from_db()
+    verification = verify_run(published_run)
+    assert not verification.ok
+    assert any("DIFFERENT" in line for line in verification.lines)
+
+
+def test_the_commands_run_publish_and_verify(census):
+    out = io.StringIO()
+    call_command("run_selection", "--campaign", census.slug, "--seed", RUN_SEED, "--publish", stdout=out)
+    run = SelectionRun.objects.get(campaign=census)
+    assert run.is_published
+    assert run.output_digest in out.getvalue()
+
+    out = io.StringIO()
+    call_command("verify_selection", str(run.pk), stdout=out)
+    assert "verifies" in out.getvalue()
+
+    # `make demo` run twice: the second time finds the stage published and succeeds without a new run.
+    out = io.StringIO()
+    call_command(
+        "run_selection",
+        "--campaign",
+        census.slug,
+        "--seed",
+        "x",
+        "--publish",
+        "--unless-published",
+        stdout=out,
+    )
+    assert "already published" in out.getvalue()
+    assert SelectionRun.objects.filter(campaign=census).count() == 1
+    with pytest.raises(CommandError):
+        call_command("run_selection", "--campaign", census.slug, "--seed", "x", stdout=io.StringIO())
+
+    SelectionRun.objects.filter(pk=run.pk).update(output_digest="0" * 64)
+    with pytest.raises(CommandError):
+        call_command("verify_selection", str(run.pk), stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("verify_selection", "999999", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("run_selection", "--campaign", "nope", "--seed", "x", stdout=io.StringIO())
+
+
+# -------------------------------------------------------------------------------------------- determinism
+
+# The digests of the small fixed instance below. The suite runs on SQLite and on PostgreSQL (.ci/run), so these
+# constants check that both engines give byte-identical inputs and output. They change only when the rules, the
+# scoring or the engine's canonical layout change, and must then be updated on purpose.
+FIXED_INPUT_DIGEST = "c65fe726adbc0df94f2dda42f64dccf1a1a1d0a5ea258e3d1142fd8bf03c1953"
+FIXED_OUTPUT_DIGEST = "9618b858d715d46278aa1ed4728ef2997ba2ac0040cfc4cd3775f3a29a88ea4d"
+
+
+@pytest.fixture
+def fixed_instance(territory):
+    """300 applications with fixed ids and declared data drawn from a seeded generator, over real communes."""
+    rng = random.Random(20240301)
+    campaign = CampaignFactory(
+        registration_opens_at=timezone.now() - dt.timedelta(days=30),
+        registration_closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    rules = default_census_rules()
+    rules["eligibility"]["age_on"] = "2024-02-27"
+    CampaignRules.objects.create(campaign=campaign, version=1, rules=rules)
+    communes = list(
+        Commune.objects.filter(province__code__in=["01.511", "01.571", "04.591"]).order_by("code")
+    )
+    for commune in communes:
+        CommuneNeed.objects.create(
+            campaign=campaign, commune=commune, stage="training", quantity=rng.randint(1, 4)
+        )
+    categories = list(Application.Category.values)
+    levels = list(Application.EducationLevel.values)
+    for number in range(300):
+        application = Application.objects.create(
+            id=50_000 + number * 7,
+            campaign=campaign,
+            user=UserFactory(),
+            status=Application.Status.SUBMITTED,
+            submitted_at=timezone.now() - dt.timedelta(days=2),
+            cin=f"ZZ{number:06d}",
+            birth_date=dt.date(1960 + rng.randint(0, 45), rng.randint(1, 12), rng.randint(1, 28)),
+            category=rng.choice(categories),
+            education_level=rng.choice(levels),
+            survey_experience_count=rng.randint(0, 4),
+            ict_skill=rng.randint(0, 3),
+            languages=rng.sample(["ar", "fr", "shi", "tzm", "en"], rng.randint(1, 4)),
+            residence_commune=rng.choice(communes),
+            accepts_any_commune_in_province=rng.random() < 0.3,
+        )
+        for rank, commune in enumerate(rng.sample(communes, rng.randint(0, 5)), start=1):
+            ApplicationChoice.objects.create(application=application, rank=rank, commune=commune)
+    return campaign
+
+
+def test_the_same_inputs_and_seed_give_the_same_digests_on_every_database_engine(fixed_instance):
+    first = computed(fixed_instance, seed="graine publique")
+    assert (first.input_digest, first.output_digest) == (FIXED_INPUT_DIGEST, FIXED_OUTPUT_DIGEST)
+
+
+def test_another_seed_gives_another_draw(fixed_instance):
+    first = computed(fixed_instance, seed="graine publique")
+    second = computed(fixed_instance, seed="another seed")
+    assert first.input_digest != second.input_digest  # the lottery numbers are part of the input

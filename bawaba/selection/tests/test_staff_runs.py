@@ -1,0 +1,318 @@
+"""The selection's staff pages for runs: launch, follow the progress, publish once, verify; and who may."""
+
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.factories import UserFactory
+from bawaba.campaigns.models import CampaignRules
+from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.tests.factories import CampaignFactory
+from bawaba.selection.models import SelectionRun
+
+Status = SelectionRun.Status
+RUN_SEED = "tirage public du 3 mars 2024"
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
+
+
+@pytest.fixture
+def candidate(db) -> User:
+    return UserFactory(role=User.Role.CANDIDATE)
+
+
+@pytest.fixture
+def admin_client(client, central_admin):
+    client.force_login(central_admin)
+    return client
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign with rules and no data: enough for pages that do not compute anything."""
+    campaign = CampaignFactory(slug="small")
+    CampaignRules.objects.create(campaign=campaign, version=1, rules=default_census_rules(), note="defaults")
+    return campaign
+
+
+@pytest.fixture
+def queued_run(campaign, central_admin) -> SelectionRun:
+    return SelectionRun.objects.create(
+        campaign=campaign,
+        rules_version=campaign.rules_versions.get(),
+        seed="draw of 3 March",
+        created_by=central_admin,
+    )
+
+
+def _url(name: str, *args) -> str:
+    with translation.override("en"):
+        return reverse(f"selection_staff:{name}", args=args)
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _no_frozen_inputs_read(queries) -> bool:
+    return not any("frozen_inputs" in query["sql"] for query in queries)
+
+
+class TestCampaigns:
+    def test_lists_campaigns_with_links(self, admin_client, campaign):
+        response = admin_client.get(_url("campaigns"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert _url("rules", campaign.slug) in page
+        assert _url("runs", campaign.slug) in page
+
+
+class TestLaunching:
+    def test_launching_computes_the_run_and_its_page_shows_it(
+        self, admin_client, census, central_admin, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(_url("runs", census.slug), {"seed": RUN_SEED})
+        run = SelectionRun.objects.get(campaign=census)
+        assert response.status_code == 302
+        assert response["Location"] == _url("run", run.pk)
+        assert run.status == Status.COMPUTED
+        assert run.seed == RUN_SEED
+        assert run.created_by == central_admin
+        assert len(run.output_digest) == 64
+
+        with CaptureQueriesContext(connection) as queries:
+            page = _page(admin_client.get(_url("run", run.pk)))
+        assert "Computed (dry run)" in page
+        assert run.input_digest in page
+        assert run.output_digest in page
+        assert f"Run {run.pk} is queued." in page  # the message of the launch
+        assert 'hx-trigger="every 2s"' not in page  # finished: nothing to poll
+        assert _no_frozen_inputs_read(queries.captured_queries)
+
+    def test_the_list_shows_runs_newest_first_without_their_frozen_inputs(self, admin_client, computed_run):
+        older = computed_run
+        newer = SelectionRun.objects.create(
+            campaign=older.campaign, rules_version=older.rules_version, seed="another draw"
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(_url("runs", older.campaign.slug))
+        assert response.status_code == 200
+        assert [run.pk for run in response.context["page"].object_list] == [newer.pk, older.pk]
+        page = response.content.decode()
+        assert f">{older.output_digest[:12]}…</code>" in page  # shortened in the list
+        assert _no_frozen_inputs_read(queries.captured_queries)
+
+    def test_the_list_is_paginated(self, admin_client, queued_run):
+        for number in range(20):
+            SelectionRun.objects.create(
+                campaign=queued_run.campaign, rules_version=queued_run.rules_version, seed=f"draw {number}"
+            )
+        first = admin_client.get(_url("runs", queued_run.campaign.slug))
+        assert len(first.context["page"].object_list) == 20
+        assert queued_run not in first.context["page"].object_list
+        second = admin_client.get(_url("runs", queued_run.campaign.slug), {"page": 2})
+        assert list(second.context["page"].object_list) == [queued_run]
+
+    def test_a_seed_is_required(self, admin_client, campaign):
+        response = admin_client.post(_url("runs", campaign.slug), {"seed": "  "})
+        assert response.status_code == 200
+        assert "Give the public seed of the draw." in _page(response)
+        assert not SelectionRun.objects.exists()
+
+    def test_the_service_refusal_is_shown_and_the_seed_kept(self, admin_client, campaign):
+        # The small campaign has no training needs per commune: the service refuses to start.
+        response = admin_client.post(_url("runs", campaign.slug), {"seed": "draw of 3 March"})
+        assert response.status_code == 200
+        page = _page(response)
+        assert "This campaign has no training needs per commune yet." in page
+        assert 'value="draw of 3 March"' in page
+        assert not SelectionRun.objects.exists()
+
+    def test_the_seed_help_says_to_announce_it_first(self, admin_client, campaign):
+        page = _page(admin_client.get(_url("runs", campaign.slug)))
+        assert "Announce the seed publicly before you launch the run" in page
+
+
+class TestProgress:
+    def test_a_queued_run_polls_its_progress_and_offers_a_reload_link(self, admin_client, queued_run):
+        page = _page(admin_client.get(_url("run", queued_run.pk)))
+        assert f'hx-get="{_url("run_progress", queued_run.pk)}"' in page
+        assert 'hx-trigger="every 2s"' in page
+        assert "htmx" in page  # the script is loaded
+        assert f'href="{_url("run", queued_run.pk)}"' in page  # without JavaScript
+        assert "Waiting for a worker to start the run." in page
+
+    def test_the_fragment_shows_the_step_and_the_percentage(self, admin_client, queued_run):
+        SelectionRun.objects.filter(pk=queued_run.pk).update(
+            status=Status.RUNNING, progress_step="allocate", progress_percent=40
+        )
+        response = admin_client.get(_url("run_progress", queued_run.pk), headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        page = _page(response)
+        assert "Step: Allocating the places (40 %)" in page
+        assert 'value="40"' in page
+        assert 'hx-trigger="every 2s"' in page
+        assert "<html" not in page  # a fragment, not a page
+
+    def test_once_finished_htmx_reloads_the_whole_page(self, admin_client, queued_run):
+        SelectionRun.objects.filter(pk=queued_run.pk).update(status=Status.FAILED, error="ValueError: boom")
+        response = admin_client.get(_url("run_progress", queued_run.pk), headers={"HX-Request": "true"})
+        assert response.headers["HX-Refresh"] == "true"
+
+    def test_once_finished_the_fragment_stops_polling(self, admin_client, queued_run):
+        SelectionRun.objects.filter(pk=queued_run.pk).update(status=Status.FAILED, error="ValueError: boom")
+        page = _page(admin_client.get(_url("run_progress", queued_run.pk)))
+        assert "Failed" in page
+        assert "hx-get" not in page
+
+    def test_a_failed_run_shows_its_error(self, admin_client, queued_run):
+        SelectionRun.objects.filter(pk=queued_run.pk).update(status=Status.FAILED, error="ValueError: boom")
+        page = _page(admin_client.get(_url("run", queued_run.pk)))
+        assert "The run failed" in page
+        assert "ValueError: boom" in page
+
+    def test_a_refused_run_shows_the_guarantees_that_failed(self, admin_client, queued_run):
+        SelectionRun.objects.filter(pk=queued_run.pk).update(
+            status=Status.REFUSED, problems=["commune 12 holds 3 candidates for 2 places"]
+        )
+        page = _page(admin_client.get(_url("run", queued_run.pk)))
+        assert "Guarantees that failed" in page
+        assert "commune 12 holds 3 candidates for 2 places" in page
+        assert "Publish this run" not in page
+
+
+class TestPublishing:
+    def test_requires_the_confirmation(self, admin_client, computed_run):
+        response = admin_client.post(_url("run_publish", computed_run.pk), {})
+        assert response.status_code == 200
+        assert "Tick the box to confirm that you have checked the dry-run report." in _page(response)
+        computed_run.refresh_from_db()
+        assert computed_run.status == Status.COMPUTED
+
+    def test_publishes_once_and_a_second_time_shows_the_message(
+        self, admin_client, computed_run, central_admin
+    ):
+        response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert response.status_code == 302
+        assert response["Location"] == _url("run", computed_run.pk)
+        computed_run.refresh_from_db()
+        assert computed_run.status == Status.PUBLISHED
+        assert computed_run.published_by == central_admin
+        published_at = computed_run.published_at
+
+        again = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert again.status_code == 200
+        assert "This run is already published." in _page(again)
+        computed_run.refresh_from_db()
+        assert computed_run.published_at == published_at
+        assert SelectionRun.objects.filter(status=Status.PUBLISHED).count() == 1
+
+    def test_the_page_of_a_computed_run_offers_to_publish(self, admin_client, computed_run):
+        page = _page(admin_client.get(_url("run", computed_run.pk)))
+        assert "I have checked the dry-run report" in page
+        assert f'action="{_url("run_publish", computed_run.pk)}"' in page
+
+    def test_is_post_only(self, admin_client, computed_run):
+        assert admin_client.get(_url("run_publish", computed_run.pk)).status_code == 405
+
+
+class TestVerifying:
+    def test_shows_identical_digests(self, admin_client, computed_run):
+        response = admin_client.post(_url("run_verify", computed_run.pk))
+        assert response.status_code == 200
+        page = _page(response)
+        assert "The recomputation matches the recorded run." in page
+        assert (
+            f"recorded {computed_run.output_digest}, recomputed {computed_run.output_digest}: identical"
+            in page
+        )
+
+    def test_a_published_run_checks_its_decisions_too(self, admin_client, published_run):
+        page = _page(admin_client.post(_url("run_verify", published_run.pk)))
+        assert "published decisions: every one matches the recomputation" in page
+
+    def test_a_run_never_computed_says_so(self, admin_client, queued_run):
+        page = _page(admin_client.post(_url("run_verify", queued_run.pk)))
+        assert "This run has no frozen inputs (it was never computed)." in page
+        assert "The recomputation does not match the recorded run." in page
+
+    def test_is_post_only(self, admin_client, queued_run):
+        assert admin_client.get(_url("run_verify", queued_run.pk)).status_code == 405
+
+
+def test_the_run_page_links_to_its_report(admin_client, queued_run):
+    with translation.override("en"):
+        report = reverse("selection:staff_run_report", args=[queued_run.pk])
+    assert f'href="{report}"' in admin_client.get(_url("run", queued_run.pk)).content.decode()
+
+
+class TestNavigation:
+    def test_central_administrators_see_the_selection_link(self, admin_client):
+        with translation.override("en"):
+            home = reverse("core:home")
+        assert f'href="{_url("campaigns")}"' in admin_client.get(home).content.decode()
+
+    @pytest.mark.parametrize("persona", ["supervisor", "candidate"])
+    def test_others_do_not(self, client, request, persona):
+        client.force_login(request.getfixturevalue(persona))
+        with translation.override("en"):
+            home = reverse("core:home")
+        assert f'href="{_url("campaigns")}"' not in client.get(home).content.decode()
+
+
+def _pages(run: SelectionRun) -> list[str]:
+    return [
+        _url("campaigns"),
+        _url("runs", run.campaign.slug),
+        _url("rules", run.campaign.slug),
+        _url("run", run.pk),
+        _url("run_progress", run.pk),
+    ]
+
+
+class TestWhoMay:
+    def test_a_central_administrator_may(self, admin_client, queued_run):
+        for url in _pages(queued_run):
+            assert admin_client.get(url).status_code == 200, url
+
+    @pytest.mark.parametrize("persona", ["supervisor", "candidate"])
+    def test_others_signed_in_get_not_found(self, client, request, persona, queued_run):
+        client.force_login(request.getfixturevalue(persona))
+        for url in _pages(queued_run):
+            assert client.get(url).status_code == 404, url
+
+    def test_an_anonymous_visitor_is_sent_to_sign_in(self, client, queued_run):
+        for url in _pages(queued_run):
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/en/accounts/login/?next="), url
+
+    @pytest.mark.parametrize("persona", ["supervisor", "candidate"])
+    def test_others_cannot_launch_publish_or_verify(self, client, request, persona, computed_run):
+        client.force_login(request.getfixturevalue(persona))
+        slug = computed_run.campaign.slug
+        assert client.post(_url("runs", slug), {"seed": "mine"}).status_code == 404
+        assert client.post(_url("run_publish", computed_run.pk), {"confirm": "on"}).status_code == 404
+        assert client.post(_url("run_verify", computed_run.pk)).status_code == 404
+        computed_run.refresh_from_db()
+        assert computed_run.status == Status.COMPUTED
+        assert SelectionRun.objects.count() == 1
+
+    def test_anonymous_visitors_cannot_publish(self, client, computed_run):
+        response = client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert response.status_code == 302
+        computed_run.refresh_from_db()
+        assert computed_run.status == Status.COMPUTED
+
+    def test_an_unknown_run_is_not_found(self, admin_client):
+        assert admin_client.get(_url("run", 999_999)).status_code == 404
+        assert admin_client.post(_url("run_publish", 999_999), {"confirm": "on"}).status_code == 404

@@ -1,0 +1,245 @@
+"""The report of a selection run: public for a published run, for central administrators for any run.
+
+The same body (selection/includes/report_body.html) serves both: the public page names the campaign and the
+stage, the staff page the run's number, whatever its status. Neither holds any personal data.
+"""
+
+import csv
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from bawaba.accounts.permissions import central_admin_required
+from bawaba.campaigns.access import published_campaign
+from bawaba.selection import selectors
+from bawaba.selection.models import SelectionRun
+
+# --- Charts: horizontal bars, labels above them, the geometry computed here so the template only draws it ----
+
+CHART_WIDTH = 720
+CHART_PAD = 8
+VALUE_ROOM = 72  # room after the longest bar for its value
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 14
+BAR_GAP = 3
+ROW_GAP = 10
+NEEDS_COLOR = "#d3e6dc"  # outlined in the admitted colour: the outline, not the fill, gives the contrast
+ADMITTED_COLOR = "#0b5e3c"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    value: int
+    color: str
+    x: float
+    y: float
+    width: float
+    value_x: float
+    value_y: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    label_y: float
+    bars: list[ChartBar]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    rows: list[ChartRow]
+    series: list[Series]
+    width: int
+    height: int
+    label_x: float
+    anchor: str  # text-anchor of the labels: "start" left to right, "end" right to left
+    value_anchor: str
+    bar_height: int = BAR_HEIGHT
+
+
+def bar_chart(rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: bool) -> BarChart:
+    """One group of bars per row (one bar per series), lengths on one scale; mirrored for right-to-left pages."""
+    largest = max((value for _, values in rows for value in values), default=0) or 1
+    length = CHART_WIDTH - 2 * CHART_PAD - VALUE_ROOM
+    chart_rows, y = [], float(CHART_PAD)
+    for label, values in rows:
+        label_y = y + LABEL_HEIGHT - 6
+        y += LABEL_HEIGHT
+        bars = []
+        for value, of_series in zip(values, series, strict=True):
+            width = round(length * value / largest, 2)
+            x = round(CHART_WIDTH - CHART_PAD - width, 2) if rtl else CHART_PAD
+            value_x = round(x - 4 if rtl else x + width + 4, 2)
+            bars.append(ChartBar(value, of_series.color, x, y, width, value_x, y + BAR_HEIGHT - 3))
+            y += BAR_HEIGHT + BAR_GAP
+        chart_rows.append(ChartRow(label=label, label_y=label_y, bars=bars))
+        y += ROW_GAP
+    return BarChart(
+        rows=chart_rows,
+        series=series,
+        width=CHART_WIDTH,
+        height=round(y + CHART_PAD),
+        label_x=CHART_WIDTH - CHART_PAD if rtl else CHART_PAD,
+        anchor="end" if rtl else "start",
+        value_anchor="end" if rtl else "start",
+    )
+
+
+# --- Pages --------------------------------------------------------------------------------------------------
+
+
+def _public_run(slug: str, stage: str) -> SelectionRun:
+    """The published run of a published campaign's stage; anything else is 404, as if it did not exist."""
+    campaign = published_campaign(slug)
+    run = selectors.published_run(campaign, stage) if stage in SelectionRun.Stage.values else None
+    if run is None:
+        raise Http404
+    return run
+
+
+def _staff_run(pk: int) -> SelectionRun:
+    run = selectors.run_for_report(pk)
+    if run is None:
+        raise Http404
+    return run
+
+
+def _drill_down(request: HttpRequest, run: SelectionRun, report: selectors.Report) -> dict:
+    """?region=CODE opens a region's provinces, ?province=CODE a province's communes (and its region's provinces).
+
+    A code that is not in this run's report is 404: the page would otherwise silently show something else.
+    """
+    region_code = request.GET.get("region", "").strip()
+    province_code = request.GET.get("province", "").strip()
+    communes: list[selectors.CommuneFigures] = []
+    if province_code:
+        communes = selectors.commune_figures(run, province_code=province_code)
+        if not communes:
+            raise Http404
+        region_code = communes[0].region_code
+    provinces: list[selectors.AreaFigures] = []
+    if region_code:
+        provinces = selectors.province_figures(run, region_code=region_code)
+        if not provinces:
+            raise Http404
+    region = next((area for area in report.regions if area.code == region_code), None)
+    province = next((area for area in provinces if area.code == province_code), None)
+    return {"region": region, "provinces": provinces, "province": province, "communes": communes}
+
+
+def _render_report(request: HttpRequest, run: SelectionRun, template: str, downloads: dict) -> HttpResponse:
+    report = selectors.run_report(run)
+    rtl = get_language_bidi()
+    context = {
+        "run": run,
+        "campaign": run.campaign,
+        "report": report,
+        "regions_chart": bar_chart(
+            [(area.name, [area.needs, area.admitted]) for area in report.regions],
+            series=[Series(_("Needs"), NEEDS_COLOR), Series(_("Admitted"), ADMITTED_COLOR)],
+            rtl=rtl,
+        ),
+        "categories_chart": bar_chart(
+            [(str(category.label), [category.admitted]) for category in report.categories],
+            series=[Series(_("Admitted"), ADMITTED_COLOR)],
+            rtl=rtl,
+        ),
+        **downloads,
+        **_drill_down(request, run, report),
+    }
+    return render(request, template, context)
+
+
+def _csv(run: SelectionRun, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.DictWriter(response, fieldnames=selectors.COMMUNE_COLUMNS)
+    writer.writeheader()
+    for commune in selectors.commune_figures(run):
+        row = selectors.commune_data(commune)
+        row["is_full"] = "true" if row["is_full"] else "false"
+        writer.writerow(row)
+    return response
+
+
+def _json(run: SelectionRun, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(selectors.report_data(run), ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
+
+
+def _public_filename(run: SelectionRun) -> str:
+    return f"selection-{run.campaign.slug}-{run.stage}"
+
+
+@login_not_required
+@require_GET
+def report(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    run = _public_run(slug, stage)
+    downloads = {
+        "csv_url": reverse("selection:report_csv", args=[slug, stage]),
+        "json_url": reverse("selection:report_json", args=[slug, stage]),
+    }
+    return _render_report(request, run, "selection/report.html", downloads)
+
+
+@login_not_required
+@require_GET
+def report_csv(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    run = _public_run(slug, stage)
+    return _csv(run, _public_filename(run))
+
+
+@login_not_required
+@require_GET
+def report_json(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    run = _public_run(slug, stage)
+    return _json(run, _public_filename(run))
+
+
+@central_admin_required
+@require_GET
+def run_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any run's report, dry runs included; a run still queued, running or failed has none to show."""
+    run = _staff_run(pk)
+    if not selectors.has_report(run):
+        return render(request, "selection/report_staff.html", {"run": run, "campaign": run.campaign})
+    downloads = {
+        "csv_url": reverse("selection:staff_run_report_csv", args=[pk]),
+        "json_url": reverse("selection:staff_run_report_json", args=[pk]),
+    }
+    return _render_report(request, run, "selection/report_staff.html", downloads)
+
+
+@central_admin_required
+@require_GET
+def run_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _staff_run(pk)
+    if not selectors.has_report(run):
+        raise Http404
+    return _csv(run, f"selection-run-{run.pk}")
+
+
+@central_admin_required
+@require_GET
+def run_report_json(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _staff_run(pk)
+    if not selectors.has_report(run):
+        raise Http404
+    return _json(run, f"selection-run-{run.pk}")
