@@ -9,17 +9,18 @@ Run from the repository root (wrk must be installed: `apt-get install -y wrk`):
 `generate_demo --scale 1 --seed 2024`: 488,321 candidates, then VACUUM ANALYZE); without it the data is reused.
 --drop drops the database at the end.
 
-In one run, against one gunicorn started here on 127.0.0.1 (stopped at the end), wrk measures for --duration
-seconds each (after a 2-second warm-up): `/healthz` (the reference: one SELECT 1, no cookie), `/healthz` again with
-a candidate's cookies (what being signed in costs any page: the session and the user are read before the view,
-by LoginRequiredMiddleware), the public `/fr/campaigns/`, the dashboard of a signed-in candidate with no
-application (the page's frame: base template, session, user, one query), the dashboard `/fr/me/` as the demo
-candidate, and the dashboard rotating over --sample random candidates' sessions (made with Django's SessionStore,
-so no row stays hot in one cache). Signed-in requests carry what a browser sends after its first page: the session
-cookie and its own CSRF cookie. Then, gunicorn stopped, registrations: `register_candidate` with the real Argon2id
-hasher, in one process and in two processes at once (what two workers on two cores can do), and the hash alone.
-Finally the dashboard in-process: its queries, CPU and Python function calls per page (calls do not depend on
-what else the machine is running, timings do). Prints Markdown for docs/benchmarks.md.
+In one run, against one gunicorn started here on 127.0.0.1 (stopped at the end), wrk measures each page for
+--duration seconds, --rounds times with the pages in turn (a 2-second warm-up the first time), and reports each
+page's median round. The pages: `/healthz` (the reference: one SELECT 1, no cookie); `/healthz` again with
+candidates' cookies (what being signed in costs any page: LoginRequiredMiddleware reads the session and the user
+before the view); the public `/fr/campaigns/`; the dashboard of a signed-in candidate with no application (the
+page's frame: base template, session, user, one query); the dashboard `/fr/me/` as the demo candidate; and the
+dashboard rotating over --sample random candidates' sessions (made with Django's SessionStore, so no row stays hot
+in one cache). Signed-in requests carry what a browser sends after its first page: the session cookie and its own
+CSRF cookie. Then, gunicorn stopped, registrations: `register_candidate` with the real Argon2id hasher, in one
+process and in two processes at once (what two workers on two cores can do), and the hash alone. Finally the
+dashboard in-process: its queries, CPU time and Python function calls per page (a count of calls does not depend
+on what else the machine is running; timings do). Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
@@ -214,21 +215,69 @@ def check_page(url: str, cookie: str | None) -> None:
     print(f"-- {url}: 200, {size:,} bytes", flush=True)
 
 
-def run_wrk(url: str, cookies: list[str], *, duration: int, connections: int, threads: int) -> dict:
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds these processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / ticks
+
+
+def server_pids(server: subprocess.Popen, database: str) -> list[int]:
+    """gunicorn's workers and the PostgreSQL backends of their (persistent) connections: the server side."""
+    import psycopg
+
+    workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        backends = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'",
+                [database],
+            )
+        ]
+    return workers + backends
+
+
+def run_wrk(
+    url: str,
+    cookies: list[str],
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    warm_up: bool,
+    server: list[int],
+) -> dict:
+    """wrk on `url`; with the CPU time per request of the server processes and of wrk itself."""
+    import resource
+
     script = WRK_SCRIPT % {"cookies": ", ".join(f'"{cookie}"' for cookie in cookies)}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
         base = ["wrk", "-t", str(threads), "-c", str(connections), "--timeout", "10s", "-s", handle.name]
-        subprocess.run([*base, "-d", "2s", url], check=True, capture_output=True)  # noqa: S603 - warm-up
+        if warm_up:
+            subprocess.run([*base, "-d", "2s", url], check=True, capture_output=True)  # noqa: S603
+        server_before = process_cpu(server)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         output = subprocess.run(  # noqa: S603
             [*base, "-d", f"{duration}s", "--latency", url], check=True, capture_output=True, text=True
         ).stdout
+        server_cpu = process_cpu(server) - server_before
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     finally:
         os.unlink(handle.name)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     result = json.loads(line.removeprefix("BENCH "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["server_cpu_ms"] = server_cpu / result["requests"] * 1000
+    result["wrk_cpu_ms"] = wrk_cpu / result["requests"] * 1000
     return result
 
 
@@ -338,7 +387,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bawaba_bench_pages")
     parser.add_argument("--fresh", action="store_true", help="create the database anew and fill it")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per load run (at most 20)")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per load run (at most 20)")
+    parser.add_argument("--rounds", type=int, default=3, help="load runs per page, pages in turn")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--sample", type=int, default=200, help="random candidates whose sessions rotate")
@@ -373,35 +423,43 @@ def main() -> None:
     sample_user_ids = [session_user_id(cookie) for cookie in sample_sessions[:30]]
     connection.close()
 
+    load_before = f"{os.getloadavg()[0]:.2f}"
     port = free_port()
     server = start_gunicorn(args.database_url, port)
     base = f"http://127.0.0.1:{port}"
-    results = {}
+    pages = (
+        (REFERENCE, "/healthz", []),
+        (
+            f"`/healthz` with {args.sample} candidates' cookies (session + user read)",
+            "/healthz",
+            sample_sessions,
+        ),
+        ("`/fr/campaigns/` (public list)", "/fr/campaigns/", []),
+        ("`/fr/me/` signed in, no application (the page's frame)", "/fr/me/", [empty_session]),
+        ("`/fr/me/` dashboard, the demo candidate", "/fr/me/", [demo_session]),
+        (f"`/fr/me/` dashboard, {args.sample} candidates' sessions in turn", "/fr/me/", sample_sessions),
+    )
+    rounds: dict[str, list[dict]] = {label: [] for label, _, _ in pages}
     try:
         check_page(f"{base}/fr/campaigns/", None)
         check_page(f"{base}/fr/me/", demo_session)
         check_page(f"{base}/fr/me/", sample_sessions[0])
         check_page(f"{base}/fr/me/", empty_session)
-        for label, path, cookies in (
-            (REFERENCE, "/healthz", []),
-            (
-                f"`/healthz` with {args.sample} candidates' cookies (session + user read)",
-                "/healthz",
-                sample_sessions,
-            ),
-            ("`/fr/campaigns/` (public list)", "/fr/campaigns/", []),
-            ("`/fr/me/` signed in, no application (the page's frame)", "/fr/me/", [empty_session]),
-            ("`/fr/me/` dashboard, the demo candidate", "/fr/me/", [demo_session]),
-            (f"`/fr/me/` dashboard, {args.sample} candidates' sessions in turn", "/fr/me/", sample_sessions),
-        ):
-            results[label] = run_wrk(
-                base + path,
-                cookies,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-            )
-            print(f"-- {label}: {results[label]}", flush=True)
+        # Pages in turn, --rounds times: on a machine that others share too, a burst of someone else's work then
+        # lowers one round of every page rather than all the rounds of one page (and with it the ratios).
+        for index in range(args.rounds):
+            for label, path, cookies in pages:
+                result = run_wrk(
+                    base + path,
+                    cookies,
+                    duration=args.duration,
+                    connections=args.connections,
+                    threads=args.threads,
+                    warm_up=index == 0,
+                    server=server_pids(server, urlsplit(args.database_url).path.lstrip("/")),
+                )
+                rounds[label].append(result)
+                print(f"-- round {index + 1} {label}: {result}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -413,20 +471,37 @@ def main() -> None:
     if args.drop:
         drop_database(args.database_url)
 
+    # Each page's median round (by requests/s); the range shows how much the rounds differed.
+    results = {
+        label: sorted(runs, key=lambda run: run["rps"])[len(runs) // 2] for label, runs in rounds.items()
+    }
     reference = results[REFERENCE]["rps"]
     print()
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{candidates:,} candidates; gunicorn 2 sync workers and wrk (-t{args.threads} -c{args.connections}, "
-        f"{args.duration} s per page) on the same machine"
+        f"{args.rounds} rounds of {args.duration} s per page, pages in turn) on the same machine; load average "
+        f"before: {load_before}, after: {os.getloadavg()[0]:.2f} (1 minute)"
     )
     print()
-    print("| page | requests/s | p50 ms | p99 ms | vs reference | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| page | requests/s | rounds | p50 ms | p99 ms | vs reference | server CPU ms/request "
+        "| vs reference by server CPU | wrk CPU ms/request | non-2xx |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    # Server CPU (gunicorn workers and their PostgreSQL backends) per request, median over the rounds: what a
+    # request costs the server whatever else runs on the machine, and so what the ratio would be without wrk.
+    server_cpu = {
+        label: statistics.median(run["server_cpu_ms"] for run in runs) for label, runs in rounds.items()
+    }
     for label, result in results.items():
+        rates = sorted(run["rps"] for run in rounds[label])
+        errors = sum(run["status_errors"] + run["socket_errors"] for run in rounds[label])
+        wrk_cpu = statistics.median(run["wrk_cpu_ms"] for run in rounds[label])
         print(
-            f"| {label} | {result['rps']:,.0f} | {result['p50_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f} "
-            f"| {result['rps'] / reference:.2f} | {result['status_errors'] + result['socket_errors']} |"
+            f"| {label} | {result['rps']:,.0f} | {rates[0]:,.0f}-{rates[-1]:,.0f} | {result['p50_us'] / 1000:.1f} "
+            f"| {result['p99_us'] / 1000:.1f} | {result['rps'] / reference:.2f} | {server_cpu[label]:.2f} "
+            f"| {server_cpu[REFERENCE] / server_cpu[label]:.2f} | {wrk_cpu:.2f} | {errors} |"
         )
     print()
     print(

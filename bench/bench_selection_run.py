@@ -11,8 +11,9 @@ run is deleted first, with its decisions, and the statuses put back). --drop dro
 
 Measures, in one process:
 1. the whole run as `manage.py run_selection --publish` does it: create, compute (read the inputs from the
-   database, freeze them, score, allocate, check, write the report) and publish (recompute from the frozen inputs,
-   write 488,321 decisions and the application statuses in one transaction); process max RSS;
+   database, freeze them, score, allocate, check, write the report) and publish (check the digests of the run
+   with the computation just made, as the command does, then write the 488,321 decisions in one transaction);
+   process max RSS;
 2. `verify_selection` on the published run;
 3. the engine alone on this national instance (best of 3, tracemalloc peak) and check_guarantees;
 4. the `matching` package on random 10,000- and 50,000-candidate sub-instances of it (bench_engine.sub_instance:
@@ -124,7 +125,7 @@ def measure(args) -> None:
     run = services.create_run(campaign=campaign, seed=SEED)
     run = services.compute_run(run.pk)
     computed_at = time.perf_counter()
-    run = services.publish_run(run)
+    run = services.publish_run(run, computation=run.computation)
     finished = time.perf_counter()
     rss_after = max_rss_mib()
     assert run.status == SelectionRun.Status.PUBLISHED, run.status

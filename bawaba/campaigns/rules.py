@@ -48,5 +48,5 @@ def default_census_rules() -> dict:
         "over_selection": {"factor": "1.01", "regions": {}},
         # A candidate who ticks "any commune of my province" gets, after her own choices, the other communes of
         # her province, nearest first, at most this many.
-        "province_fallback": {"enabled": True, "max_communes": 10},
+        "province_fallback": {"enabled": True, "max_communes": 5},
     }

@@ -314,7 +314,13 @@ class BulkWriter:
             if all(isinstance(item, str) for item in value):
                 return _escape_all(value)
             return [
-                "\\N" if item is None else item.translate(_COPY_ESCAPES) if isinstance(item, str) else item
+                "\\N"
+                if item is None
+                else item.translate(_COPY_ESCAPES)
+                if isinstance(item, str)
+                else "\\\\x" + item.hex()  # bytea's hex form, its backslash escaped for COPY
+                if isinstance(item, bytes)
+                else item
                 for item in value
             ]
         if value is None:

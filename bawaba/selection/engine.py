@@ -294,17 +294,18 @@ def _pair_order(instance: Instance) -> _PairOrder:
     if commune_bits + priority_bits + lottery_bits + rank_bits > 63:
         return _pair_order_lexsort(instance, descending, lottery_rank)
 
-    key = np.where(listed, preferences, m).astype(np.int64)
+    # Only listed pairs are keyed: padding would sort last anyway, and skipping it spares the sort the empty
+    # ranks (most of the province fallback's width, for most candidates).
+    flat = np.flatnonzero(listed.reshape(-1))
+    row = flat // k
+    key = preferences.reshape(-1)[flat].astype(np.int64)
     key <<= priority_bits
-    key |= descending
+    key |= descending.reshape(-1)[flat]
     key <<= lottery_bits
-    key |= lottery_rank[:, None]
+    key |= lottery_rank[row]
     key <<= rank_bits
-    key |= np.arange(k, dtype=np.int64)
-    key = key.reshape(-1)
+    key |= flat - row * k
     key.sort()
-    n_pairs = int(np.count_nonzero(listed))
-    key = key[:n_pairs]
 
     rank = (key & ((1 << rank_bits) - 1)).astype(np.int16)
     key >>= rank_bits

@@ -143,28 +143,29 @@ def _decode(codes: np.ndarray, values: list[str]) -> np.ndarray:
 
 def fetch_integers(queryset, *, columns: int, order: tuple[int, ...] = (0,)) -> np.ndarray:
     """A values_list queryset of integer (non-NULL) columns as an (n, columns) int64 array, sorted on the
-    columns at the positions in `order`.
+    columns at the positions in `order` (which must identify a row: the order is then the same everywhere).
 
-    On PostgreSQL the database packs the whole
-    result into one bytea of big-endian int8s, which NumPy reads in one step: two million rows never become
-    Python objects one by one (fetching them row by row takes seconds). SQLite's driver returns tuples fast enough.
+    On PostgreSQL the database packs the whole result into one bytea of big-endian int8s, which NumPy reads in
+    one step: two million rows never become Python objects one by one (fetching them row by row takes
+    seconds). SQLite's driver returns tuples fast enough. The sort is NumPy's, not the database's: two million
+    rows sorted by PostgreSQL spill to disk under the default work_mem.
     """
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             names = ", ".join(f"c{i}" for i in range(columns))
             packed = " || ".join(f"int8send(c{i}::bigint)" for i in range(columns))
-            ordering = ", ".join(f"c{i}" for i in order)
             cursor.execute(
-                f"SELECT string_agg({packed}, ''::bytea ORDER BY {ordering}) FROM ({sql}) AS q ({names})",  # noqa: S608 - our own SQL and column names
+                f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS q ({names})",  # noqa: S608 - our own SQL and column names
                 params,
             )
             (data,) = cursor.fetchone()
-            flat = np.frombuffer(bytes(data or b""), dtype=">i8").astype(np.int64)
-            return flat.reshape(-1, columns)
-        ordering = ", ".join(str(i + 1) for i in order)
-        cursor.execute(f"SELECT * FROM ({sql}) ORDER BY {ordering}", params)  # noqa: S608 - as above
-        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
+            table = np.frombuffer(bytes(data or b""), dtype=">i8").astype(np.int64).reshape(-1, columns)
+        else:
+            cursor.execute(sql, params)
+            table = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
+    # lexsort's last key is the primary one.
+    return table[np.lexsort([table[:, i] for i in reversed(order)])] if table.shape[0] else table
 
 
 def _read_choices(campaign: Campaign, territory: Territory, application_id: np.ndarray) -> np.ndarray:

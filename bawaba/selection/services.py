@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.selection import engine, frozen, inputs, scoring
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.territory.models import Commune
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +166,7 @@ def compute_run(run_id: int, *, progress: Progress | None = None) -> SelectionRu
             finished_at=timezone.now(),
         )
         raise
+    run.computation = computation  # for a caller that publishes at once (not stored)
     return run
 
 
@@ -289,11 +292,17 @@ def _summary(computation: Computation) -> dict:
 
 
 def publish_run(
-    run: SelectionRun, *, actor=None, after_decisions: Callable[[], None] | None = None
+    run: SelectionRun,
+    *,
+    actor=None,
+    computation: Computation | None = None,
+    after_decisions: Callable[[], None] | None = None,
 ) -> SelectionRun:
-    """Write every decision and application status of a computed run, all or nothing, once per stage.
+    """Write every decision of a computed run and mark it published, all or nothing, once per stage.
 
-    `after_decisions` runs between the decisions and the statuses; tests use it to inject a crash there.
+    The run is recomputed from its frozen inputs, unless the caller passes the `computation` it has just made
+    of them (`run_selection --publish`); either way its digests must be the recorded ones. `after_decisions`
+    runs between the decisions written and the run's status written; tests inject a crash there.
     """
     started = time.perf_counter()
     with transaction.atomic():
@@ -301,7 +310,8 @@ def publish_run(
         Campaign.objects.select_for_update().filter(pk=run.campaign_id).first()
         run = SelectionRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
         _check_publishable(run)
-        computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+        if computation is None:
+            computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
         if (computation.input_digest, computation.output_digest) != (run.input_digest, run.output_digest):
             raise SelectionError(_("Recomputing the run did not give the same digests; it is not published."))
         if computation.problems:
@@ -369,19 +379,17 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
     lottery = np.full(n, "", dtype=object)
     lottery[eligible_rows] = [f"{value:016x}" for value in instance.lottery.tolist()]
 
-    # Her list of communes: the instance's row for the eligible, the declared choices for the others.
-    communes_json = np.empty(n, dtype=object)
-    communes_json[:] = _json_rows(
-        np.where(candidates.choices >= 0, territory.commune_id[candidates.choices], -1)
-    )
-    communes_json[eligible_rows] = _json_rows(
-        np.where(instance.preferences >= 0, territory.commune_id[instance.preferences], -1)
-    )
-    priorities_json = np.full(n, "[]", dtype=object)
-    priorities_json[eligible_rows] = _json_rows(np.where(instance.preferences >= 0, instance.priorities, -1))
-    places = engine.waitlist_positions(instance, result)
-    places_json = np.full(n, "[]", dtype=object)
-    places_json[eligible_rows] = _json_rows(places, lengths=instance.n_choices, null=-1)
+    # Her list of communes: the instance's row for the eligible (with priorities and waiting-list places), the
+    # declared choices for the others.
+    places = np.maximum(engine.waitlist_positions(instance, result), 0)
+    ids = np.where(instance.preferences >= 0, territory.commune_id[np.maximum(instance.preferences, 0)], 0)
+    tables = np.empty(n, dtype=object)
+    tables[eligible_rows] = _triples(ids, instance.priorities, places, instance.n_choices)
+    ineligible = np.flatnonzero(prepared.ineligibility != scoring.Ineligibility.ELIGIBLE)
+    declared_choices = candidates.choices[ineligible]
+    declared_ids = np.where(declared_choices >= 0, territory.commune_id[np.maximum(declared_choices, 0)], 0)
+    zeros = np.zeros(declared_ids.shape, dtype=np.int64)
+    tables[ineligible] = _triples(declared_ids, zeros, zeros, (declared_choices >= 0).sum(axis=1))
     declared = (candidates.choices >= 0).sum(axis=1).astype(np.int64)
     declared[eligible_rows] = prepared.declared_count
 
@@ -394,34 +402,51 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
             "outcome": outcome.tolist(),
             "ineligibility": prepared.ineligibility.astype(np.int64),
             "score": prepared.score,
-            "score_parts": _json_rows(prepared.score_parts),
+            "score_parts": ["[{},{},{},{},{}]".format(*parts) for parts in prepared.score_parts.tolist()],
             "commune": commune.tolist(),
             "rank": rank.tolist(),
             "lottery": lottery.tolist(),
-            "communes": communes_json.tolist(),
-            "priorities": priorities_json.tolist(),
-            "waitlist_places": places_json.tolist(),
+            "choice_table": tables.tolist(),
             "declared_count": declared,
         },
         rows=n,
     )
+    _check_decision_references(run)
 
 
-def _json_rows(table: np.ndarray, *, lengths: np.ndarray | None = None, null: int | None = None) -> list[str]:
-    """Each row of a non-negative integer table as a JSON array, cut at its -1 padding (or at `lengths`).
+def _triples(communes: np.ndarray, priorities: np.ndarray, places: np.ndarray, lengths: np.ndarray) -> list:
+    """Each row's first `lengths` (commune id, priority, place) triples as little-endian int64 bytes.
 
-    With `null`, that value inside a row is written as JSON null (a waiting-list place she does not have).
+    One buffer for all rows, cut at the row boundaries: no Python work per commune, only per row.
     """
-    if lengths is None:
-        lengths = (table >= 0).sum(axis=1)
-    out = []
-    for row, length in zip(table.tolist(), lengths.tolist(), strict=True):
-        items = row[:length]
-        if null is not None:
-            out.append("[" + ",".join("null" if value == null else str(value) for value in items) + "]")
-        else:
-            out.append("[" + ",".join(map(str, items)) + "]")
-    return out
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if communes.ndim != 2 or not communes.shape[0]:
+        return [b""] * communes.shape[0]
+    triples = np.stack([communes, priorities, places], axis=2).astype("<i8")
+    listed = np.arange(triples.shape[1])[None, :] < lengths[:, None]
+    data = triples[listed].tobytes()
+    ends = np.cumsum(lengths) * 24
+    starts = ends - lengths * 24
+    return [data[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _check_decision_references(run: SelectionRun) -> None:
+    """Every decision names an application of the run's campaign and an existing commune (or none).
+
+    The decision table's keys are not enforced row by row by the database (see SelectionDecision): this is
+    the same guarantee in two set-based queries, and a stronger one (the application's campaign is checked).
+    """
+    decisions = SelectionDecision.objects.filter(run=run)
+    foreign = decisions.exclude(
+        Exists(Application.objects.filter(pk=OuterRef("application_id"), campaign_id=run.campaign_id))
+    )
+    unknown = decisions.filter(commune_id__isnull=False).exclude(
+        Exists(Commune.objects.filter(pk=OuterRef("commune_id")))
+    )
+    if foreign.exists() or unknown.exists():
+        raise SelectionError(
+            _("A decision names an unknown application or commune; the run is not published.")
+        )
 
 
 # ------------------------------------------------------------------------------------------------ verify

@@ -165,7 +165,7 @@ def test_the_page_shows_the_rules_seed_digests_and_totals(client, published_run)
         "points per survey",
         "20 points if she lives in that commune",
         "over-selection factor, 1.01",
-        "nearest first, at most 10",
+        "nearest first, at most 5",
     ):
         assert text in html, text
     totals = published_run.summary["totals"]

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             for problem in run.problems:
                 self.stderr.write(problem)
             if publish:
-                run = publish_run(run)
+                run = publish_run(run, computation=getattr(run, "computation", None))
                 self.stdout.write(
                     self.style.SUCCESS(f"Run {run.pk} published at {run.published_at:%Y-%m-%d %H:%M:%S}.")
                 )
