@@ -387,7 +387,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bawaba_bench_pages")
     parser.add_argument("--fresh", action="store_true", help="create the database anew and fill it")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    parser.add_argument("--duration", type=int, default=8, help="seconds per load run (at most 20)")
+    parser.add_argument("--duration", type=int, default=6, help="seconds per load run (at most 20)")
     parser.add_argument("--rounds", type=int, default=3, help="load runs per page, pages in turn")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)

@@ -135,6 +135,9 @@ class SelectionDecision(models.Model):
     and key (9 s at national scale on PostgreSQL).
     """
 
+    # The layout of choice_table: 16 bytes a commune, little-endian, packed.
+    CHOICE_DTYPE = np.dtype([("commune", "<i4"), ("priority", "<i8"), ("place", "<i4")])
+
     class Outcome(models.TextChoices):
         ADMITTED = "admitted", _("Admitted")
         WAITLISTED = "waitlisted", _("On a waiting list")
@@ -176,9 +179,9 @@ class SelectionDecision(models.Model):
     # 1-based rank of that commune in her list (declared choices first, then the province fallback).
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     lottery = models.CharField(_("lottery number"), max_length=16, blank=True)
-    # Her list of communes (declared then fallback), one little-endian int64 triple per commune: commune id,
-    # her priority there and her 1-based place on its waiting list (0: not on it). For an ineligible candidate,
-    # her declared communes with priority and place 0.
+    # Her list of communes (declared then fallback), one CHOICE_DTYPE record per commune: commune id, her
+    # priority there and her 1-based place on its waiting list (0: not on it). For an ineligible candidate, her
+    # declared communes with priority and place 0.
     choice_table = models.BinaryField(_("communes, priorities and waiting-list places"))
     declared_count = models.PositiveSmallIntegerField(_("declared choices"), default=0)
 
@@ -196,8 +199,7 @@ class SelectionDecision(models.Model):
 
     @cached_property
     def _triples(self) -> list[tuple[int, int, int]]:
-        table = np.frombuffer(bytes(self.choice_table), dtype="<i8").reshape(-1, 3)
-        return [tuple(row) for row in table.tolist()]
+        return np.frombuffer(bytes(self.choice_table), dtype=self.CHOICE_DTYPE).tolist()
 
     @property
     def is_eligible(self) -> bool:

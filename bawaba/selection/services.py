@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,9 +115,10 @@ def compute_run(run_id: int, *, progress: Progress | None = None) -> SelectionRu
     report = _progress_reporter(run, progress)
     timings: dict[str, float] = {}
     try:
+        report("read", 5)
         with _timed(timings, "read"):
-            report("read", 5)
             frozen_inputs = read_inputs(run)
+        with _timed(timings, "freeze"):
             blob = frozen.freeze(frozen_inputs)
         report("allocate", 40)
         computation = recompute(frozen_inputs)
@@ -352,6 +352,11 @@ def _check_publishable(run: SelectionRun) -> None:
         raise SelectionError(
             _("Registration is still open: candidates could still change their applications.")
         )
+    if run.created_at < run.campaign.registration_closes_at:
+        # A rehearsal: it read the applications while candidates could still change them.
+        raise SelectionError(
+            _("This run was launched before registration closed: launch a new run to publish the final data.")
+        )
     published = SelectionRun.objects.filter(
         campaign=run.campaign, stage=run.stage, status=SelectionRun.Status.PUBLISHED
     )
@@ -411,39 +416,41 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
         },
         rows=n,
     )
-    _check_decision_references(run)
+    _check_decision_references(run, computation)
 
 
 def _triples(communes: np.ndarray, priorities: np.ndarray, places: np.ndarray, lengths: np.ndarray) -> list:
-    """Each row's first `lengths` (commune id, priority, place) triples as little-endian int64 bytes.
+    """Each row's first `lengths` (commune id, priority, place) triples in SelectionDecision.CHOICE_DTYPE bytes.
 
     One buffer for all rows, cut at the row boundaries: no Python work per commune, only per row.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     if communes.ndim != 2 or not communes.shape[0]:
         return [b""] * communes.shape[0]
-    triples = np.stack([communes, priorities, places], axis=2).astype("<i8")
+    triples = np.empty(communes.shape, dtype=SelectionDecision.CHOICE_DTYPE)
+    triples["commune"], triples["priority"], triples["place"] = communes, priorities, places
     listed = np.arange(triples.shape[1])[None, :] < lengths[:, None]
     data = triples[listed].tobytes()
-    ends = np.cumsum(lengths) * 24
-    starts = ends - lengths * 24
+    size = SelectionDecision.CHOICE_DTYPE.itemsize
+    ends = np.cumsum(lengths) * size
+    starts = ends - lengths * size
     return [data[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
-def _check_decision_references(run: SelectionRun) -> None:
+def _check_decision_references(run: SelectionRun, computation: Computation) -> None:
     """Every decision names an application of the run's campaign and an existing commune (or none).
 
     The decision table's keys are not enforced row by row by the database (see SelectionDecision): this is
-    the same guarantee in two set-based queries, and a stronger one (the application's campaign is checked).
+    the same guarantee, checked on the whole set at once inside the publishing transaction, and a stronger one
+    (the application's campaign is checked too).
     """
-    decisions = SelectionDecision.objects.filter(run=run)
-    foreign = decisions.exclude(
-        Exists(Application.objects.filter(pk=OuterRef("application_id"), campaign_id=run.campaign_id))
-    )
-    unknown = decisions.filter(commune_id__isnull=False).exclude(
-        Exists(Commune.objects.filter(pk=OuterRef("commune_id")))
-    )
-    if foreign.exists() or unknown.exists():
+    campaign_applications = inputs.fetch_integers(
+        Application.objects.filter(campaign_id=run.campaign_id).order_by().values_list("id"), columns=1
+    )[:, 0]
+    written = computation.inputs.candidates.application_id
+    communes = np.unique(computation.inputs.territory.commune_id)
+    known_communes = Commune.objects.filter(pk__in=communes.tolist()).count()
+    if not np.isin(written, campaign_applications).all() or known_communes != communes.shape[0]:
         raise SelectionError(
             _("A decision names an unknown application or commune; the run is not published.")
         )

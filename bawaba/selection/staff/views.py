@@ -35,6 +35,7 @@ STEP_LABELS = {
 }
 TIMING_LABELS = {
     "read": gettext_lazy("Reading the applications"),
+    "freeze": gettext_lazy("Freezing the inputs"),
     "prepare": gettext_lazy("Eligibility, scores and priorities"),
     "allocate": gettext_lazy("Allocation (deferred acceptance)"),
     "check": gettext_lazy("Checking the guarantees"),

@@ -31,6 +31,28 @@ def central_admin(db):
     return UserFactory(role=User.Role.CENTRAL_ADMIN)
 
 
+@pytest.fixture
+def supervisor(db):
+    from bawaba.accounts.models import User
+    from bawaba.accounts.tests.factories import UserFactory
+
+    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
+
+
+@pytest.fixture
+def candidate(db):
+    from bawaba.accounts.models import User
+    from bawaba.accounts.tests.factories import UserFactory
+
+    return UserFactory(role=User.Role.CANDIDATE)
+
+
+@pytest.fixture
+def admin_client(client, central_admin):
+    client.force_login(central_admin)
+    return client
+
+
 def computed(campaign, *, seed: str = RUN_SEED, actor=None):
     from bawaba.selection.services import compute_run, create_run
 

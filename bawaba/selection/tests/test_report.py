@@ -13,8 +13,6 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.selection import selectors
@@ -32,16 +30,6 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
-
-
-@pytest.fixture
-def supervisor(db) -> User:
-    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
-
-
-@pytest.fixture
-def candidate(db) -> User:
-    return UserFactory(role=User.Role.CANDIDATE)
 
 
 def public_url(run: SelectionRun, lang: str = "fr", end: str = "") -> str:

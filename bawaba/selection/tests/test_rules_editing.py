@@ -6,8 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns.models import Application, CampaignRules
 from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
@@ -18,22 +16,6 @@ from bawaba.selection.staff.forms import initial_from_rules
 from bawaba.territory.models import Region
 
 Category = Application.Category
-
-
-@pytest.fixture
-def supervisor(db) -> User:
-    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
-
-
-@pytest.fixture
-def candidate(db) -> User:
-    return UserFactory(role=User.Role.CANDIDATE)
-
-
-@pytest.fixture
-def admin_client(client, central_admin):
-    client.force_login(central_admin)
-    return client
 
 
 @pytest.fixture

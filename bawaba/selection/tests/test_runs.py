@@ -176,6 +176,24 @@ def test_publishing_waits_for_the_registration_deadline(computed_run):
     assert not SelectionDecision.objects.exists()
 
 
+def test_a_run_launched_before_the_deadline_is_a_rehearsal_that_cannot_be_published(computed_run):
+    campaign = computed_run.campaign
+    SelectionRun.objects.filter(pk=computed_run.pk).update(
+        created_at=campaign.registration_closes_at - dt.timedelta(seconds=1)
+    )
+    with pytest.raises(SelectionError):
+        publish_run(computed_run)
+    assert not SelectionDecision.objects.exists()
+
+
+def test_publishing_refuses_decisions_for_an_application_gone_from_the_campaign(computed_run):
+    application = Application.objects.filter(campaign=computed_run.campaign, status="submitted").first()
+    Application.objects.filter(pk=application.pk).update(campaign=CampaignFactory())
+    with pytest.raises(SelectionError):
+        publish_run(computed_run)
+    assert not SelectionDecision.objects.exists()
+
+
 def test_publishing_refuses_a_run_whose_recorded_digest_does_not_match(computed_run):
     SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest="0" * 64)
     with pytest.raises(SelectionError):

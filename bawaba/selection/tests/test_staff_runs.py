@@ -8,8 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns.models import CampaignRules
 from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
@@ -17,22 +15,6 @@ from bawaba.selection.models import SelectionRun
 
 Status = SelectionRun.Status
 RUN_SEED = "tirage public du 3 mars 2024"
-
-
-@pytest.fixture
-def supervisor(db) -> User:
-    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
-
-
-@pytest.fixture
-def candidate(db) -> User:
-    return UserFactory(role=User.Role.CANDIDATE)
-
-
-@pytest.fixture
-def admin_client(client, central_admin):
-    client.force_login(central_admin)
-    return client
 
 
 @pytest.fixture
