@@ -53,6 +53,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) compilemessages --ignore=$(VENV) >/dev/null
+	@# French strings missing from a catalogue would fall back to Arabic: every entry must be translated.
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+		if [ -n "$$(msgattrib --untranslated --no-obsolete $$po; msgattrib --only-fuzzy --no-obsolete $$po)" ]; then \
+			echo "$$po has untranslated or fuzzy entries (msgattrib --untranslated / --only-fuzzy $$po)"; exit 1; \
+		fi; \
+	done
 
 format: install
 	$(VENV)/bin/ruff check --fix .

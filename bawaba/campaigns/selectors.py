@@ -63,23 +63,8 @@ def published_campaigns() -> QuerySet[Campaign]:
     )
 
 
-def applications_of(user) -> QuerySet[Application]:
-    """A candidate's applications, newest campaign first, with their campaign and its administration joined, for
-    the dashboard: only the fields it shows (reading another one costs a query per application, which its
-    query-count test would catch).
-
-    No prefetch: the dashboard reads the stages and the chosen communes with `stages_by_campaign` and
-    `commune_names_by_application`, two plain queries that cost a fraction of prefetch_related's machinery.
-    """
-    return (
-        Application.objects.filter(user=user)
-        .select_related("campaign__administration")
-        .only(*DASHBOARD_FIELDS)
-        .order_by("-campaign__registration_opens_at", "-pk")
-    )
-
-
-# What the dashboard reads of an application, its campaign and administration (the later stages read its pk).
+# What the dashboard reads of an application, its campaign and administration (and the pk, always loaded, which
+# the later stages use).
 DASHBOARD_FIELDS = (
     "status",
     "submitted_at",
@@ -93,6 +78,22 @@ DASHBOARD_FIELDS = (
     "campaign__administration__name_fr",
     "campaign__administration__name_en",
 )
+
+
+def applications_for_dashboard(user) -> QuerySet[Application]:
+    """A candidate's applications, newest campaign first, with their campaign and its administration joined, for
+    the dashboard: only the fields it shows (reading another one costs a query per application, which its
+    query-count test would catch).
+
+    No prefetch: the dashboard reads the stages and the chosen communes with `stages_by_campaign` and
+    `commune_names_by_application`, two plain queries that cost a fraction of prefetch_related's machinery.
+    """
+    return (
+        Application.objects.filter(user=user)
+        .select_related("campaign__administration")
+        .only(*DASHBOARD_FIELDS)
+        .order_by("-campaign__registration_opens_at", "-pk")
+    )
 
 
 def stages_by_campaign(campaign_ids: Iterable[int]) -> dict[int, list[CampaignStage]]:

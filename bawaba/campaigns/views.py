@@ -27,6 +27,7 @@ from bawaba.campaigns.forms import (
 )
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.selection import selectors as selection_selectors
+from bawaba.selection.explanations import explanations_for
 
 CAMPAIGNS_PER_PAGE = 20
 
@@ -285,13 +286,15 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The candidate's applications, each with what comes next and the campaign's calendar.
 
-    The page candidates load most (issue 3, docs/benchmarks.md): three queries whatever the number of
-    applications, and the calendar, the same for every candidate of a campaign, cached in the template.
+    The page candidates load most (issue 3, docs/benchmarks.md): four queries whatever the number of
+    applications (two more once a selection is published: her decision and its communes' report lines), and the
+    calendar, the same for every candidate of a campaign, cached in the template.
     """
     now = timezone.now()
-    applications = list(selectors.applications_of(request.user))
+    applications = list(selectors.applications_for_dashboard(request.user))
     stages = selectors.stages_by_campaign({application.campaign_id for application in applications})
     communes = selectors.commune_names_by_application(application.pk for application in applications)
+    explained = explanations_for(applications) if applications else {}
     entries = []
     for application in applications:
         campaign = application.campaign
@@ -306,6 +309,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "can_reapply": application.status == Application.Status.WITHDRAWN
                 and schedule.registration_state(campaign, now=now) == schedule.OPEN,
                 "communes": communes[application.pk],
+                # Her decision in a published selection run, with its explanation (None until one is published).
+                "explanation": explained.get(application.pk),
                 # The campaign's, not the application's: the calendar is cached for all its candidates.
                 "calendar_id": f"campaign-{campaign.pk}-calendar",
             }

@@ -227,3 +227,34 @@ def test_the_commune_names_follow_the_language(published_run):
 
 def test_nothing_is_rendered_without_an_explanation():
     assert render_to_string("selection/includes/explanation.html", {"explanation": None}).strip() == ""
+
+
+def test_her_dashboard_shows_her_decision_and_nobody_else_s(client, published_run):
+    from bawaba.accounts.tests.helpers import translated_html
+
+    admitted, waitlisted = (
+        SelectionDecision.objects.filter(run=published_run, outcome=outcome).select_related(
+            "application__user"
+        )[0]
+        for outcome in (SelectionDecision.Outcome.ADMITTED, SelectionDecision.Outcome.WAITLISTED)
+    )
+    client.force_login(admitted.application.user)
+    page = client.get("/fr/me/").content.decode()
+    assert translated_html("Your preselection result") in page
+    assert admitted.lottery in page
+    assert waitlisted.lottery not in page
+
+    client.force_login(waitlisted.application.user)
+    page = client.get("/fr/me/").content.decode()
+    assert waitlisted.lottery in page
+    assert admitted.lottery not in page
+
+
+def test_before_publication_the_dashboard_keeps_its_placeholder(client, computed_run):
+    from bawaba.accounts.tests.helpers import translated_html
+
+    application = Application.objects.filter(campaign=computed_run.campaign, status="submitted").first()
+    client.force_login(application.user)
+    page = client.get("/fr/me/").content.decode()
+    assert translated_html("Your preselection result") not in page
+    assert translated_html("Decisions and next stages") in page
