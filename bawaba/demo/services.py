@@ -198,11 +198,16 @@ def _delete_demo_rows() -> dict[str, int]:
             deleted["choices"] = cursor.rowcount
             cursor.execute(applications_sql, applications_params)
             deleted["applications"] = cursor.rowcount
-        # The campaign's selection runs protect it and its rules; their decisions went with the applications, and
-        # their report lines (a few thousand rows) go with them.
+        # The campaign's selection runs protect it and its rules; their decisions and report lines go with them.
         SelectionRun.objects.filter(campaign=campaign).delete()
         # Stages, rules and needs are a few thousand rows: the ORM's cascade is fine for them.
         campaign.delete()
+        if connection.vendor == "postgresql":
+            # Check the deferred foreign keys of these deletes now: PostgreSQL refuses to alter a table (as the
+            # bulk load does next) while it has such checks pending.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     # Applications of demo accounts went with the campaign; one in another campaign (which the demo never makes)
     # fails the foreign key check before commit. Not asked here: without its indexes, dropped for the load, the
     # table would be scanned once per account.
