@@ -42,7 +42,7 @@ class Command(BaseCommand):
             )
             totals = run.summary.get("totals", {})
             self.stdout.write(
-                f"{run.get_status_display()}: {totals.get('admitted', 0):,} admitted of "
+                f"{run.status}: {totals.get('admitted', 0):,} admitted of "
                 f"{totals.get('eligible', 0):,} eligible ({totals.get('candidates', 0):,} candidates), "
                 f"{totals.get('places', 0):,} places"
             )
