@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bawaba.campaigns.models import Application, Campaign, CampaignRules, CommuneNeed
+from bawaba.campaigns.models import Application, Campaign, CommuneNeed
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.selection import engine, frozen, inputs, scoring
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.rule_versions import current_rules
 from bawaba.territory.models import Commune
 
 logger = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ def create_run(
         raise SelectionError(_("Give the public seed of the draw."))
     if len(seed) > 200:
         raise SelectionError(_("The seed is at most 200 characters long."))
-    rules = CampaignRules.objects.filter(campaign=campaign).order_by("-version").first()
+    rules = current_rules(campaign)
     if rules is None:
         raise SelectionError(_("This campaign has no selection rules yet."))
     if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
@@ -120,16 +122,22 @@ def compute_run(run_id: int, *, progress: Progress | None = None) -> SelectionRu
         with _timed(timings, "read"):
             frozen_inputs = read_inputs(run)
         report("allocate", 40)
+
         # Compressing the frozen inputs (zlib, which releases the GIL) overlaps the computation on another core.
+        def freeze() -> bytes:
+            with _timed(timings, "freeze"):
+                return frozen.freeze(frozen_inputs)
+
         with ThreadPoolExecutor(max_workers=1) as pool:
-            freezing = pool.submit(_timed_call, frozen.freeze, frozen_inputs)
+            freezing = pool.submit(freeze)
             computation = recompute(frozen_inputs)
-            blob, timings["freeze"] = freezing.result()
+            blob = freezing.result()
         timings.update(computation.timings)
         report("write", 80)
         with transaction.atomic():
             with _timed(timings, "write_report"):
                 _write_report(run, computation)
+            run.summary = _summary(computation)
             run.frozen_inputs = blob
             run.input_digest = computation.input_digest
             run.output_digest = computation.output_digest
@@ -242,7 +250,6 @@ def _write_report(run: SelectionRun, computation: Computation) -> None:
         ],
         batch_size=500,
     )
-    run.summary = _summary(computation)
 
 
 def _summary(computation: Computation) -> dict:
@@ -500,15 +507,15 @@ def _published_mismatches(run: SelectionRun, computation: Computation) -> int:
     expected[prepared.eligible_rows[admitted]] = computation.inputs.territory.commune_id[
         result.assignment[admitted]
     ]
-    stored = list(
+    stored = inputs.fetch_integers(
         SelectionDecision.objects.filter(run=run)
-        .order_by("application_id")
-        .values_list("application_id", "commune_id")
+        .order_by()
+        .values_list("application_id", Coalesce("commune_id", -1)),
+        columns=2,
     )
-    if len(stored) != expected.shape[0]:
-        return abs(len(stored) - expected.shape[0]) or 1
-    ids = np.array([row[0] for row in stored], dtype=np.int64)
-    communes = np.array([-1 if row[1] is None else row[1] for row in stored], dtype=np.int64)
+    if stored.shape[0] != expected.shape[0]:
+        return abs(stored.shape[0] - expected.shape[0])
+    ids, communes = stored.T
     return int((ids != candidates.application_id).sum() + (communes != expected).sum())
 
 
@@ -530,12 +537,6 @@ def _timed(timings: dict[str, float], label: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     timings[label] = round(time.perf_counter() - started, 3)
-
-
-def _timed_call(function: Callable, *args):
-    started = time.perf_counter()
-    value = function(*args)
-    return value, round(time.perf_counter() - started, 3)
 
 
 def _hex(value: np.uint64) -> str:
