@@ -5,13 +5,15 @@ builds a model instance per row), so the demo and the selection runs write colum
 primary keys from `first_free_id`, which lets users, applications and choices refer to each other without
 reading anything back; `finish_bulk_load` moves the sequences past them.
 
-Columns are given per model field name as a NumPy array, a list, or one value for every row. Datetime arrays
-(`datetime64[s]`, UTC) and date arrays (`datetime64[D]`) are rendered the way each engine stores them, so both
-engines end up with the same data.
+Columns are given per model field name as a NumPy array, a list, one value for every row, or a function of
+(start, stop) returning the values of those rows, for values costly to make all at once: on PostgreSQL they are
+then made a chunk at a time while the database stores the previous chunk. A masked NumPy array is NULL where it is
+masked. Datetime arrays (`datetime64[s]`, UTC) and date arrays (`datetime64[D]`) are rendered the way each engine
+stores them, so both engines end up with the same data.
 """
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +23,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg.copy import QueuedLibpqWriter
 
-Column = np.ndarray | Sequence[Any] | str | int | bool | None
+Column = np.ndarray | Sequence[Any] | Callable[[int, int], Sequence[Any]] | str | int | bool | None
 
 _COPY_ROWS_PER_CHUNK = 50_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -226,8 +229,7 @@ class BulkWriter:
         self._check_required_fields(model, {field.name for field in fields})
         names = [field.column for field in fields]
         if self.is_postgresql:
-            rendered = [self._postgresql_text(value, rows) for value in columns.values()]
-            self._copy(model._meta.db_table, names, rendered, rows)
+            self._copy(model._meta.db_table, names, list(columns.values()), rows)
         else:
             values = [self._sqlite_values(value, rows) for value in columns.values()]
             self._executemany(model._meta.db_table, names, values)
@@ -261,6 +263,8 @@ class BulkWriter:
 
     @staticmethod
     def _sqlite_values(value: Column, rows: int) -> Iterable[Any]:
+        if callable(value):
+            value = value(0, rows)
         if isinstance(value, np.ndarray):
             if value.dtype == "datetime64[s]":
                 # Django keeps aware datetimes in SQLite as naive UTC text, "YYYY-MM-DD HH:MM:SS".
@@ -274,32 +278,39 @@ class BulkWriter:
 
     # --- PostgreSQL: COPY in text format, in chunks ----------------------------------------------------------
 
-    def _copy(self, table: str, names: list[str], rendered: list[list[Any] | str], rows: int) -> None:
+    def _copy(self, table: str, names: list[str], columns: list[Column], rows: int) -> None:
         """COPY in text format, in chunks each made by one %-format of a repeated row pattern.
 
-        Constant columns are written into the pattern; the others are interleaved row by row and formatted in C,
-        several times faster than joining strings per row.
+        Constant columns are written into the pattern; the others are rendered a chunk at a time and interleaved
+        row by row, formatted in C, several times faster than joining strings per row. A worker thread of the
+        driver sends each chunk (QueuedLibpqWriter) while this one renders the next, so the server parses and
+        stores rows while Python prepares more: sent inline, each chunk would wait for the server to drain it.
         """
         quote = self.connection.ops.quote_name
         sql = f"COPY {quote(table)} ({', '.join(map(quote, names))}) FROM STDIN"
-        pattern = "\t".join(c.replace("%", "%%") if isinstance(c, str) else "%s" for c in rendered) + "\n"
-        variable = [column for column in rendered if not isinstance(column, str)]
+        constants = [self._postgresql_constant(c) if _is_constant(c) else None for c in columns]
+        pattern = "\t".join("%s" if c is None else c.replace("%", "%%") for c in constants) + "\n"
+        variable = [column for column, constant in zip(columns, constants, strict=True) if constant is None]
         width = len(variable)
         self.connection.ensure_connection()
-        with self.connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for start in range(0, rows, _COPY_ROWS_PER_CHUNK):
-                stop = min(start + _COPY_ROWS_PER_CHUNK, rows)
-                if not width:
-                    copy.write(pattern * (stop - start))
-                    continue
-                values: list[Any] = [None] * ((stop - start) * width)
-                for offset, column in enumerate(variable):
-                    values[offset::width] = column[start:stop]
-                copy.write(pattern * (stop - start) % tuple(values))
+        with self.connection.connection.cursor() as cursor:
+            with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
+                for start in range(0, rows, _COPY_ROWS_PER_CHUNK):
+                    stop = min(start + _COPY_ROWS_PER_CHUNK, rows)
+                    if not width:
+                        copy.write(pattern * (stop - start))
+                        continue
+                    values: list[Any] = [None] * ((stop - start) * width)
+                    for offset, column in enumerate(variable):
+                        rows_of_chunk = column(start, stop) if callable(column) else column[start:stop]
+                        values[offset::width] = self._postgresql_text(rows_of_chunk)
+                    copy.write(pattern * (stop - start) % tuple(values))
 
     @staticmethod
-    def _postgresql_text(value: Column, rows: int) -> list[Any] | str:
-        """A column for COPY's text format: values whose str() is the text, or one string for a constant."""
+    def _postgresql_text(value: np.ndarray | Sequence[Any]) -> list[Any]:
+        """Some rows of a column for COPY's text format: values whose str() is the text."""
+        if isinstance(value, np.ma.MaskedArray):
+            value = value.tolist()  # None where masked
         if isinstance(value, np.ndarray):
             if value.dtype == "datetime64[s]":
                 return [
@@ -309,25 +320,36 @@ class BulkWriter:
                 return np.datetime_as_string(value, unit="D").tolist()
             if value.dtype == np.bool_:
                 return ["t" if flag else "f" for flag in value.tolist()]
-            return value.tolist()
-        if isinstance(value, list | tuple):
-            if all(isinstance(item, str) for item in value):
-                return _escape_all(value)
-            return [
-                "\\N"
-                if item is None
-                else item.translate(_COPY_ESCAPES)
-                if isinstance(item, str)
-                else "\\\\x" + item.hex()  # bytea's hex form, its backslash escaped for COPY
-                if isinstance(item, bytes)
-                else item
-                for item in value
-            ]
+            if value.dtype.kind == "U":
+                return _escape_all(value.tolist())
+            if value.dtype != object:
+                return value.tolist()
+            value = value.tolist()
+        if all(isinstance(item, str) for item in value):
+            return _escape_all(value)
+        return [
+            "\\N"
+            if item is None
+            else item.translate(_COPY_ESCAPES)
+            if isinstance(item, str)
+            else "\\\\x" + item.hex()  # bytea's hex form, its backslash escaped for COPY
+            if isinstance(item, bytes)
+            else item
+            for item in value
+        ]
+
+    @staticmethod
+    def _postgresql_constant(value: str | int | bool | None) -> str:
+        """One value for every row, as COPY's text format writes it."""
         if value is None:
             return "\\N"
         if isinstance(value, bool):
             return "t" if value else "f"
         return str(value).translate(_COPY_ESCAPES)
+
+
+def _is_constant(column: Column) -> bool:
+    return not (callable(column) or isinstance(column, np.ndarray | list | tuple))
 
 
 def _escape_all(values: Sequence[str]) -> list[str]:

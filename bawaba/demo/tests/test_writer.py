@@ -60,6 +60,45 @@ def test_datetimes_dates_and_json_round_trip(db):
     assert all(e.actor is None for e in events)
 
 
+def test_unicode_arrays_masked_arrays_and_row_functions_round_trip_across_chunks(db, monkeypatch):
+    # Chunks of 3 rows: the 7 rows below take three chunks, the last one short.
+    monkeypatch.setattr("bawaba.core.bulk._COPY_ROWS_PER_CHUNK", 3)
+    asked = []
+
+    def english_names(start, stop):
+        asked.append((start, stop))
+        return [f"row {i}" for i in range(start, stop)]
+
+    writer = BulkWriter(connection)
+    first = writer.first_free_id(AuditEvent)
+    ids = np.arange(first, first + len(AWKWARD))
+    author = User.objects.create(email="bulk-writer@example.org")
+    actors = np.ma.masked_array(
+        np.full(len(AWKWARD), author.pk), mask=[i % 2 == 1 for i in range(len(AWKWARD))]
+    )
+    writer.insert(
+        AuditEvent,
+        {
+            "id": ids,
+            "created_at": np.full(len(AWKWARD), "2024-02-06T23:00:00", dtype="datetime64[s]"),
+            "action": "test.bulk.kinds",
+            "target_type": np.array(AWKWARD, dtype=str),
+            "target_id": english_names,
+            "data": "{}",
+            "actor": actors,
+        },
+        rows=len(AWKWARD),
+    )
+    events = list(AuditEvent.objects.filter(action="test.bulk.kinds").order_by("pk"))
+    assert [e.target_type for e in events] == AWKWARD
+    assert [e.target_id for e in events] == [f"row {i}" for i in range(len(AWKWARD))]
+    assert [e.actor_id for e in events] == [author.pk, None, author.pk, None, author.pk, None, author.pk]
+    if connection.vendor == "postgresql":
+        assert asked == [(0, 3), (3, 6), (6, 7)]
+    else:
+        assert asked == [(0, 7)]
+
+
 def test_refuses_a_table_with_a_required_field_left_out(db):
     with pytest.raises(MissingColumnError, match="name_ar"):
         BulkWriter(connection).insert(Administration, {"code": ["x"], "name_fr": "x", "name_en": "x"}, rows=1)
