@@ -251,7 +251,7 @@ def _explanation(
         score=decision.score,
         breakdown=tuple(
             (label, int(points))
-            for (_part, label), points in zip(SCORE_PART_LABELS, decision.score_parts, strict=True)
+            for (_part, label), points in zip(SCORE_PART_LABELS, decision.score_points, strict=True)
         ),
         lottery=decision.lottery,
         rank=decision.rank,

@@ -2,14 +2,21 @@
 
 Rows are read as tuples (no model instances) and turned into NumPy arrays; every order is explicit (applications
 by id, choices by application then rank, communes by id), so SQLite and PostgreSQL give byte-identical inputs.
+
+On PostgreSQL, `read_all` reads everything from one snapshot of the database (a candidate withdrawing in the
+middle changes nothing read), and a second connection on the same snapshot reads the two million choices while
+the first reads the applications (see `one_snapshot` for SQLite).
 """
 
 import json
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import psycopg
-from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, When
+from django.db import connection, connections, transaction
+from django.db.models import Case, F, Func, IntegerField, Max, Min, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,12 +92,51 @@ def read_needs(
     return needs
 
 
-def read_candidates(campaign: Campaign, territory: Territory) -> Candidates:
+def read_all(campaign: Campaign) -> tuple[Territory, Candidates, np.ndarray]:
+    """The territory, the campaign's selectable candidates and its training needs, all from one snapshot."""
+    with one_snapshot() as second_reader:
+        territory = read_territory()
+        needs = read_needs(campaign, territory)
+        candidates = read_candidates(campaign, territory, second_reader=second_reader)
+    return territory, candidates, needs
+
+
+def read_candidates(
+    campaign: Campaign, territory: Territory, *, second_reader: "SecondReader | None" = None
+) -> Candidates:
+    """The submitted applications of the campaign, by id, with their choices; the choices are read by
+    `second_reader` (at the same time, on the same snapshot) when there is one."""
+    choices = _choices_queryset(campaign)
+    pending = second_reader.fetch_integers(choices, columns=3, order=(0, 2)) if second_reader else None
+    table = fetch_integers(_applications_queryset(campaign), columns=9)
+    flat_choices = pending.result() if pending else fetch_integers(choices, columns=3, order=(0, 2))
+    ids, birth, category, education, surveys, ict, languages, residence, fallback = table.T
+    categories, levels = list(Application.Category.values), list(Application.EducationLevel.values)
+    residence_index = np.full(ids.shape[0], -1, dtype=np.int32)
+    known = residence >= 0
+    residence_index[known] = _commune_index(territory, residence[known])
+    birth_date = birth.astype("datetime64[D]")
+    birth_date[birth == MISSING_DAY] = np.datetime64("NaT")
+    return Candidates(
+        application_id=ids.copy(),
+        birth_date=birth_date,
+        category=_decode(category, categories),
+        education_level=_decode(education, levels),
+        survey_count=np.minimum(surveys, np.iinfo(np.int16).max).astype(np.int16),
+        ict_skill=ict.astype(np.int8),
+        language_count=np.minimum(languages, 127).astype(np.int8),
+        residence=residence_index,
+        choices=_choice_table(territory, ids, flat_choices[:, :2]),
+        accepts_province_fallback=fallback.astype(bool),
+    )
+
+
+def _applications_queryset(campaign: Campaign):
     categories = list(Application.Category.values)
     levels = list(Application.EducationLevel.values)
-    applications = (
+    return (
         Application.objects.filter(campaign=campaign, status__in=SELECTABLE_STATUSES)
-        .order_by("id")
+        .order_by()
         .annotate(
             birth_days=Coalesce(DaysSinceEpoch("birth_date"), MISSING_DAY),
             category_code=_code(F("category"), categories),
@@ -111,24 +157,21 @@ def read_candidates(campaign: Campaign, territory: Territory) -> Candidates:
             "fallback",
         )
     )
-    table = fetch_integers(applications.order_by(), columns=9)
-    ids, birth, category, education, surveys, ict, languages, residence, fallback = table.T
-    residence_index = np.full(ids.shape[0], -1, dtype=np.int32)
-    known = residence >= 0
-    residence_index[known] = _commune_index(territory, residence[known])
-    birth_date = birth.astype("datetime64[D]")
-    birth_date[birth == MISSING_DAY] = np.datetime64("NaT")
-    return Candidates(
-        application_id=ids.copy(),
-        birth_date=birth_date,
-        category=_decode(category, categories),
-        education_level=_decode(education, levels),
-        survey_count=np.minimum(surveys, np.iinfo(np.int16).max).astype(np.int16),
-        ict_skill=ict.astype(np.int8),
-        language_count=np.minimum(languages, 127).astype(np.int8),
-        residence=residence_index,
-        choices=_read_choices(campaign, territory, ids),
-        accepts_province_fallback=fallback.astype(bool),
+
+
+def _choices_queryset(campaign: Campaign):
+    """The choices of every application whose id lies between the campaign's first and last.
+
+    A range, not a join with the selectable applications: joining made PostgreSQL hash half a million
+    applications first, which doubled the time of this, the largest read. The pairs of applications that are not
+    selectable (drafts, withdrawn, another campaign's) are dropped by `_choice_table`.
+    """
+    bounds = Application.objects.filter(campaign=campaign).aggregate(first=Min("id"), last=Max("id"))
+    first, last = (bounds["first"], bounds["last"]) if bounds["first"] is not None else (1, 0)
+    return (
+        ApplicationChoice.objects.filter(application_id__gte=first, application_id__lte=last)
+        .order_by()
+        .values_list("application_id", "commune_id", "rank")
     )
 
 
@@ -151,43 +194,109 @@ def fetch_integers(queryset, *, columns: int, order: tuple[int, ...] = (0,)) -> 
     seconds). SQLite's driver returns tuples fast enough. The sort is NumPy's, not the database's: two million
     rows sorted by PostgreSQL spill to disk under the default work_mem.
     """
-    sql, params = queryset.query.sql_with_params()
     if connection.vendor == "postgresql":
-        names = ", ".join(f"c{i}" for i in range(columns))
-        packed = " || ".join(f"int8send(c{i}::bigint)" for i in range(columns))
         connection.ensure_connection()
-        # A plain (server-binding) cursor of the driver, asked for a binary result: in text, the bytea would
-        # travel as hex and be decoded (a second, here, for 52 MB). Django's own cursors bind on the client side,
-        # which cannot return binary results.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(
-                f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS q ({names})",  # noqa: S608 - our own SQL and column names
-                params,
-                binary=True,
-            )
-            (data,) = cursor.fetchone()
-        table = np.frombuffer(bytes(data or b""), dtype=">i8").astype(np.int64).reshape(-1, columns)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            table = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
+        return _unpack(_fetch_packed(connection.connection, queryset, columns), columns, order)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _sorted(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns), order)
+
+
+def _fetch_packed(raw_connection: psycopg.Connection, queryset, columns: int) -> bytes:
+    """The queryset's rows as one bytea of big-endian int8s, row after row (PostgreSQL)."""
+    sql, params = queryset.query.sql_with_params()
+    names = ", ".join(f"c{i}" for i in range(columns))
+    packed = " || ".join(f"int8send(c{i}::bigint)" for i in range(columns))
+    # A plain (server-binding) cursor of the driver, asked for a binary result: in text, the bytea would travel
+    # as hex and be decoded (a second, here, for 52 MB). Django's own cursors bind on the client side, which
+    # cannot return binary results.
+    with psycopg.Cursor(raw_connection) as cursor:
+        cursor.execute(
+            f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS q ({names})",  # noqa: S608 - our own SQL and column names
+            params,
+            binary=True,
+        )
+        (data,) = cursor.fetchone()
+    return bytes(data or b"")
+
+
+def _unpack(data: bytes, columns: int, order: tuple[int, ...]) -> np.ndarray:
+    return _sorted(np.frombuffer(data, dtype=">i8").astype(np.int64).reshape(-1, columns), order)
+
+
+def _sorted(table: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
     # lexsort's last key is the primary one.
     return table[np.lexsort([table[:, i] for i in reversed(order)])] if table.shape[0] else table
 
 
-def _read_choices(campaign: Campaign, territory: Territory, application_id: np.ndarray) -> np.ndarray:
-    """The (n, k) table of commune indices, best first, -1 padded; one query ordered by application and rank."""
-    selectable = Application.objects.filter(campaign=campaign, status__in=SELECTABLE_STATUSES).values("id")
-    pairs = (
-        ApplicationChoice.objects.filter(application_id__in=selectable)
-        .order_by()
-        .values_list("application_id", "commune_id", "rank")
-    )
-    flat = fetch_integers(pairs, columns=3, order=(0, 2))[:, :2]
+class SecondReader:
+    """A second PostgreSQL connection reading, on a worker thread, from a snapshot exported by the first.
+
+    The worker uses the driver's connection only (Django's connection objects belong to one thread); the driver
+    releases the GIL while it waits for the server, so both queries run at once, one server process each.
+    """
+
+    def __init__(self, snapshot: str) -> None:
+        self._wrapper = connections.create_connection(connection.alias)
+        self._wrapper.ensure_connection()
+        self._wrapper.set_autocommit(True)
+        raw = self._wrapper.connection
+        raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        raw.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="selection-read")
+
+    def fetch_integers(
+        self, queryset, *, columns: int, order: tuple[int, ...] = (0,)
+    ) -> "Future[np.ndarray]":
+        """`fetch_integers` of the queryset on this connection, started now; its result when asked."""
+        return self._pool.submit(
+            lambda: _unpack(_fetch_packed(self._wrapper.connection, queryset, columns), columns, order)
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._wrapper.connection.execute("COMMIT")
+        self._wrapper.close()
+
+
+@contextmanager
+def one_snapshot() -> Iterator[SecondReader | None]:
+    """On PostgreSQL, a read-only transaction whose one snapshot every read inside it sees, and a second
+    connection on that same snapshot.
+
+    None (and no transaction of its own) when the caller's transaction is already open: its snapshot is the
+    caller's business, and another connection could not see its uncommitted rows. None on SQLite too, whose
+    transactions here take the write lock at BEGIN (IMMEDIATE): holding it for the whole read would stop every
+    writer of the site. After registration closes, only a withdrawal changes what a run reads, and the
+    applications are read before their choices, whose extra rows `_choice_table` drops.
+    """
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield None
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Before any other statement of the transaction; then pg_export_snapshot exports the transaction's
+            # snapshot, which every later statement here uses too.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        reader = SecondReader(snapshot)
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+
+def _choice_table(territory: Territory, application_id: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """The (n, k) table of commune indices, best first, -1 padded, from (application id, commune id) pairs
+    sorted by application and rank; pairs of applications not in `application_id` are left out."""
     n = application_id.shape[0]
+    row = np.searchsorted(application_id, flat[:, 0])
+    known = (row < n) & (application_id[np.minimum(row, max(n - 1, 0))] == flat[:, 0]) if n else row < 0
+    flat, row = flat[known], row[known]
     if not flat.shape[0]:
         return np.full((n, 1), -1, dtype=np.int32)
-    row = np.searchsorted(application_id, flat[:, 0])
     # The rank of each pair within its application: its position minus the position of the application's first.
     starts = np.flatnonzero(np.r_[True, flat[1:, 0] != flat[:-1, 0]])
     lengths = np.diff(np.r_[starts, flat.shape[0]])

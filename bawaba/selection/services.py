@@ -182,11 +182,11 @@ def compute_run(run_id: int, *, progress: Progress | None = None) -> SelectionRu
 
 
 def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
-    territory = inputs.read_territory()
+    territory, candidates, needs = inputs.read_all(run.campaign)
     return frozen.FrozenInputs(
-        candidates=inputs.read_candidates(run.campaign, territory),
+        candidates=candidates,
         territory=territory,
-        needs=inputs.read_needs(run.campaign, territory),
+        needs=needs,
         rules=inputs.rules_for_run(run.rules_version.rules, run.campaign),
         seed=run.seed,
         education_order=tuple(Application.EducationLevel.values),
@@ -380,33 +380,30 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
     n = candidates.application_id.shape[0]
     eligible_rows = prepared.eligible_rows
 
-    outcome = np.full(n, SelectionDecision.Outcome.INELIGIBLE.value, dtype=object)
+    # Whole-column NumPy work here; what needs Python per row (NULLs, bytes, the score's JSON) is done by
+    # BulkWriter a chunk at a time, while the database stores the previous chunk.
+    outcome = np.full(n, SelectionDecision.Outcome.INELIGIBLE.value, dtype="U12")
     outcome[eligible_rows] = np.where(
         result.assignment >= 0,
         SelectionDecision.Outcome.ADMITTED.value,
         SelectionDecision.Outcome.WAITLISTED.value,
     )
-    commune = np.full(n, None, dtype=object)
-    rank = np.full(n, None, dtype=object)
     admitted = result.assignment >= 0
-    commune[eligible_rows[admitted]] = territory.commune_id[result.assignment[admitted]].tolist()
-    rank[eligible_rows[admitted]] = (result.assigned_rank[admitted].astype(np.int64) + 1).tolist()
-    lottery = np.full(n, "", dtype=object)
-    lottery[eligible_rows] = [f"{value:016x}" for value in instance.lottery.tolist()]
-
-    # Her list of communes: the instance's row for the eligible (with priorities and waiting-list places), the
-    # declared choices for the others.
-    places = np.maximum(engine.waitlist_positions(instance, result), 0)
-    ids = np.where(instance.preferences >= 0, territory.commune_id[np.maximum(instance.preferences, 0)], 0)
-    tables = np.empty(n, dtype=object)
-    tables[eligible_rows] = _triples(ids, instance.priorities, places, instance.n_choices)
-    ineligible = np.flatnonzero(prepared.ineligibility != scoring.Ineligibility.ELIGIBLE)
-    declared_choices = candidates.choices[ineligible]
-    declared_ids = np.where(declared_choices >= 0, territory.commune_id[np.maximum(declared_choices, 0)], 0)
-    zeros = np.zeros(declared_ids.shape, dtype=np.int64)
-    tables[ineligible] = _triples(declared_ids, zeros, zeros, (declared_choices >= 0).sum(axis=1))
+    is_admitted = np.zeros(n, dtype=bool)
+    is_admitted[eligible_rows[admitted]] = True
+    commune = np.zeros(n, dtype=np.int64)
+    commune[eligible_rows[admitted]] = territory.commune_id[result.assignment[admitted]]
+    rank = np.zeros(n, dtype=np.int64)
+    rank[eligible_rows[admitted]] = result.assigned_rank[admitted].astype(np.int64) + 1
+    lottery = np.full(n, "", dtype="U16")
+    # 16 hex digits per number: the big-endian bytes of all of them in one hex string, cut every 16 characters.
+    lottery[eligible_rows] = np.frombuffer(
+        instance.lottery.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16"
+    ).astype("U16")
     declared = (candidates.choices >= 0).sum(axis=1).astype(np.int64)
     declared[eligible_rows] = prepared.declared_count
+    parts = prepared.score_parts
+    parts_json = "[" + ",".join(["{}"] * parts.shape[1]) + "]"
 
     SelectionDecision.objects.filter(run=run).delete()
     BulkWriter(connection).insert(
@@ -414,14 +411,16 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
         {
             "run": run.pk,
             "application": candidates.application_id,
-            "outcome": outcome.tolist(),
+            "outcome": outcome,
             "ineligibility": prepared.ineligibility.astype(np.int64),
             "score": prepared.score,
-            "score_parts": ["[{},{},{},{},{}]".format(*parts) for parts in prepared.score_parts.tolist()],
-            "commune": commune.tolist(),
-            "rank": rank.tolist(),
-            "lottery": lottery.tolist(),
-            "choice_table": tables.tolist(),
+            "score_parts": lambda start, stop: [
+                parts_json.format(*row) for row in parts[start:stop].tolist()
+            ],
+            "commune": np.ma.masked_array(commune, mask=~is_admitted),
+            "rank": np.ma.masked_array(rank, mask=~is_admitted),
+            "lottery": lottery,
+            "choice_table": _choice_tables(computation),
             "declared_count": declared,
         },
         rows=n,
@@ -429,22 +428,36 @@ def _write_decisions(run: SelectionRun, computation: Computation) -> None:
     _check_decision_references(run, computation)
 
 
-def _triples(communes: np.ndarray, priorities: np.ndarray, places: np.ndarray, lengths: np.ndarray) -> list:
-    """Each row's first `lengths` (commune id, priority, place) triples in SelectionDecision.CHOICE_DTYPE bytes.
+def _choice_tables(computation: Computation) -> Callable[[int, int], list[bytes]]:
+    """Each candidate's list of communes as SelectionDecision.CHOICE_DTYPE bytes, given a range of rows at a time.
 
-    One buffer for all rows, cut at the row boundaries: no Python work per commune, only per row.
+    For the eligible, the instance's row (declared choices, then the fallback) with her priority and waiting-list
+    place at each; for the others, their declared choices with priority and place 0. One buffer for all rows, cut
+    at the row boundaries: no Python work per commune, only per row.
     """
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if communes.ndim != 2 or not communes.shape[0]:
-        return [b""] * communes.shape[0]
-    triples = np.empty(communes.shape, dtype=SelectionDecision.CHOICE_DTYPE)
-    triples["commune"], triples["priority"], triples["place"] = communes, priorities, places
-    listed = np.arange(triples.shape[1])[None, :] < lengths[:, None]
-    data = triples[listed].tobytes()
-    size = SelectionDecision.CHOICE_DTYPE.itemsize
-    ends = np.cumsum(lengths) * size
-    starts = ends - lengths * size
-    return [data[start:end] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
+    candidates, prepared, result = computation.inputs.candidates, computation.prepared, computation.result
+    instance, territory = prepared.instance, computation.inputs.territory
+    n = candidates.application_id.shape[0]
+    eligible_rows = prepared.eligible_rows
+    ineligible_rows = np.flatnonzero(prepared.ineligibility != scoring.Ineligibility.ELIGIBLE)
+    declared = candidates.choices[ineligible_rows]
+    width = max(instance.preferences.shape[1], declared.shape[1])
+
+    table = np.zeros((n, width), dtype=SelectionDecision.CHOICE_DTYPE)
+    lengths = np.zeros(n, dtype=np.int64)
+    preferences = instance.preferences
+    k = preferences.shape[1]
+    table["commune"][eligible_rows, :k] = territory.commune_id[np.maximum(preferences, 0)]
+    table["priority"][eligible_rows, :k] = instance.priorities
+    table["place"][eligible_rows, :k] = np.maximum(engine.waitlist_positions(instance, result), 0)
+    lengths[eligible_rows] = instance.n_choices
+    table["commune"][ineligible_rows, : declared.shape[1]] = territory.commune_id[np.maximum(declared, 0)]
+    lengths[ineligible_rows] = (declared >= 0).sum(axis=1)
+
+    listed = np.arange(width)[None, :] < lengths[:, None]
+    data = table[listed].tobytes()
+    bounds = np.r_[0, np.cumsum(lengths) * SelectionDecision.CHOICE_DTYPE.itemsize].tolist()
+    return lambda start, stop: [data[bounds[i] : bounds[i + 1]] for i in range(start, stop)]
 
 
 def _check_decision_references(run: SelectionRun, computation: Computation) -> None:

@@ -124,7 +124,7 @@ def test_publishing_writes_every_decision(computed_run, central_admin):
     assert statuses(campaign) == before
     for decision in decisions.filter(outcome="admitted")[:50]:
         assert decision.commune_id == decision.communes[decision.rank - 1]
-        assert decision.score == sum(decision.score_parts)
+        assert decision.score == sum(decision.score_points)
         assert decision.waitlist_places[decision.rank - 1] is None
     assert AuditEvent.objects.filter(action="selection.run_published", actor=central_admin).exists()
 
