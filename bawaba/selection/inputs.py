@@ -239,11 +239,15 @@ class SecondReader:
 
     def __init__(self, snapshot: str) -> None:
         self._wrapper = connections.create_connection(connection.alias)
-        self._wrapper.ensure_connection()
-        self._wrapper.set_autocommit(True)
-        raw = self._wrapper.connection
-        raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        raw.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        try:
+            self._wrapper.ensure_connection()
+            self._wrapper.set_autocommit(True)
+            raw = self._wrapper.connection
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            raw.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        except Exception:
+            self._wrapper.close()
+            raise
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="selection-read")
 
     def fetch_integers(
