@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns.access import published_campaign
+from bawaba.core.csv_response import csv_attachment
 from bawaba.selection import selectors
 from bawaba.selection.models import SelectionRun
 
@@ -164,8 +165,7 @@ def _render_report(request: HttpRequest, run: SelectionRun, template: str, downl
 
 
 def _csv(run: SelectionRun, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response = csv_attachment(filename=f"{filename}.csv")
     writer = csv.DictWriter(response, fieldnames=selectors.COMMUNE_COLUMNS)
     writer.writeheader()
     for commune in selectors.commune_figures(run):

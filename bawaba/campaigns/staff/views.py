@@ -18,6 +18,7 @@ from bawaba.campaigns.staff.selectors import (
     campaigns_for_staff,
     recent_registrations_by_day,
 )
+from bawaba.core.csv_response import csv_attachment
 
 # A search narrower than this many rows shows how many it found; beyond, only "more than" (a bounded count).
 COUNT_LIMIT = 1_000
@@ -103,8 +104,7 @@ def registrations_csv(request: HttpRequest) -> HttpResponse:
     _, campaign = _chosen_campaign(request)
     if campaign is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registrations-{campaign.slug}.csv"'
+    response = csv_attachment(filename=f"registrations-{campaign.slug}.csv")
     writer = csv.writer(response)
     writer.writerow(["date", "registrations"])
     for day, count in every_day(recent_registrations_by_day(campaign=campaign)):

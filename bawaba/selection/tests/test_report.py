@@ -50,8 +50,10 @@ def get_json(client, url: str) -> dict:
 def get_csv(client, url: str) -> list[dict]:
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    # The byte-order mark first, so that Excel reads the Arabic names as UTF-8; utf-8-sig takes it off.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def row_cells(html: str, row_id: str) -> list[str]:
@@ -199,6 +201,23 @@ def test_csv_json_and_html_give_the_same_numbers(client, published_run, lang):
         assert row_cells(html, f"category-{category}") == formatted(
             [figures["candidates"], figures["eligible"], figures["admitted"]], lang
         )
+
+
+def test_the_csv_is_named_for_the_campaign_and_keeps_the_arabic_names(client, published_run):
+    response = client.get(public_url(published_run, "ar", "report.csv"))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="selection-{published_run.campaign.slug}-{published_run.stage}.csv"'
+    )
+    rows = get_csv(client, public_url(published_run, "ar", "report.csv"))
+    names = {
+        code: (name_ar, name_fr)
+        for code, name_ar, name_fr in Commune.objects.filter(
+            code__in=[row["commune_code"] for row in rows]
+        ).values_list("code", "name_ar", "name_fr")
+    }
+    assert len(names) == len(rows)
+    assert {row["commune_code"]: (row["commune_name_ar"], row["commune_name_fr"]) for row in rows} == names
+    assert all(re.search("[\u0600-\u06ff]", row["commune_name_ar"]) for row in rows)
 
 
 def test_drilling_down_to_a_region_then_a_province(client, published_run):

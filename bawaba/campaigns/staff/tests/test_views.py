@@ -1,7 +1,9 @@
 """The staff pages: who may see them, the list with its keyset pages, one application, registrations by day."""
 
+import csv
 import datetime as dt
 import html
+import io
 import re
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -252,12 +254,14 @@ class TestRegistrationsByDay:
         response = admin_client.get(_url("registrations_csv"), {"campaign": campaign.pk})
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"] == 'attachment; filename="registrations-rgph-2024.csv"'
-        assert response.content.decode().splitlines() == [
-            "date,registrations",
-            "2024-02-07,1",
-            "2024-02-08,1",
-            "2024-02-09,0",
-            "2024-02-10,2",
+        # The byte-order mark first, so that Excel reads the file as UTF-8; utf-8-sig takes it off.
+        assert response.content.startswith(b"\xef\xbb\xbf")
+        assert list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) == [
+            ["date", "registrations"],
+            ["2024-02-07", "1"],
+            ["2024-02-08", "1"],
+            ["2024-02-09", "0"],
+            ["2024-02-10", "2"],
         ]
 
     def test_an_unknown_campaign_has_no_csv(self, admin_client, campaign):
