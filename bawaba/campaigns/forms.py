@@ -510,7 +510,11 @@ class AddCommuneForm(PlacePickerMixin, StepForm):
 
 
 class ProvinceFallbackForm(forms.Form):
-    """The communes step's last question, answered with the button that continues to the review."""
+    """The communes step's last question, answered with the button that continues to the review.
+
+    Asked only when the campaign's rules offer the fallback (selectors.offers_province_fallback): otherwise the
+    form has no field, so that a forged answer is dropped like any unknown field rather than stored.
+    """
 
     accepts_any_commune_in_province = forms.BooleanField(
         label=_(
@@ -525,9 +529,21 @@ class ProvinceFallbackForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, offered: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not offered:
+            del self.fields["accepts_any_commune_in_province"]
+
+    @property
+    def asks(self) -> bool:
+        return "accepts_any_commune_in_province" in self.fields
+
     @classmethod
-    def for_application(cls, application: Application) -> "ProvinceFallbackForm":
-        return cls(initial={"accepts_any_commune_in_province": application.accepts_any_commune_in_province})
+    def for_application(cls, application: Application, *, offered: bool) -> "ProvinceFallbackForm":
+        return cls(
+            initial={"accepts_any_commune_in_province": application.accepts_any_commune_in_province},
+            offered=offered,
+        )
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

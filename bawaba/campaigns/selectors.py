@@ -6,7 +6,8 @@ from django.db.models import BooleanField, Case, Count, IntegerField, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignStage
+from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignRules, CampaignStage
+from bawaba.campaigns.rules import default_census_rules
 from bawaba.territory.models import Commune, Province, Region
 from bawaba.territory.selectors import communes_of, provinces_of
 
@@ -138,6 +139,26 @@ def choice_count(application: Application) -> int:
 def application_reference(application: Application) -> str:
     """The reference a candidate quotes to staff: the campaign's short name and the application number."""
     return f"{application.campaign.slug.upper()}-{application.pk:06d}"
+
+
+def offers_province_fallback(campaign: Campaign) -> bool:
+    """Whether the campaign's selection gives "any other commune of my province" to a candidate who accepts it.
+
+    Its newest rules version decides (the one the next run uses, as bawaba.selection.rule_versions.current_rules
+    says); a campaign with no rules yet has the census defaults, which offer it. Read here, not in the selection
+    app: selection depends on campaigns, and the candidate's service must ask this too.
+    """
+    rules = (
+        CampaignRules.objects.filter(campaign=campaign)
+        .order_by("-version")
+        .values_list("rules", flat=True)
+        .first()
+    )
+    if rules is None:
+        rules = default_census_rules()
+    fallback = rules.get("province_fallback") if isinstance(rules, dict) else None
+    # Only a true `enabled` adds communes (bawaba.selection.scoring.parse_rules): anything else must not promise it.
+    return isinstance(fallback, dict) and fallback.get("enabled") is True
 
 
 def _name_order() -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from bawaba.campaigns import schedule, steps
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
 from bawaba.campaigns.search import search_name_for
-from bawaba.campaigns.selectors import application_reference
+from bawaba.campaigns.selectors import application_reference, offers_province_fallback
 from bawaba.campaigns.validators import age_is_within
 from bawaba.core.audit import record_event
 from bawaba.notifications.models import Notification
@@ -291,11 +291,17 @@ def set_province_fallback(*, application: Application, accepts: bool) -> Applica
     """Tick or untick "any other commune of my province, nearest first, as a last resort".
 
     The selection adds those communes after her own choices (bawaba.selection.scoring). Same rules as her
-    communes: registration open, not withdrawn. Saving the answer she already gave writes nothing.
+    communes: registration open, not withdrawn. Saving the answer she already gave writes nothing. A yes is
+    refused when the campaign's rules do not offer the fallback: it would promise what the selection will not do.
     """
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, _now())
+        if accepts and not offers_province_fallback(locked.campaign):
+            raise ApplicationError(
+                _("This campaign does not place candidates in other communes of their province."),
+                field="accepts_any_commune_in_province",
+            )
         if locked.accepts_any_commune_in_province != accepts:
             locked.accepts_any_commune_in_province = accepts
             locked.save(update_fields=["accepts_any_commune_in_province", "updated_at"])

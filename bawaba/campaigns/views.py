@@ -182,16 +182,21 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, error.message)
             return redirect(_step_url(campaign, steps.COMMUNES) + "#choices")
         elif action == "province_fallback":
-            # The step's last question, saved by the button that continues to the review.
-            fallback = ProvinceFallbackForm(request.POST)
-            fallback.is_valid()  # one optional checkbox: always valid
-            try:
-                services.set_province_fallback(
-                    application=application, accepts=fallback.cleaned_data["accepts_any_commune_in_province"]
-                )
-            except services.ApplicationError as error:
-                messages.error(request, error.message)
-                return redirect(_step_url(campaign, steps.COMMUNES) + "#province-fallback")
+            # The step's last question, saved by the button that continues to the review (which, when the
+            # campaign does not ask it, only continues).
+            fallback = ProvinceFallbackForm(
+                request.POST, offered=selectors.offers_province_fallback(campaign)
+            )
+            fallback.is_valid()  # at most one optional checkbox: always valid
+            if fallback.asks:
+                try:
+                    services.set_province_fallback(
+                        application=application,
+                        accepts=fallback.cleaned_data["accepts_any_commune_in_province"],
+                    )
+                except services.ApplicationError as error:
+                    messages.error(request, error.message)
+                    return redirect(_step_url(campaign, steps.COMMUNES) + "#province-fallback")
             return redirect(_step_url(campaign, steps.REVIEW))
         else:
             return redirect(_step_url(campaign, steps.COMMUNES))
@@ -203,7 +208,9 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "form": form,
             "choices": selectors.choices_of(application),
-            "fallback_form": ProvinceFallbackForm.for_application(application),
+            "fallback_form": ProvinceFallbackForm.for_application(
+                application, offered=selectors.offers_province_fallback(campaign)
+            ),
         },
     )
 
@@ -220,7 +227,12 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         campaign,
         application,
         steps.REVIEW,
-        {"choices": choices, "missing": missing, "reference": selectors.application_reference(application)},
+        {
+            "choices": choices,
+            "missing": missing,
+            "reference": selectors.application_reference(application),
+            "province_fallback_offered": selectors.offers_province_fallback(campaign),
+        },
     )
 
 
@@ -335,6 +347,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": application.campaign,
             "reference": selectors.application_reference(application),
             "choices": selectors.choices_of(application),
+            "province_fallback_offered": selectors.offers_province_fallback(application.campaign),
             "editable": _editable(application, now),
             "steps": _step_links(application.campaign),
         },

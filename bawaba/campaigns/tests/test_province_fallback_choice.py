@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from bawaba.campaigns import services
+from bawaba.campaigns import selectors, services
 from bawaba.campaigns.models import Application
+from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.tests.conftest import at, fill_application
 from bawaba.campaigns.tests.helpers import translated_html
 from bawaba.core.models import AuditEvent
+from bawaba.selection.rule_versions import save_rules_version
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,92 @@ def test_another_candidate_cannot_change_it(client, complete_draft, bob, census)
     answer(client, ticked=True)
     assert saved(bobs) is True
     assert saved(complete_draft) is False
+
+
+# --- Only where the campaign's selection rules use it ------------------------------------------------------
+
+HEADING = "If none of your communes can take you"
+SUMMARY_LINE = "Any other commune of my province, nearest first, as a last resort"
+YES, NO = "Yes, if none of my communes can take me", "No, only the communes I chose"
+
+
+def new_rules_version(campaign, *, fallback: bool) -> None:
+    """The census rules with the fallback on or off, saved as the campaign's next version (as staff save them)."""
+    rules = default_census_rules()
+    rules["province_fallback"]["enabled"] = fallback
+    save_rules_version(
+        campaign=campaign, rules=rules, note=f"fallback {'on' if fallback else 'off'}", actor=None
+    )
+
+
+@pytest.fixture
+def fallback_turned_off(census):
+    """Version 1 offers the fallback, version 2 (the current one) turns it off."""
+    new_rules_version(census, fallback=True)
+    new_rules_version(census, fallback=False)
+    return census
+
+
+def test_a_campaign_without_rules_yet_offers_it_as_the_default_rules_do(census):
+    assert default_census_rules()["province_fallback"]["enabled"] is True
+    assert selectors.offers_province_fallback(census) is True
+
+
+def test_the_question_is_asked_when_the_current_rules_use_the_fallback(alice_client, draft):
+    new_rules_version(draft.campaign, fallback=True)
+    page = alice_client.get(url("communes", slug="rgph"))
+    assertContains(page, translated_html(HEADING))
+    assertContains(page, translated_html(QUESTION))
+    assert checkbox(page) is not None
+
+
+def test_the_question_is_not_asked_when_a_new_rules_version_turns_the_fallback_off(
+    alice_client, draft, fallback_turned_off
+):
+    page = alice_client.get(url("communes", slug="rgph"))
+    assert checkbox(page) is None
+    assertNotContains(page, translated_html(HEADING))
+    assertNotContains(page, translated_html(QUESTION))
+    assertNotContains(page, f"id_{FIELD}_helptext")
+    # The button that continues to the review stays: it is the step's way on.
+    assertContains(page, 'name="action" value="province_fallback"')
+
+
+def test_a_forged_answer_is_ignored_when_the_fallback_is_off(alice_client, draft, fallback_turned_off):
+    response = answer(alice_client, ticked=True)
+    assertRedirects(response, url("review", slug="rgph"), fetch_redirect_response=False)
+    assert saved(draft) is False
+    assert not AuditEvent.objects.filter(action="application.province_fallback_changed").exists()
+
+
+def test_the_service_refuses_a_yes_when_the_fallback_is_off(draft, fallback_turned_off):
+    with pytest.raises(services.ApplicationError) as refused:
+        services.set_province_fallback(application=draft, accepts=True)
+    assert refused.value.field == FIELD
+    assert saved(draft) is False
+    services.set_province_fallback(application=draft, accepts=False)  # a no is always allowed
+
+
+def test_the_review_and_the_summary_do_not_mention_it_when_the_fallback_is_off(alice_client, complete_draft):
+    # Ticked while the rules offered it, then a new version turned it off: the pages promise nothing.
+    services.set_province_fallback(application=complete_draft, accepts=True)
+    new_rules_version(complete_draft.campaign, fallback=False)
+    for page in (
+        alice_client.get(url("review", slug="rgph")),
+        alice_client.get(url("application", pk=complete_draft.pk)),
+    ):
+        assert page.status_code == 200
+        for message in (SUMMARY_LINE, YES, NO):
+            assertNotContains(page, translated_html(message))
+
+
+def test_the_newest_version_decides_and_a_saved_answer_comes_back_with_it(alice_client, complete_draft):
+    campaign = complete_draft.campaign
+    new_rules_version(campaign, fallback=True)
+    services.set_province_fallback(application=complete_draft, accepts=True)
+    new_rules_version(campaign, fallback=False)
+    assert checkbox(alice_client.get(url("communes", slug="rgph"))) is None
+
+    new_rules_version(campaign, fallback=True)
+    assert "checked" in checkbox(alice_client.get(url("communes", slug="rgph")))
+    assertContains(alice_client.get(url("review", slug="rgph")), translated_html(YES))
