@@ -60,6 +60,17 @@ class SelectionRun(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A publication asked from the staff page is carried out by a worker (services.request_publication): the
+    # request is set while it is under way, kept once the run is published, and cleared if the publication
+    # fails, so that it can be asked again. The run stays computed meanwhile: publishing is still one
+    # transaction, and `status` says only what candidates can see.
+    publish_requested_at = models.DateTimeField(_("publication requested at"), null=True, blank=True)
+    publish_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why the last requested publication failed, in the source language: each administrator reads it
+    # translated into hers when the page shows it.
+    publish_error = models.TextField(_("publication error"), blank=True)
 
     class Meta:
         verbose_name = _("selection run")
@@ -71,6 +82,13 @@ class SelectionRun(models.Model):
                 fields=["campaign", "stage"],
                 condition=Q(status="published"),
                 name="selection_one_published_run_per_stage",
+            ),
+            # One publication under way per stage: two administrators asking for two runs at the same moment
+            # cannot both be accepted.
+            models.UniqueConstraint(
+                fields=["campaign", "stage"],
+                condition=Q(status="computed", publish_requested_at__isnull=False),
+                name="selection_one_publication_under_way_per_stage",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -86,13 +104,14 @@ class SelectionRun(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in {
-            self.Status.COMPUTED,
-            self.Status.REFUSED,
-            self.Status.FAILED,
-            self.Status.PUBLISHED,
-        }
+    def is_publishing(self) -> bool:
+        """Its publication is requested and not finished yet (candidates still see nothing of it)."""
+        return self.status == self.Status.COMPUTED and self.publish_requested_at is not None
+
+    @property
+    def is_in_progress(self) -> bool:
+        """A worker has yet to compute or publish it, or is doing so: the staff page follows it."""
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING} or self.is_publishing
 
 
 class SelectionCommuneResult(models.Model):

@@ -3,7 +3,8 @@
 A run's whole input is frozen into the run row before anything is computed; computing, publishing and verifying
 all go through `recompute`, which needs nothing but those frozen bytes. Publishing recomputes the run and
 refuses if the digests differ from the dry run's or if a guarantee fails, then writes every decision and the
-run's published status in one transaction.
+run's published status in one transaction. From the staff pages both computing and publishing are a worker's
+tasks (`start_run`, `request_publication`); the commands do them in their own process.
 
 A candidate's status at a stage is her decision in the stage's published run (SelectionDecision), not a column of
 her application: rewriting 488,321 application rows would rewrite every index of that table (the trigram index
@@ -19,10 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bawaba.campaigns.models import Application, Campaign, CommuneNeed
 from bawaba.core.audit import record_event
@@ -54,9 +57,32 @@ class Computation:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class VerificationLine:
+    """One finding of a verification: a sentence in the reader's language and the technical values it names.
+
+    The values (digests, the engine's own words) stay out of the sentence until it is shown, so that a page can
+    set them apart, left to right, inside a sentence of either direction; `str()` gives the plain text.
+    """
+
+    sentence: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.sentence % self.values if self.values else self.sentence
+
+    def parts(self) -> list[tuple[str, str]]:
+        """The sentence as (text, value) pairs in reading order; the last value is empty."""
+        if not self.values:
+            return [(self.sentence, "")]
+        marker = "\x00"
+        pieces = (self.sentence % {name: f"{marker}{name}{marker}" for name in self.values}).split(marker)
+        return list(zip(pieces[0::2], [self.values[name] for name in pieces[1::2]] + [""], strict=True))
+
+
 @dataclass
 class Verification:
-    lines: list[str]
+    lines: list[VerificationLine]
     ok: bool
 
 
@@ -300,6 +326,121 @@ def _summary(computation: Computation) -> dict:
 
 # ----------------------------------------------------------------------------------------------- publish
 
+# The steps of a requested publication, in `progress_step` (the computation's steps come before).
+PUBLICATION_QUEUED = "publication_queued"
+PUBLICATION_RUNNING = "publication_running"
+
+
+def request_publication(run: SelectionRun, *, actor) -> SelectionRun:
+    """Hand the publication of a computed run to a worker, once the checks that need no recomputation pass.
+
+    Refuses at once what `publish_run` would refuse before recomputing (`_check_publishable`), and a second
+    request while a publication of this stage is under way. The worker makes every check again, under the
+    campaign's lock and with the recomputation (`publish_requested_run`).
+    """
+    from bawaba.selection.tasks import publish_selection_run
+
+    run = SelectionRun.objects.select_related("campaign").defer("frozen_inputs").get(pk=run.pk)
+    _check_publishable(run)
+    _check_no_publication_under_way(run)
+    actor_id = getattr(actor, "pk", None)
+    try:
+        with transaction.atomic():
+            # A conditional update: of two requests for this run at the same moment, only one changes the row.
+            requested = SelectionRun.objects.filter(
+                pk=run.pk, status=SelectionRun.Status.COMPUTED, publish_requested_at__isnull=True
+            ).update(
+                publish_requested_at=timezone.now(),
+                publish_requested_by=_user_or_none(actor),
+                publish_error="",
+                progress_step=PUBLICATION_QUEUED,
+                progress_percent=0,
+            )
+            if not requested:
+                raise SelectionError(_("The publication of this run is already requested."))
+            record_event(
+                actor=actor,
+                action="selection.publication_requested",
+                target=run,
+                data={"output_digest": run.output_digest},
+            )
+            transaction.on_commit(lambda: publish_selection_run.enqueue(run.pk, actor_id))
+    except IntegrityError:
+        # Another run of the stage was requested at the same moment: the partial unique index kept that one.
+        _check_no_publication_under_way(run)
+        raise SelectionError(
+            _("Another publication of this stage was requested at the same moment: try again.")
+        ) from None
+    run.refresh_from_db()
+    return run
+
+
+def _check_no_publication_under_way(run: SelectionRun) -> None:
+    under_way = (
+        SelectionRun.objects.filter(
+            campaign_id=run.campaign_id,
+            stage=run.stage,
+            status=SelectionRun.Status.COMPUTED,
+            publish_requested_at__isnull=False,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if under_way == run.pk:
+        raise SelectionError(_("The publication of this run is already requested."))
+    if under_way is not None:
+        raise SelectionError(
+            _("The publication of run %(number)s, of the same stage, is already requested.")
+            % {"number": under_way}
+        )
+
+
+def publish_requested_run(run_id: int, *, actor_id: int | None) -> SelectionRun:
+    """Carry out a publication that `request_publication` handed over: the worker's side.
+
+    A second delivery of the task finds the run published, or its request cleared by a failure, and does
+    nothing. A failure leaves nothing published (see `publish_run`); it is recorded on the run for its page
+    and the request is cleared, so that the publication can be asked again.
+    """
+    started = SelectionRun.objects.filter(
+        pk=run_id, status=SelectionRun.Status.COMPUTED, publish_requested_at__isnull=False
+    ).update(progress_step=PUBLICATION_RUNNING)
+    run = SelectionRun.objects.select_related("campaign").defer("frozen_inputs").get(pk=run_id)
+    if not started:
+        return run
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        # Refusals are stored in the source language; the run's page translates them for whoever reads it.
+        with translation.override(None):
+            publish_run(run, actor=actor)
+    # BaseException: a worker stopped in the middle (SystemExit) clears the request too, or the run would wait
+    # for a publication that nothing is doing.
+    except BaseException as error:
+        # Two deliveries of the task at once: the other one may have published the run while this one waited
+        # for the campaign's lock, and this one's refusal is then no failure.
+        if not SelectionRun.objects.filter(pk=run_id, status=SelectionRun.Status.PUBLISHED).exists():
+            logger.exception("Publication of selection run %s failed", run_id)
+            _record_publication_failure(run, error, actor=actor)
+        if not isinstance(error, SelectionError):
+            raise
+    else:
+        SelectionRun.objects.filter(pk=run_id).update(progress_step="done", progress_percent=100)
+    run.refresh_from_db()
+    return run
+
+
+def _record_publication_failure(run: SelectionRun, error: BaseException, *, actor) -> None:
+    message = str(error) if isinstance(error, SelectionError) else f"{type(error).__name__}: {error}"
+    with transaction.atomic():
+        SelectionRun.objects.filter(pk=run.pk, status=SelectionRun.Status.COMPUTED).update(
+            publish_requested_at=None,
+            publish_requested_by=None,
+            publish_error=message,
+            progress_step="done",
+            progress_percent=100,
+        )
+        record_event(actor=actor, action="selection.publication_failed", target=run, data={"error": message})
+
 
 def publish_run(
     run: SelectionRun,
@@ -485,30 +626,57 @@ def _check_decision_references(run: SelectionRun, computation: Computation) -> N
 def verify_run(run: SelectionRun) -> Verification:
     """Recompute a run from its frozen inputs; compare digests, guarantees and (if published) the decisions."""
     if not run.frozen_inputs:
-        return Verification([_("This run has no frozen inputs (it was never computed).")], ok=False)
+        return Verification(
+            [VerificationLine(_("This run has no frozen inputs (it was never computed)."))], ok=False
+        )
     computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
     lines, ok = [], True
-    for label, recorded, recomputed in (
-        ("input digest", run.input_digest, computation.input_digest),
-        ("output digest", run.output_digest, computation.output_digest),
+    # Whole sentences for each digest and outcome: a translator never has to assemble a line from pieces.
+    for recorded, recomputed, identical, different in (
+        (
+            run.input_digest,
+            computation.input_digest,
+            _("Input digest: recorded %(recorded)s, recomputed %(recomputed)s: identical."),
+            _("Input digest: recorded %(recorded)s, recomputed %(recomputed)s: DIFFERENT."),
+        ),
+        (
+            run.output_digest,
+            computation.output_digest,
+            _("Output digest: recorded %(recorded)s, recomputed %(recomputed)s: identical."),
+            _("Output digest: recorded %(recorded)s, recomputed %(recomputed)s: DIFFERENT."),
+        ),
     ):
         same = recorded == recomputed
         ok &= same
         lines.append(
-            f"{label}: recorded {recorded}, recomputed {recomputed}: {'identical' if same else 'DIFFERENT'}"
+            VerificationLine(
+                identical if same else different, {"recorded": recorded, "recomputed": recomputed}
+            )
         )
     if computation.problems:
         ok = False
-        lines.extend(f"guarantee: {problem}" for problem in computation.problems)
+        lines.extend(
+            VerificationLine(_("A guarantee fails: %(problem)s"), {"problem": problem})
+            for problem in computation.problems
+        )
     else:
-        lines.append("guarantees: capacities, stability, cutoffs and waiting lists all hold")
+        lines.append(
+            VerificationLine(_("Guarantees: capacities, stability, cutoffs and waiting lists all hold."))
+        )
     if run.is_published:
         mismatches = _published_mismatches(run, computation)
         ok &= not mismatches
         lines.append(
-            f"published decisions: {mismatches} differ from the recomputation"
-            if mismatches
-            else "published decisions: every one matches the recomputation"
+            VerificationLine(
+                ngettext(
+                    "Published decisions: %(count)s differs from the recomputation.",
+                    "Published decisions: %(count)s differ from the recomputation.",
+                    mismatches,
+                )
+                % {"count": mismatches}
+                if mismatches
+                else _("Published decisions: every one matches the recomputation.")
+            )
         )
     return Verification(lines, ok)
 

@@ -1,6 +1,7 @@
 """The preselection in a real browser: the central administrator launches a run, reads its dry-run report and
-publishes it (French); the public report (Arabic, right-to-left); the demo candidate reads her decision explained
-on her dashboard (Arabic and French). Screenshots of each page are saved."""
+publishes it, the page following the worker that does it (French); the public report (Arabic, right-to-left);
+the demo candidate reads her decision explained on her dashboard (Arabic and French). Screenshots of each page
+are saved."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 from bawaba.accounts.tests.helpers import translated
 from bawaba.demo.services import ADMIN, CANDIDATE
 from bawaba.selection.models import SelectionDecision, SelectionRun
+from bawaba.selection.tasks import publish_selection_run
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +23,9 @@ def sign_in(page, account, language: str) -> None:
     page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
 
 
-def test_the_administrator_launches_reads_and_publishes_a_preselection(page, census_campaign, screenshots):
+def test_the_administrator_launches_reads_and_publishes_a_preselection(
+    page, census_campaign, screenshots, settings
+):
     def t(message: str, **params) -> str:
         return translated(message, "fr", **params)
 
@@ -48,13 +52,33 @@ def test_the_administrator_launches_reads_and_publishes_a_preselection(page, cen
         page.get_by_text(t("Tick the box to confirm that you have checked the dry-run report.")).first
     ).to_be_visible()
     assert not SelectionDecision.objects.exists()
+    # From here the test plays the worker: the publication waits in a queue that nothing runs, as it would
+    # until a real worker takes it, and the page follows it.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
     page.get_by_label(t("I have checked the dry-run report"), exact=True).check()
     page.get_by_role("button", name=t("Publish this run"), exact=True).click()
     expect(
         page.get_by_text(
-            t("Run %(number)s is published: every candidate's decision is written.", number=run.pk)
+            t(
+                "Publication requested: a worker recomputes run %(number)s and writes every candidate's "
+                "decision. This page shows when it is done.",
+                number=run.pk,
+            )
         )
     ).to_be_visible()
+    progress = page.locator("#run-progress")
+    expect(progress).to_contain_text(t("Publication in progress"))
+    expect(progress).to_contain_text(t("Waiting for a worker to publish the run."))
+    page.screenshot(path=screenshots / "selection-run-publishing-fr.png", full_page=True)
+    run.refresh_from_db()
+    assert run.is_publishing and not SelectionDecision.objects.exists()
+
+    publish_selection_run.call(run.pk, run.publish_requested_by_id)
+    # The page polls every 2 s and reloads itself once the publication is done.
+    expect(progress).to_contain_text(t("Published"))
+    expect(page.get_by_role("button", name=t("Publish this run"), exact=True)).to_have_count(0)
     run.refresh_from_db()
     assert run.is_published
     assert SelectionDecision.objects.filter(run=run).count() == run.summary["totals"]["candidates"]

@@ -41,7 +41,9 @@ def runs_of(campaign: Campaign) -> QuerySet[SelectionRun]:
 def run_for_staff(pk: int) -> SelectionRun:
     """One run for its staff page, without its frozen inputs; SelectionRun.DoesNotExist if there is none."""
     return (
-        SelectionRun.objects.select_related("campaign", "rules_version", "created_by", "published_by")
+        SelectionRun.objects.select_related(
+            "campaign", "rules_version", "created_by", "published_by", "publish_requested_by"
+        )
         .defer("frozen_inputs", "rules_version__rules")
         .get(pk=pk)
     )

@@ -1,7 +1,8 @@
 """The central administrator's selection pages: rules versions, runs (launch, follow, publish, verify).
 
 Every write is a POST answered by a redirect, except publishing and verifying when they fail or report: the run's
-page is then shown again with the message (and a verification, which writes nothing, shows its lines).
+page is then shown again with the message (and a verification, which writes nothing, shows its lines). Computing
+and publishing a run are a worker's tasks; the run's page follows them.
 """
 
 from django.contrib import messages
@@ -223,6 +224,8 @@ def _render_run(
             ],
             "totals": [(label, totals[key]) for key, label in TOTAL_LABELS.items() if key in totals],
             "publish_form": publish_form or PublishRunForm(),
+            # Stored in the source language by the worker (services.publish_requested_run), read in the reader's.
+            "publish_error": _(run.publish_error) if run.publish_error else "",
             "verification": verification,
         },
     )
@@ -237,9 +240,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @central_admin_required
 @require_GET
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress fragment the run's page polls; once the run is finished, htmx reloads the whole page."""
+    """The progress fragment the run's page polls; once no worker has anything left to do, htmx reloads the page."""
     run = _run_or_404(pk)
-    if request.htmx and run.is_finished:
+    if request.htmx and not run.is_in_progress:
         return HttpResponseClientRefresh()
     return render(
         request,
@@ -255,13 +258,17 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishRunForm(request.POST)
     if form.is_valid():
         try:
-            services.publish_run(run, actor=request.user)
+            services.request_publication(run, actor=request.user)
         except services.SelectionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
                 request,
-                _("Run %(number)s is published: every candidate's decision is written.") % {"number": run.pk},
+                _(
+                    "Publication requested: a worker recomputes run %(number)s and writes every candidate's "
+                    "decision. This page shows when it is done."
+                )
+                % {"number": run.pk},
             )
             return redirect("selection_staff:run", pk=run.pk)
     return _render_run(request, run, publish_form=form)
@@ -278,5 +285,5 @@ def run_verify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         verification = services.verify_run(frozen)
     except ValueError as error:  # a broken archive or rules a run can no longer read
-        verification = services.Verification([str(error)], ok=False)
+        verification = services.Verification([services.VerificationLine(str(error))], ok=False)
     return _render_run(request, run, verification=verification)

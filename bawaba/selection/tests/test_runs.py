@@ -1,23 +1,34 @@
-"""Selection runs against the database: dry run, publication (atomic, once per stage), verification, commands."""
+"""Selection runs against the database: dry run, publication (atomic, once per stage, requested and carried out
+by a worker), verification, commands."""
 
 import datetime as dt
 import io
+import logging
 import random
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, ApplicationChoice, CampaignRules, CommuneNeed
 from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.core.models import AuditEvent
-from bawaba.selection import engine
+from bawaba.selection import engine, services
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
-from bawaba.selection.services import SelectionError, compute_run, create_run, publish_run, verify_run
+from bawaba.selection.services import (
+    SelectionError,
+    compute_run,
+    create_run,
+    publish_run,
+    request_publication,
+    verify_run,
+)
+from bawaba.selection.tasks import publish_selection_run
 from bawaba.selection.tests.conftest import RUN_SEED, computed
 from bawaba.territory.models import Commune
 
@@ -213,31 +224,261 @@ def test_a_run_freezes_its_inputs_later_changes_do_not_move_it(computed_run):
     assert verify_run(run).ok
 
 
+# ---------------------------------------------------------------------------- publication by a worker
+
+DIGESTS_DIFFER = "Recomputing the run did not give the same digests; it is not published."
+
+
+@pytest.fixture
+def in_english():
+    """Refusals are read in the active language (Arabic by default): these tests read the English source."""
+    with translation.override("en"):
+        yield
+
+
+def published_events(run: SelectionRun) -> int:
+    return AuditEvent.objects.filter(action="selection.run_published", target_id=str(run.pk)).count()
+
+
+def test_a_requested_publication_is_carried_out_by_the_worker(
+    computed_run, central_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as worker:
+        run = request_publication(computed_run, actor=central_admin)
+
+    # Requested: recorded and handed to the worker at commit, nothing published yet.
+    assert len(worker) == 1
+    run.refresh_from_db()
+    assert run.is_publishing and run.is_in_progress
+    assert run.status == SelectionRun.Status.COMPUTED
+    assert run.publish_requested_by == central_admin
+    assert not SelectionDecision.objects.exists()
+    assert AuditEvent.objects.filter(
+        action="selection.publication_requested", actor=central_admin, target_id=str(run.pk)
+    ).exists()
+
+    worker[0]()
+    run.refresh_from_db()
+    assert run.is_published and not run.is_in_progress
+    assert run.published_by == central_admin
+    assert SelectionDecision.objects.filter(run=run).count() == run.summary["totals"]["candidates"]
+    assert (run.progress_step, run.progress_percent, run.publish_error) == ("done", 100, "")
+    assert AuditEvent.objects.filter(action="selection.run_published", actor=central_admin).exists()
+
+
+def test_a_second_request_is_refused_while_one_is_under_way_and_after_publication(
+    computed_run, central_admin, django_capture_on_commit_callbacks, in_english
+):
+    other = computed(computed_run.campaign, seed="another public draw")
+    with django_capture_on_commit_callbacks() as worker:
+        request_publication(computed_run, actor=central_admin)
+    with pytest.raises(SelectionError, match="The publication of this run is already requested."):
+        request_publication(computed_run, actor=central_admin)
+    with pytest.raises(SelectionError, match=f"The publication of run {computed_run.pk}, of the same stage"):
+        request_publication(other, actor=central_admin)
+
+    worker[0]()
+    with pytest.raises(SelectionError, match="This run is already published."):
+        request_publication(computed_run, actor=central_admin)
+    with pytest.raises(SelectionError, match="A run of this stage is already published."):
+        request_publication(other, actor=central_admin)
+    assert AuditEvent.objects.filter(action="selection.publication_requested").count() == 1
+
+
+def test_the_database_refuses_two_publications_under_way_for_a_stage(computed_run):
+    # Two administrators asking for two runs at the same moment: whatever the services checked, one request wins.
+    SelectionRun.objects.filter(pk=computed_run.pk).update(publish_requested_at=timezone.now())
+    other = SelectionRun.objects.create(
+        campaign=computed_run.campaign,
+        rules_version=computed_run.rules_version,
+        seed="x",
+        status=SelectionRun.Status.COMPUTED,
+    )
+    other.publish_requested_at = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+
+
+def test_a_request_is_refused_at_once_for_what_publishing_would_refuse(
+    computed_run, central_admin, django_capture_on_commit_callbacks, in_english
+):
+    SelectionRun.objects.filter(pk=computed_run.pk).update(
+        created_at=computed_run.campaign.registration_closes_at - dt.timedelta(seconds=1)
+    )
+    with (
+        django_capture_on_commit_callbacks() as worker,
+        pytest.raises(SelectionError, match="launched before registration closed"),
+    ):
+        request_publication(computed_run, actor=central_admin)
+    assert worker == []
+    computed_run.refresh_from_db()
+    assert computed_run.publish_requested_at is None
+    assert not AuditEvent.objects.filter(action="selection.publication_requested").exists()
+
+
+def test_a_refused_publication_publishes_nothing_records_why_and_can_be_asked_again(
+    computed_run, central_admin, django_capture_on_commit_callbacks, caplog
+):
+    campaign = computed_run.campaign
+    before = statuses(campaign)
+    digest = computed_run.output_digest
+    with django_capture_on_commit_callbacks() as worker:
+        request_publication(computed_run, actor=central_admin)
+    # Between the request and the worker, the recorded digest no longer matches the recomputation.
+    SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest="0" * 64)
+    with caplog.at_level(logging.ERROR, logger="bawaba.selection.services"), translation.override("fr"):
+        worker[0]()
+
+    run = SelectionRun.objects.get(pk=computed_run.pk)
+    assert run.status == SelectionRun.Status.COMPUTED and not run.is_publishing
+    assert run.publish_requested_at is None and run.publish_requested_by is None
+    # Stored as written in the code (the page translates it for its reader), whatever the worker's language.
+    assert run.publish_error == DIGESTS_DIFFER
+    assert not SelectionDecision.objects.exists()
+    assert statuses(campaign) == before
+    assert AuditEvent.objects.filter(action="selection.publication_failed", target_id=str(run.pk)).exists()
+    assert f"Publication of selection run {run.pk} failed" in caplog.text
+
+    # A late delivery of the failed request does nothing.
+    publish_selection_run.enqueue(run.pk, central_admin.pk)
+    run.refresh_from_db()
+    assert not run.is_published and run.publish_error == DIGESTS_DIFFER
+
+    SelectionRun.objects.filter(pk=run.pk).update(output_digest=digest)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publication(run, actor=central_admin)
+    run.refresh_from_db()
+    assert run.is_published
+    assert run.publish_error == ""
+    assert SelectionDecision.objects.filter(run=run).count() == run.summary["totals"]["candidates"]
+
+
+def test_a_crash_while_publishing_leaves_nothing_published_and_the_publication_can_be_asked_again(
+    computed_run, central_admin, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def power_cut():
+        assert SelectionDecision.objects.filter(run=computed_run).exists()  # the decisions were written
+        raise RuntimeError("power cut")
+
+    def publish_with_a_power_cut(run, **kwargs):
+        return publish_run(run, after_decisions=power_cut, **kwargs)
+
+    monkeypatch.setattr(services, "publish_run", publish_with_a_power_cut)
+    with caplog.at_level(logging.ERROR, logger="bawaba.selection.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_publication(computed_run, actor=central_admin)
+
+    run = SelectionRun.objects.get(pk=computed_run.pk)
+    assert not run.is_published and not run.is_publishing
+    assert run.publish_error == "RuntimeError: power cut"
+    assert not SelectionDecision.objects.exists()
+    assert "power cut" in caplog.text
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publication(run, actor=central_admin)
+    run.refresh_from_db()
+    assert run.is_published and run.publish_error == ""
+
+
+def test_the_task_delivered_twice_publishes_once(
+    computed_run, central_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publication(computed_run, actor=central_admin)
+    run = SelectionRun.objects.get(pk=computed_run.pk)
+    assert run.is_published
+
+    publish_selection_run.enqueue(run.pk, central_admin.pk)
+
+    again = SelectionRun.objects.get(pk=run.pk)
+    assert again.is_published and again.published_at == run.published_at
+    assert again.publish_error == ""
+    assert published_events(run) == 1
+    assert SelectionDecision.objects.filter(run=run).count() == run.summary["totals"]["candidates"]
+
+
+def test_the_command_still_publishes_in_its_own_process(census):
+    call_command(
+        "run_selection", "--campaign", census.slug, "--seed", RUN_SEED, "--publish", stdout=io.StringIO()
+    )
+    run = SelectionRun.objects.get(campaign=census)
+    assert run.is_published
+    assert run.publish_requested_at is None  # no worker was asked
+
+
 # ------------------------------------------------------------------------------------------- verification
 
 
+def lines_of(verification) -> list[str]:
+    return [str(line) for line in verification.lines]
+
+
 def test_verify_recomputes_a_published_run_identically(published_run):
-    verification = verify_run(published_run)
-    assert verification.ok, verification.lines
-    assert any("identical" in line for line in verification.lines)
-    assert any("every one matches" in line for line in verification.lines)
+    digest = published_run.output_digest
+    with translation.override("en"):
+        verification = verify_run(published_run)
+    assert verification.ok, lines_of(verification)
+    assert lines_of(verification)[1:] == [
+        f"Output digest: recorded {digest}, recomputed {digest}: identical.",
+        "Guarantees: capacities, stability, cutoffs and waiting lists all hold.",
+        "Published decisions: every one matches the recomputation.",
+    ]
 
 
 def test_verify_detects_a_changed_decision(published_run):
     decision = SelectionDecision.objects.filter(run=published_run, outcome="admitted").first()
     other_commune = Commune.objects.exclude(pk=decision.commune_id).first()
     SelectionDecision.objects.filter(pk=decision.pk).update(commune=other_commune)
-    verification = verify_run(published_run)
+    with translation.override("en"):
+        verification = verify_run(published_run)
     assert not verification.ok
-    assert any("1 differ" in line for line in verification.lines)
+    assert "Published decisions: 1 differs from the recomputation." in lines_of(verification)
 
 
 def test_verify_detects_a_changed_digest(published_run):
+    recomputed = published_run.input_digest
     SelectionRun.objects.filter(pk=published_run.pk).update(input_digest="f" * 64)
     published_run.refresh_from_db()
-    verification = verify_run(published_run)
+    with translation.override("en"):
+        verification = verify_run(published_run)
     assert not verification.ok
-    assert any("DIFFERENT" in line for line in verification.lines)
+    assert (
+        lines_of(verification)[0] == f"Input digest: recorded {'f' * 64}, recomputed {recomputed}: DIFFERENT."
+    )
+
+
+def test_the_verification_speaks_the_reader_s_language(published_run):
+    digest = published_run.output_digest
+    with translation.override("fr"):
+        lines = lines_of(verify_run(published_run))
+    assert lines[1:] == [
+        translated(
+            "Output digest: recorded %(recorded)s, recomputed %(recomputed)s: identical.",
+            "fr",
+            recorded=digest,
+            recomputed=digest,
+        ),
+        translated("Guarantees: capacities, stability, cutoffs and waiting lists all hold.", "fr"),
+        translated("Published decisions: every one matches the recomputation.", "fr"),
+    ]
+
+
+def test_verify_selection_prints_the_lines_in_the_language_asked(published_run):
+    out = io.StringIO()
+    call_command("verify_selection", str(published_run.pk), "--language", "fr", stdout=out)
+    assert translated("Published decisions: every one matches the recomputation.", "fr") in out.getvalue()
+
+
+def test_a_verification_line_sets_its_values_apart(published_run):
+    digest = published_run.output_digest
+    with translation.override("en"):
+        line = verify_run(published_run).lines[1]
+    assert line.parts() == [
+        ("Output digest: recorded ", digest),
+        (", recomputed ", digest),
+        (": identical.", ""),
+    ]
 
 
 def test_the_commands_run_publish_and_verify(census):
@@ -249,6 +490,7 @@ def test_the_commands_run_publish_and_verify(census):
 
     out = io.StringIO()
     call_command("verify_selection", str(run.pk), stdout=out)
+    assert "Guarantees: capacities, stability, cutoffs and waiting lists all hold." in out.getvalue()
     assert "verifies" in out.getvalue()
 
     # `make demo` run twice: the second time finds the stage published and succeeds without a new run.

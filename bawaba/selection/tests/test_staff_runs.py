@@ -1,6 +1,7 @@
 """The selection's staff pages for runs: launch, follow the progress, publish once, verify; and who may."""
 
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -8,10 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from bawaba.accounts.tests.helpers import translated, translated_html
 from bawaba.campaigns.models import CampaignRules
 from bawaba.campaigns.rules import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
-from bawaba.selection.models import SelectionRun
+from bawaba.core.models import AuditEvent
+from bawaba.selection.models import SelectionDecision, SelectionRun
 
 Status = SelectionRun.Status
 RUN_SEED = "tirage public du 3 mars 2024"
@@ -35,8 +38,8 @@ def queued_run(campaign, central_admin) -> SelectionRun:
     )
 
 
-def _url(name: str, *args) -> str:
-    with translation.override("en"):
+def _url(name: str, *args, language: str = "en") -> str:
+    with translation.override(language):
         return reverse(f"selection_staff:{name}", args=args)
 
 
@@ -172,6 +175,12 @@ class TestProgress:
         assert "Publish this run" not in page
 
 
+PUBLICATION_REQUESTED = (
+    "Publication requested: a worker recomputes run %(number)s and writes every candidate's decision. This page "
+    "shows when it is done."
+)
+
+
 class TestPublishing:
     def test_requires_the_confirmation(self, admin_client, computed_run):
         response = admin_client.post(_url("run_publish", computed_run.pk), {})
@@ -179,24 +188,120 @@ class TestPublishing:
         assert "Tick the box to confirm that you have checked the dry-run report." in _page(response)
         computed_run.refresh_from_db()
         assert computed_run.status == Status.COMPUTED
+        assert computed_run.publish_requested_at is None
 
-    def test_publishes_once_and_a_second_time_shows_the_message(
-        self, admin_client, computed_run, central_admin
+    def test_a_worker_publishes_and_the_page_follows_it(
+        self, admin_client, computed_run, central_admin, django_capture_on_commit_callbacks
     ):
-        response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        with django_capture_on_commit_callbacks() as worker:
+            response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
         assert response.status_code == 302
         assert response["Location"] == _url("run", computed_run.pk)
+
+        # Requested, the worker not yet started: the page says so and follows it, without offering to publish.
+        page = _page(admin_client.get(_url("run", computed_run.pk)))
+        assert PUBLICATION_REQUESTED % {"number": computed_run.pk} in page
+        assert "Publication in progress" in page
+        assert "Waiting for a worker to publish the run." in page
+        assert 'hx-trigger="every 2s"' in page
+        assert "Publish this run" not in page
+        assert not SelectionDecision.objects.exists()
+
+        worker[0]()
         computed_run.refresh_from_db()
         assert computed_run.status == Status.PUBLISHED
         assert computed_run.published_by == central_admin
-        published_at = computed_run.published_at
+        assert (
+            SelectionDecision.objects.filter(run=computed_run).count()
+            == (computed_run.summary["totals"]["candidates"])
+        )
+        page = _page(admin_client.get(_url("run", computed_run.pk)))
+        assert "<strong>Status:</strong> Published" in page
+        assert "Publication in progress" not in page
+        assert 'hx-trigger="every 2s"' not in page
 
+    def test_the_fragment_follows_the_worker_then_reloads_the_page(
+        self, admin_client, computed_run, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as worker:
+            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        SelectionRun.objects.filter(pk=computed_run.pk).update(progress_step="publication_running")
+        fragment = _page(
+            admin_client.get(_url("run_progress", computed_run.pk), headers={"HX-Request": "true"})
+        )
+        assert "A worker is recomputing the run and writing every candidate's decision." in fragment
+        assert 'hx-trigger="every 2s"' in fragment
+
+        SelectionRun.objects.filter(pk=computed_run.pk).update(progress_step="publication_queued")
+        worker[0]()
+        done = admin_client.get(_url("run_progress", computed_run.pk), headers={"HX-Request": "true"})
+        assert done.headers["HX-Refresh"] == "true"
+
+    def test_the_runs_list_shows_a_publication_in_progress(
+        self, admin_client, computed_run, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks():
+            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert "Publication in progress" in _page(admin_client.get(_url("runs", computed_run.campaign.slug)))
+
+    def test_a_second_request_is_refused_while_one_is_under_way_and_once_published(
+        self, admin_client, computed_run, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks() as worker:
+            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
         again = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
         assert again.status_code == 200
-        assert "This run is already published." in _page(again)
+        assert "The publication of this run is already requested." in _page(again)
+
+        worker[0]()
+        computed_run.refresh_from_db()
+        published_at = computed_run.published_at
+        once_more = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert once_more.status_code == 200
+        assert "This run is already published." in _page(once_more)
         computed_run.refresh_from_db()
         assert computed_run.published_at == published_at
         assert SelectionRun.objects.filter(status=Status.PUBLISHED).count() == 1
+        assert AuditEvent.objects.filter(action="selection.publication_requested").count() == 1
+
+    @pytest.mark.parametrize("language", ["en", "fr"])
+    def test_a_failed_publication_shows_why_in_the_reader_s_language_and_can_be_asked_again(
+        self, admin_client, computed_run, django_capture_on_commit_callbacks, language
+    ):
+        digest = computed_run.output_digest
+        SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest="0" * 64)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Requested from the Arabic page: the reason is stored once and read in each reader's language.
+            admin_client.post(_url("run_publish", computed_run.pk, language="ar"), {"confirm": "on"})
+
+        page = _page(admin_client.get(_url("run", computed_run.pk, language=language)))
+        assert translated("The publication failed", language) in page
+        assert (
+            translated("Recomputing the run did not give the same digests; it is not published.", language)
+            in page
+        )
+        assert translated("Publish this run", language) in page
+        assert not SelectionDecision.objects.exists()
+
+        SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest=digest)
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        page = _page(admin_client.get(_url("run", computed_run.pk, language=language)))
+        assert translated("The publication failed", language) not in page
+        computed_run.refresh_from_db()
+        assert computed_run.is_published
+
+    def test_the_message_is_in_the_administrator_s_language(
+        self, client, central_admin, computed_run, django_capture_on_commit_callbacks
+    ):
+        client.force_login(central_admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                _url("run_publish", computed_run.pk, language="fr"), {"confirm": "on"}, follow=True
+            )
+        page = response.content.decode()
+        assert translated_html(PUBLICATION_REQUESTED, "fr", number=computed_run.pk) in page
+        assert translated_html("Published", "fr") in page
 
     def test_the_page_of_a_computed_run_offers_to_publish(self, admin_client, computed_run):
         page = _page(admin_client.get(_url("run", computed_run.pk)))
@@ -207,20 +312,81 @@ class TestPublishing:
         assert admin_client.get(_url("run_publish", computed_run.pk)).status_code == 405
 
 
+class TestWhoMayPublish:
+    """Only a central administrator; the others are answered as if the run did not exist, and nothing is asked."""
+
+    def test_a_central_administrator_may(
+        self, admin_client, computed_run, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert response.status_code == 302
+        computed_run.refresh_from_db()
+        assert computed_run.is_published
+
+    @pytest.mark.parametrize("persona", ["supervisor", "candidate"])
+    def test_others_signed_in_get_not_found(
+        self, client, request, persona, computed_run, django_capture_on_commit_callbacks
+    ):
+        client.force_login(request.getfixturevalue(persona))
+        with django_capture_on_commit_callbacks(execute=True) as worker:
+            response = client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert response.status_code == 404
+        assert worker == []
+        self._nothing_asked(computed_run)
+
+    def test_an_anonymous_visitor_is_sent_to_sign_in(
+        self, client, computed_run, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True) as worker:
+            response = client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/accounts/login/?next=")
+        assert worker == []
+        self._nothing_asked(computed_run)
+
+    @staticmethod
+    def _nothing_asked(run: SelectionRun) -> None:
+        run.refresh_from_db()
+        assert run.status == Status.COMPUTED
+        assert run.publish_requested_at is None
+        assert not AuditEvent.objects.filter(action="selection.publication_requested").exists()
+
+
 class TestVerifying:
     def test_shows_identical_digests(self, admin_client, computed_run):
         response = admin_client.post(_url("run_verify", computed_run.pk))
         assert response.status_code == 200
         page = _page(response)
         assert "The recomputation matches the recorded run." in page
-        assert (
-            f"recorded {computed_run.output_digest}, recomputed {computed_run.output_digest}: identical"
-            in page
-        )
+        digest = f'<code dir="ltr">{computed_run.output_digest}</code>'
+        assert f"Output digest: recorded {digest}, recomputed {digest}: identical." in page
 
     def test_a_published_run_checks_its_decisions_too(self, admin_client, published_run):
         page = _page(admin_client.post(_url("run_verify", published_run.pk)))
-        assert "published decisions: every one matches the recomputation" in page
+        assert "Published decisions: every one matches the recomputation." in page
+
+    @pytest.mark.parametrize("language", ["fr", "ar"])
+    def test_the_lines_are_in_the_reader_s_language_with_the_digests_left_to_right(
+        self, admin_client, published_run, language
+    ):
+        response = admin_client.post(_url("run_verify", published_run.pk, language=language))
+        page = response.content.decode()
+        digest = published_run.output_digest
+        assert f'<code dir="ltr">{digest}</code>' in page
+        assert (
+            '<ul lang="en"' not in page
+        )  # the sentences are in the page's language; the digests are set apart
+        text = re.sub(r'<code dir="ltr">([0-9a-f]{64})</code>', r"\1", page)
+        for message, params in [
+            (
+                "Output digest: recorded %(recorded)s, recomputed %(recomputed)s: identical.",
+                {"recorded": digest, "recomputed": digest},
+            ),
+            ("Guarantees: capacities, stability, cutoffs and waiting lists all hold.", {}),
+            ("Published decisions: every one matches the recomputation.", {}),
+        ]:
+            assert translated_html(message, language, **params) in text
 
     def test_a_run_never_computed_says_so(self, admin_client, queued_run):
         page = _page(admin_client.post(_url("run_verify", queued_run.pk)))
@@ -288,12 +454,6 @@ class TestWhoMay:
         computed_run.refresh_from_db()
         assert computed_run.status == Status.COMPUTED
         assert SelectionRun.objects.count() == 1
-
-    def test_anonymous_visitors_cannot_publish(self, client, computed_run):
-        response = client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
-        assert response.status_code == 302
-        computed_run.refresh_from_db()
-        assert computed_run.status == Status.COMPUTED
 
     def test_an_unknown_run_is_not_found(self, admin_client):
         assert admin_client.get(_url("run", 999_999)).status_code == 404

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from bawaba.selection.models import SelectionRun
 from bawaba.selection.services import verify_run
@@ -9,15 +11,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("run", type=int, help="the run's number")
+        parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of the verification's lines (default: English, as the command's own messages)",
+        )
 
-    def handle(self, *args, run, **options):
+    def handle(self, *args, run, language, **options):
         try:
             selection_run = SelectionRun.objects.get(pk=run)
         except SelectionRun.DoesNotExist:
             raise CommandError(f"No selection run {run}.") from None
-        verification = verify_run(selection_run)
+        with translation.override(language):
+            verification = verify_run(selection_run)
         for line in verification.lines:
-            self.stdout.write(line)
+            self.stdout.write(str(line))
         if not verification.ok:
             raise CommandError(f"Run {run} does NOT verify.")
         self.stdout.write(self.style.SUCCESS(f"Run {run} verifies: same inputs, same result."))
