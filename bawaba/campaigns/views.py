@@ -287,6 +287,8 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "application": application,
             "registration": schedule.registration_state(campaign, now=now),
+            # Once a selection is published, she is told what she gives up.
+            "explanation": explanations_for([application]).get(application.pk),
         },
     )
 

@@ -258,3 +258,63 @@ def test_before_publication_the_dashboard_keeps_its_placeholder(client, computed
     page = client.get("/fr/me/").content.decode()
     assert translated_html("Your preselection result") not in page
     assert translated_html("Decisions and next stages") in page
+
+
+def _admitted(run) -> SelectionDecision:
+    return (
+        SelectionDecision.objects.filter(run=run, outcome=SelectionDecision.Outcome.ADMITTED)
+        .select_related("application__user", "application__campaign", "commune")
+        .order_by("id")[0]
+    )
+
+
+WITHDRAWING_GIVES_UP = (
+    "You are preselected in %(commune)s. Withdrawing gives up this place for good: it will be offered to the next "
+    "candidate on the waiting list."
+)
+WITHDRAWN_AFTER_RESULT = (
+    "You withdrew your application after this result was published: it no longer applies to you, and any place "
+    "it gave you is released."
+)
+
+
+def test_withdrawing_after_the_preselection_says_which_place_she_gives_up(client, published_run):
+    from bawaba.accounts.tests.helpers import translated_html
+
+    admitted = _admitted(published_run)
+    application = admitted.application
+    client.force_login(application.user)
+    with translation.override("fr"):
+        withdraw = reverse("campaigns:withdraw", kwargs={"slug": application.campaign.slug})
+
+    page = client.get(withdraw).content.decode()
+    assert translated_html(WITHDRAWING_GIVES_UP, commune=admitted.commune.name_fr) in page
+
+    client.post(withdraw)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    page = client.get("/fr/me/").content.decode()
+    assert translated_html(WITHDRAWN_AFTER_RESULT) in page
+    assert admitted.lottery in page  # the published result itself stays readable
+
+
+def test_a_candidate_not_admitted_is_not_told_of_a_place_and_one_who_stays_sees_no_withdrawal_notice(
+    client, published_run
+):
+    from bawaba.accounts.tests.helpers import translated_html
+
+    waitlisted = (
+        SelectionDecision.objects.filter(run=published_run, outcome=SelectionDecision.Outcome.WAITLISTED)
+        .select_related("application__user", "application__campaign")
+        .order_by("id")[0]
+    )
+    client.force_login(waitlisted.application.user)
+    with translation.override("fr"):
+        withdraw = reverse("campaigns:withdraw", kwargs={"slug": waitlisted.application.campaign.slug})
+    page = client.get(withdraw).content.decode()
+    assert translated_html("Your application will no longer take part in the selection.") in page
+    assert translated_html(WITHDRAWING_GIVES_UP, commune="@@").split("@@")[0] not in page
+
+    admitted = _admitted(published_run)
+    client.force_login(admitted.application.user)
+    assert translated_html(WITHDRAWN_AFTER_RESULT) not in client.get("/fr/me/").content.decode()
