@@ -141,21 +141,19 @@ def application_reference(application: Application) -> str:
     return f"{application.campaign.slug.upper()}-{application.pk:06d}"
 
 
+def current_rules(campaign: Campaign) -> CampaignRules | None:
+    """The campaign's newest selection rules version (the one the next run will use), or None if it has none yet."""
+    return CampaignRules.objects.filter(campaign=campaign).order_by("-version").first()
+
+
 def offers_province_fallback(campaign: Campaign) -> bool:
     """Whether the campaign's selection gives "any other commune of my province" to a candidate who accepts it.
 
-    Its newest rules version decides (the one the next run uses, as bawaba.selection.rule_versions.current_rules
-    says); a campaign with no rules yet has the census defaults, which offer it. Read here, not in the selection
-    app: selection depends on campaigns, and the candidate's service must ask this too.
+    Its newest rules version decides; a campaign with no rules yet has the census defaults, which offer it. Read
+    here, not in the selection app: selection depends on campaigns, and the candidate's service must ask this too.
     """
-    rules = (
-        CampaignRules.objects.filter(campaign=campaign)
-        .order_by("-version")
-        .values_list("rules", flat=True)
-        .first()
-    )
-    if rules is None:
-        rules = default_census_rules()
+    version = current_rules(campaign)
+    rules = version.rules if version is not None else default_census_rules()
     fallback = rules.get("province_fallback") if isinstance(rules, dict) else None
     # Only a true `enabled` adds communes (bawaba.selection.scoring.parse_rules): anything else must not promise it.
     return isinstance(fallback, dict) and fallback.get("enabled") is True

@@ -16,11 +16,6 @@ from bawaba.selection.scoring import RulesError, parse_rules
 NOTE_MAX_LENGTH = CampaignRules._meta.get_field("note").max_length
 
 
-def current_rules(campaign: Campaign) -> CampaignRules | None:
-    """The campaign's newest rules version (the one the next run will use), or None if it has none yet."""
-    return CampaignRules.objects.filter(campaign=campaign).order_by("-version").first()
-
-
 def check_rules(*, campaign: Campaign, rules: dict) -> None:
     """Raise RulesError unless a run of `campaign` could use `rules` (age_on may be None: filled in by the run)."""
     parse_rules(rules_for_run(rules, campaign))

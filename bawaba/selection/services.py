@@ -28,11 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bawaba.campaigns.models import Application, Campaign, CommuneNeed
+from bawaba.campaigns.selectors import current_rules
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.selection import engine, frozen, inputs, scoring
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
-from bawaba.selection.rule_versions import current_rules
 from bawaba.territory.models import Commune
 
 logger = logging.getLogger(__name__)

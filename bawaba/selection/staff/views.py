@@ -16,10 +16,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns.models import Application, Campaign, CampaignRules
+from bawaba.campaigns.selectors import current_rules
 from bawaba.selection import services
 from bawaba.selection.inputs import age_reference_day
 from bawaba.selection.models import SelectionRun
-from bawaba.selection.rule_versions import current_rules, save_rules_version
+from bawaba.selection.rule_versions import save_rules_version
 from bawaba.selection.scoring import RulesError
 from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
 from bawaba.selection.staff.selectors import campaigns_for_selection, rules_history, run_for_staff, runs_of
