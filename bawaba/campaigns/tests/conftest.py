@@ -8,8 +8,6 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns import services, steps
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.tests.factories import AdministrationFactory, CampaignFactory
@@ -96,22 +94,6 @@ def census_2024(hcp) -> Campaign:
         campaign, registration=(dt.date(2024, 2, 7), dt.date(2024, 2, 27)), first_stage=dt.date(2024, 3, 1)
     )
     return campaign
-
-
-@pytest.fixture
-def alice(db) -> User:
-    return UserFactory(email="alice@example.ma", preferred_language="fr")
-
-
-@pytest.fixture
-def bob(db) -> User:
-    return UserFactory(email="bob@example.ma")
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 @pytest.fixture

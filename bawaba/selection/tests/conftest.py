@@ -13,44 +13,19 @@ DEMO_SEED = 2024
 RUN_SEED = "tirage public du 1er mars 2024"
 
 
-@pytest.fixture
-def census(territory):
+def _generate_demo() -> None:
     from django.core.management import call_command
 
+    call_command("generate_demo", "--scale", str(DEMO_SCALE), "--seed", str(DEMO_SEED), stdout=io.StringIO())
+
+
+@pytest.fixture
+def census(territory, db_snapshots):
+    """The small demo census, generated once per session and restored for each test (tests/db_snapshots.py)."""
     from bawaba.demo.selectors import demo_campaign
 
-    call_command("generate_demo", "--scale", str(DEMO_SCALE), "--seed", str(DEMO_SEED), stdout=io.StringIO())
+    db_snapshots.load("demo-census", _generate_demo)
     return demo_campaign()
-
-
-@pytest.fixture
-def central_admin(db):
-    from bawaba.accounts.models import User
-    from bawaba.accounts.tests.factories import UserFactory
-
-    return UserFactory(role=User.Role.CENTRAL_ADMIN)
-
-
-@pytest.fixture
-def supervisor(db):
-    from bawaba.accounts.models import User
-    from bawaba.accounts.tests.factories import UserFactory
-
-    return UserFactory(role=User.Role.SUPERVISOR, is_staff=True)
-
-
-@pytest.fixture
-def candidate(db):
-    from bawaba.accounts.models import User
-    from bawaba.accounts.tests.factories import UserFactory
-
-    return UserFactory(role=User.Role.CANDIDATE)
-
-
-@pytest.fixture
-def admin_client(client, central_admin):
-    client.force_login(central_admin)
-    return client
 
 
 def computed(campaign, *, seed: str = RUN_SEED, actor=None):

@@ -4,8 +4,6 @@ import factory
 import pytest
 from django.core.cache import cache
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns.search import search_name_for
 from bawaba.campaigns.tests.factories import ApplicationFactory, CampaignFactory
 
@@ -22,27 +20,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def central_admin(db) -> User:
-    return UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
-
-
-@pytest.fixture
-def supervisor(db) -> User:
-    return UserFactory(email="supervisor@example.ma", role=User.Role.SUPERVISOR, is_staff=True)
-
-
-@pytest.fixture
-def candidate(db) -> User:
-    return UserFactory(email="candidate@example.ma", role=User.Role.CANDIDATE)
-
-
-@pytest.fixture
-def admin_client(client, central_admin):
-    client.force_login(central_admin)
-    return client
 
 
 @pytest.fixture
