@@ -130,9 +130,8 @@ def restore(snapshot: Snapshot) -> Any:
                     copy.write(table.copy_text)
             else:
                 marks = ", ".join(["%s"] * len(table.columns))
-                cursor.executemany(
-                    f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", table.rows
-                )  # noqa: S608
+                insert = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(insert, table.rows)
         if connection.vendor == "postgresql":
             # Explicit ids do not move PostgreSQL's sequences; the next insert of the test would collide without this.
             restored = {table.name for table in snapshot.tables}
