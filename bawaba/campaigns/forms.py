@@ -512,7 +512,7 @@ class AddCommuneForm(PlacePickerMixin, StepForm):
 class ProvinceFallbackForm(forms.Form):
     """The communes step's last question, answered with the button that continues to the review.
 
-    Asked only when the campaign's rules offer the fallback (selectors.offers_province_fallback): otherwise the
+    Asked only when the campaign's rules offer the fallback (rules.versions.offers_province_fallback): otherwise the
     form has no field, so that a forged answer is dropped like any unknown field rather than stored.
     """
 

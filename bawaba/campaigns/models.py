@@ -3,20 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.core.names import localised
 from bawaba.territory.models import Commune
-
-
-def _in_language(obj: models.Model, prefix: str) -> str:
-    """The field `prefix_<lang>` in the active language, falling back to Arabic then French."""
-    language = (get_language() or "ar")[:2]
-    for code in (language, "ar", "fr"):
-        value = getattr(obj, f"{prefix}_{code}", "")
-        if value:
-            return value
-    return ""
 
 
 class Administration(models.Model):
@@ -37,7 +27,7 @@ class Administration(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")
+        return localised(self, "name")
 
 
 class Campaign(models.Model):
@@ -86,11 +76,11 @@ class Campaign(models.Model):
 
     @property
     def title(self) -> str:
-        return _in_language(self, "title")
+        return localised(self, "title")
 
     @property
     def summary(self) -> str:
-        return _in_language(self, "summary")
+        return localised(self, "summary")
 
 
 class CampaignStage(models.Model):

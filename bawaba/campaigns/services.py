@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns import schedule, steps
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
+from bawaba.campaigns.rules.versions import offers_province_fallback
 from bawaba.campaigns.search import search_name_for
-from bawaba.campaigns.selectors import application_reference, offers_province_fallback
+from bawaba.campaigns.selectors import application_reference
 from bawaba.campaigns.validators import age_is_within
 from bawaba.core.audit import record_event
 from bawaba.notifications.models import Notification

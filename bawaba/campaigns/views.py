@@ -26,6 +26,7 @@ from bawaba.campaigns.forms import (
     initial_for,
 )
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.rules.versions import offers_province_fallback
 from bawaba.selection import selectors as selection_selectors
 from bawaba.selection.explanations import explanations_for
 
@@ -184,9 +185,7 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
         elif action == "province_fallback":
             # The step's last question, saved by the button that continues to the review (which, when the
             # campaign does not ask it, only continues).
-            fallback = ProvinceFallbackForm(
-                request.POST, offered=selectors.offers_province_fallback(campaign)
-            )
+            fallback = ProvinceFallbackForm(request.POST, offered=offers_province_fallback(campaign))
             fallback.is_valid()  # at most one optional checkbox: always valid
             if fallback.asks:
                 try:
@@ -209,7 +208,7 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "choices": selectors.choices_of(application),
             "fallback_form": ProvinceFallbackForm.for_application(
-                application, offered=selectors.offers_province_fallback(campaign)
+                application, offered=offers_province_fallback(campaign)
             ),
         },
     )
@@ -231,7 +230,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             "choices": choices,
             "missing": missing,
             "reference": selectors.application_reference(application),
-            "province_fallback_offered": selectors.offers_province_fallback(campaign),
+            "province_fallback_offered": offers_province_fallback(campaign),
         },
     )
 
@@ -349,7 +348,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": application.campaign,
             "reference": selectors.application_reference(application),
             "choices": selectors.choices_of(application),
-            "province_fallback_offered": selectors.offers_province_fallback(application.campaign),
+            "province_fallback_offered": offers_province_fallback(application.campaign),
             "editable": _editable(application, now),
             "steps": _step_links(application.campaign),
         },

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application
+from bawaba.core.names import pick
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ BONUS_PROVINCE = "province"
 
 
 def _in_language(name_ar: str, name_fr: str) -> str:
-    return name_ar if (get_language() or "ar").startswith("ar") else name_fr
+    return pick({"ar": name_ar, "fr": name_fr})
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application, Campaign
-from bawaba.campaigns.rules import default_census_rules
-from bawaba.selection.rule_versions import NOTE_MAX_LENGTH
+from bawaba.campaigns.rules.defaults import default_census_rules
+from bawaba.campaigns.rules.versions import NOTE_MAX_LENGTH
 from bawaba.territory.models import Region
 
 # Rule numbers are bounded as bawaba.selection.scoring bounds them.
