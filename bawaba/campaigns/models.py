@@ -49,8 +49,8 @@ class Campaign(models.Model):
     registration_opens_at = models.DateTimeField(_("registration opens at"))
     registration_closes_at = models.DateTimeField(_("registration closes at"))
     max_commune_choices = models.PositiveSmallIntegerField(_("maximum number of commune choices"), default=5)
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=65)
+    # Who may apply (ages, categories, education) is not here: the campaign's selection rules say it, for the
+    # application form and the selection alike (bawaba.campaigns.rules).
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -68,7 +68,6 @@ class Campaign(models.Model):
                 condition=Q(max_commune_choices__gte=1) & Q(max_commune_choices__lte=20),
                 name="campaign_max_choices_1_to_20",
             ),
-            models.CheckConstraint(condition=Q(max_age__gte=F("min_age")), name="campaign_age_range_ordered"),
         ]
 
     def __str__(self) -> str:

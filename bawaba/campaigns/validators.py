@@ -5,7 +5,6 @@ same CIN for the uniqueness constraint), or raises `ValueError` when the text ca
 turn that into a message in the candidate's language.
 """
 
-import datetime as dt
 import re
 import unicodedata
 
@@ -92,14 +91,3 @@ def is_arabic_name(value: str) -> bool:
 def is_latin_name(value: str) -> bool:
     """True when the (cleaned) name is written in Latin letters only (accents allowed: "Aït", "Zoé")."""
     return bool(_LATIN_NAME.match(value))
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Age in whole years on `day` (someone born on 29 February has her birthday on 1 March in common years)."""
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)
-
-
-def age_is_within(birth_date: dt.date, *, on: dt.date, min_age: int, max_age: int) -> bool:
-    """True when the age on `on` is between the limits, both included (max 65 admits someone aged 65)."""
-    return min_age <= age_on(birth_date, on) <= max_age

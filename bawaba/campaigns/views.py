@@ -26,7 +26,9 @@ from bawaba.campaigns.forms import (
     initial_for,
 )
 from bawaba.campaigns.models import Application, Campaign
-from bawaba.campaigns.rules.versions import offers_province_fallback
+from bawaba.campaigns.rules.readable import readable_rules
+from bawaba.campaigns.rules.reasons import application_problems
+from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
 from bawaba.selection import selectors as selection_selectors
 from bawaba.selection.explanations import explanations_for
 
@@ -59,8 +61,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "application": application,
             "registration": schedule.registration_state(campaign, now=now),
             "timeline": schedule.timeline(campaign, campaign.stages.all(), now=now),
-            "age_on": schedule.age_reference_date(campaign),
-            "categories": Application.Category.choices,
+            # Who can apply: the campaign's current rules, the one source of eligibility.
+            "eligibility": readable_rules(
+                rules_document(campaign), registration_closes_on=schedule.age_reference_date(campaign)
+            ),
             # One query: the published selection runs (one per stage at most), each linking to its report.
             "selection_runs": selection_selectors.published_runs(campaign),
         },
@@ -229,6 +233,11 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "choices": choices,
             "missing": missing,
+            # What her answers fail under the current rules: the steps refused them, but the rules may have
+            # changed since she answered. She is told here, before she submits.
+            "ineligible": application_problems(
+                application, campaign_rules(campaign), choice_count=len(choices) or None
+            ),
             "reference": selectors.application_reference(application),
             "province_fallback_offered": offers_province_fallback(campaign),
         },

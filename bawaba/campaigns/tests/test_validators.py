@@ -6,10 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bawaba.campaigns.rules.eligibility import age_in_years as age_on
 from bawaba.campaigns.validators import (
     CIN_PATTERN,
-    age_is_within,
-    age_on,
     clean_name,
     is_arabic_name,
     is_latin_name,
@@ -176,11 +175,3 @@ def test_cleans_spaces_in_names():
 )
 def test_counts_age_in_whole_years(birth, day, age):
     assert age_on(birth, day) == age
-
-
-def test_age_limits_include_both_ends():
-    closing = dt.date(2024, 2, 27)
-    assert age_is_within(dt.date(2006, 2, 27), on=closing, min_age=18, max_age=65)
-    assert not age_is_within(dt.date(2006, 2, 28), on=closing, min_age=18, max_age=65)
-    assert age_is_within(dt.date(1958, 2, 28), on=closing, min_age=18, max_age=65)  # 65
-    assert not age_is_within(dt.date(1958, 2, 27), on=closing, min_age=18, max_age=65)  # 66 that day
