@@ -19,13 +19,12 @@ from bawaba.campaigns.rules.parser import Rules
 from bawaba.campaigns.rules.versions import campaign_rules
 from bawaba.campaigns.selectors import communes_for_picker, provinces_for_picker, regions_for_picker
 from bawaba.campaigns.validators import (
-    CIN_MAX_LENGTH,
     clean_name,
     is_arabic_name,
     is_latin_name,
-    normalise_cin,
     normalise_moroccan_mobile,
 )
+from bawaba.core.cin import CIN_MAX_DIGITS, normalise_cin
 from bawaba.territory.models import Commune, Province, Region
 
 REQUIRED = _("This information is required.")
@@ -328,7 +327,7 @@ class IdentityForm(PlacePickerMixin, StepForm):
                     "Enter the CIN as on your card: one or two letters then up to %(digits)s digits, "
                     "for example AB123456."
                 )
-                % {"digits": CIN_MAX_LENGTH - 2},
+                % {"digits": CIN_MAX_DIGITS},
                 code="invalid_cin",
             ) from None
 
