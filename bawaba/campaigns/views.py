@@ -6,7 +6,6 @@ redirect (post/redirect/get), so that reloading a page never repeats it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import readable_rules
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
+from bawaba.core.pagination import numbered_page
 from bawaba.selection import selectors as selection_selectors
 from bawaba.selection.explanations import explanations_for
 
@@ -41,8 +41,8 @@ CAMPAIGNS_PER_PAGE = 20
 @login_not_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.campaigns_open_or_upcoming(), CAMPAIGNS_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = numbered_page(
+        selectors.campaigns_open_or_upcoming(), request.GET.get("page"), size=CAMPAIGNS_PER_PAGE
     )
     return render(request, "campaigns/campaign_list.html", {"page": page})
 

@@ -6,7 +6,6 @@ and publishing a run are a worker's tasks; the run's page follows them.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from bawaba.campaigns.rules.problems import describe_all
 from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
 from bawaba.campaigns.rules.rounding import campaign_rounding_warning
 from bawaba.campaigns.rules.versions import campaign_rules, current_rules, save_rules_version
+from bawaba.core.pagination import numbered_page
 from bawaba.selection import services
 from bawaba.selection.models import SelectionRun
 from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
@@ -161,7 +161,7 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Run %(number)s is queued.") % {"number": run.pk})
             return redirect("selection_staff:run", pk=run.pk)
-    page = Paginator(runs_of(campaign), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = numbered_page(runs_of(campaign), request.GET.get("page"), size=RUNS_PER_PAGE)
     return render(
         request,
         "selection/staff/runs.html",
