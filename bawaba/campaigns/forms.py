@@ -314,8 +314,12 @@ class IdentityForm(PlacePickerMixin, StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_places()
-        self.fields["birth_date"].help_text = _("For example 15 3 1995. %(limits)s") % {
-            "limits": reasons.age_limits_sentence(self.rules)
+        self.fields["birth_date"].help_text = _(
+            "For example 15 3 1995. You must be between %(min)s and %(max)s years old on %(date)s."
+        ) % {
+            "min": self.rules.min_age,
+            "max": self.rules.max_age,
+            "date": reasons.format_day(self.rules.age_on),
         }
 
     def clean_cin(self) -> str:

@@ -41,22 +41,13 @@ class EligibilityProblem:
     message: str
 
 
-def _date(day: dt.date) -> str:
+def format_day(day: dt.date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
 def _labels(choices: list[tuple[str, object]], codes: tuple[str, ...]) -> str:
     labels = dict(choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)
-
-
-def age_limits_sentence(rules: Rules) -> str:
-    """The age rule, as the identity step's help says it."""
-    return _("You must be between %(min)s and %(max)s years old on %(date)s.") % {
-        "min": rules.min_age,
-        "max": rules.max_age,
-        "date": _date(rules.age_on),
-    }
 
 
 def describe(
@@ -74,7 +65,7 @@ def describe(
         ) % {
             "min": rules.min_age,
             "max": rules.max_age,
-            "date": _date(rules.age_on),
+            "date": format_day(rules.age_on),
             "age": age_in_years(birth_date, rules.age_on) if birth_date else "",
         }
     if reason == Ineligibility.CATEGORY:
