@@ -247,3 +247,19 @@ class TestWhoMay:
     def test_an_unknown_campaign_is_not_found(self, admin_client):
         with translation.override("en"):
             assert admin_client.get(reverse("selection_staff:rules", args=["nope"])).status_code == 404
+
+
+class TestCategoryMinimum:
+    def test_a_category_minimum_is_saved_shown_and_read_by_the_form(self, admin_client, campaign):
+        response = admin_client.post(
+            _url(campaign), _form_data(min_education_student="bac_2", note="Students need bac+2")
+        )
+        assert response.status_code == 302
+        saved = _latest(campaign).rules["eligibility"]
+        assert saved["min_education_by_category"] == {"student": "bac_2"}
+        page = admin_client.get(_url(campaign)).content.decode()
+        assert '<option value="bac_2" selected>' in page
+
+    def test_the_general_minimum_adds_nothing_to_the_document(self, admin_client, campaign):
+        admin_client.post(_url(campaign), _form_data(min_education_student="", note="Nothing new"))
+        assert "min_education_by_category" not in _latest(campaign).rules["eligibility"]
