@@ -38,9 +38,9 @@ from bawaba.selection.engine import Instance, lottery_numbers
 from bawaba.selection.scoring_inputs import (
     Candidates,
     Territory,
-    _check_index,
-    _check_length,
-    _integers,
+    as_integers,
+    check_index,
+    check_length,
 )
 
 __all__ = [
@@ -75,8 +75,8 @@ def capacities(needs: np.ndarray, territory: Territory, rules: Rules) -> np.ndar
     region override for a code the territory does not have raises :class:`RulesError`: it is a typo.
     """
     m = territory.n_communes
-    needs = _integers("needs", needs, ndim=1, dtype=np.int64)
-    _check_length("needs", needs, m)
+    needs = as_integers("needs", needs, ndim=1, dtype=np.int64)
+    check_length("needs", needs, m)
     if needs.size and int(needs.min()) < 0:
         raise ValueError(
             f"needs must be >= 0; commune {int(np.flatnonzero(needs < 0)[0])} has a negative need."
@@ -349,8 +349,8 @@ def prepare(
     ):
         raise ValueError("education_order must list distinct, non-empty level codes.")
     m = territory.n_communes
-    _check_index("residence", candidates.residence, m, allow_missing=True)
-    _check_index("choices", candidates.choices, m, allow_missing=True)
+    check_index("residence", candidates.residence, m, allow_missing=True)
+    check_index("choices", candidates.choices, m, allow_missing=True)
     places = capacities(needs, territory, parsed)
 
     check_education_codes(parsed, education_order)

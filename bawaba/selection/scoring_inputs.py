@@ -17,7 +17,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return out
 
 
-def _integers(name: str, value: object, *, ndim: int, dtype: type[np.generic]) -> np.ndarray:
+def as_integers(name: str, value: object, *, ndim: int, dtype: type[np.generic]) -> np.ndarray:
     array = np.asarray(value)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, got shape {array.shape}.")
@@ -54,12 +54,12 @@ def _floats(name: str, value: object, *, length: int) -> np.ndarray:
     return array.astype(np.float64)
 
 
-def _check_length(name: str, array: np.ndarray, length: int) -> None:
+def check_length(name: str, array: np.ndarray, length: int) -> None:
     if array.shape[0] != length:
         raise ValueError(f"{name} must have {length} entries, got {array.shape[0]}.")
 
 
-def _check_index(name: str, array: np.ndarray, size: int, *, allow_missing: bool = False) -> None:
+def check_index(name: str, array: np.ndarray, size: int, *, allow_missing: bool = False) -> None:
     """Entries must be indices into an array of ``size`` (or -1 when ``allow_missing``)."""
     if array.size == 0:
         return
@@ -103,17 +103,17 @@ class Territory:
     longitude: np.ndarray
 
     def __post_init__(self) -> None:
-        commune_id = _integers("commune_id", self.commune_id, ndim=1, dtype=np.int64)
+        commune_id = as_integers("commune_id", self.commune_id, ndim=1, dtype=np.int64)
         m = commune_id.shape[0]
         commune_code = _strings("commune_code", self.commune_code, length=m)
         province_code = _strings("province_code", self.province_code)
         region_code = _strings("region_code", self.region_code)
-        province_index = _integers("province_index", self.province_index, ndim=1, dtype=np.int32)
-        region_index = _integers("region_index", self.region_index, ndim=1, dtype=np.int32)
-        _check_length("province_index", province_index, m)
-        _check_length("region_index", region_index, m)
-        _check_index("province_index", province_index, province_code.shape[0])
-        _check_index("region_index", region_index, region_code.shape[0])
+        province_index = as_integers("province_index", self.province_index, ndim=1, dtype=np.int32)
+        region_index = as_integers("region_index", self.region_index, ndim=1, dtype=np.int32)
+        check_length("province_index", province_index, m)
+        check_length("region_index", region_index, m)
+        check_index("province_index", province_index, province_code.shape[0])
+        check_index("region_index", region_index, region_code.shape[0])
         _check_strictly_ascending("commune_id", commune_id)
         _check_unique("commune_code", commune_code)
         _check_unique("province_code", province_code)
@@ -161,7 +161,7 @@ class Candidates:
     accepts_province_fallback: np.ndarray
 
     def __post_init__(self) -> None:
-        application_id = _integers("application_id", self.application_id, ndim=1, dtype=np.int64)
+        application_id = as_integers("application_id", self.application_id, ndim=1, dtype=np.int64)
         n = application_id.shape[0]
         _check_strictly_ascending("application_id", application_id)
 
@@ -174,17 +174,17 @@ class Candidates:
             raise ValueError(f"birth_date must have shape ({n},), got {birth_date.shape}.")
         category = _strings("category", self.category, length=n)
         education_level = _strings("education_level", self.education_level, length=n)
-        survey_count = _integers("survey_count", self.survey_count, ndim=1, dtype=np.int16)
-        ict_skill = _integers("ict_skill", self.ict_skill, ndim=1, dtype=np.int8)
-        language_count = _integers("language_count", self.language_count, ndim=1, dtype=np.int8)
-        residence = _integers("residence", self.residence, ndim=1, dtype=np.int32)
+        survey_count = as_integers("survey_count", self.survey_count, ndim=1, dtype=np.int16)
+        ict_skill = as_integers("ict_skill", self.ict_skill, ndim=1, dtype=np.int8)
+        language_count = as_integers("language_count", self.language_count, ndim=1, dtype=np.int8)
+        residence = as_integers("residence", self.residence, ndim=1, dtype=np.int32)
         for name, value in (
             ("survey_count", survey_count),
             ("ict_skill", ict_skill),
             ("language_count", language_count),
             ("residence", residence),
         ):
-            _check_length(name, value, n)
+            check_length(name, value, n)
         if survey_count.size and int(survey_count.min()) < 0:
             raise ValueError("survey_count must be >= 0.")
         if ict_skill.size and (int(ict_skill.min()) < 0 or int(ict_skill.max()) > 3):
@@ -194,7 +194,7 @@ class Candidates:
         if residence.size and int(residence.min()) < -1:
             raise ValueError("residence must be a commune index or -1.")
 
-        choices = _integers("choices", self.choices, ndim=2, dtype=np.int32)
+        choices = as_integers("choices", self.choices, ndim=2, dtype=np.int32)
         if choices.shape[0] != n:
             raise ValueError(f"choices must have one row per candidate ({n}), got shape {choices.shape}.")
         if choices.size and int(choices.min()) < -1:

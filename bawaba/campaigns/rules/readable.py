@@ -120,14 +120,9 @@ def readable_rules(rules: dict, *, registration_closes_on: dt.date | None = None
         categories=[categories.get(code, code) for code in eligibility.get("categories") or []],
         min_education=levels.get(min_education, min_education),
         category_min_education=[
-            CategoryMinimum(category=categories.get(code, code), level=levels.get(level, level))
-            for code, level in sorted(
-                by_category.items(),
-                key=lambda item: (
-                    list(categories).index(item[0]) if item[0] in categories else len(categories)
-                ),
-            )
-            if level != min_education
+            CategoryMinimum(category=label, level=levels.get(by_category[code], by_category[code]))
+            for code, label in categories.items()  # in the order of the application form
+            if by_category.get(code) not in (None, min_education)
         ],
         min_choices=eligibility.get("min_choices"),
         category_points=_ordered_points(_section(score, "category"), list(categories), categories),
