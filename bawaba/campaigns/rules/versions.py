@@ -70,10 +70,11 @@ def offers_province_fallback(campaign: Campaign) -> bool:
 
     Its newest rules version decides; a campaign with no rules yet has the census defaults, which offer it.
     """
-    rules = rules_document(campaign)
-    fallback = rules.get("province_fallback") if isinstance(rules, dict) else None
-    # Only a true `enabled` adds communes (parse_rules): anything else must not promise it.
-    return isinstance(fallback, dict) and fallback.get("enabled") is True
+    try:
+        return parse_rules(rules_for_run(rules_document(campaign), campaign)).fallback_enabled
+    except RulesError:
+        # Rules a run could not read place nobody anywhere: the form must not promise what they cannot give.
+        return False
 
 
 def check_rules(*, campaign: Campaign, rules: dict) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from bawaba.campaigns import services
-from bawaba.campaigns.models import Application
+from bawaba.campaigns.models import Application, CampaignRules
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import offers_province_fallback, save_rules_version
 from bawaba.campaigns.tests.conftest import at, fill_application
@@ -248,3 +248,10 @@ def test_the_newest_version_decides_and_a_saved_answer_comes_back_with_it(alice_
     new_rules_version(campaign, fallback=True)
     assert "checked" in checkbox(alice_client.get(url("communes", slug="rgph")))
     assertContains(alice_client.get(url("review", slug="rgph")), translated_html(YES))
+
+
+def test_rules_a_run_could_not_read_do_not_promise_it(census):
+    rules = default_census_rules()
+    rules["province_fallback"]["enabled"] = "yes"  # written around the service, which would refuse it
+    CampaignRules.objects.create(campaign=census, version=1, rules=rules, note="typed by hand")
+    assert offers_province_fallback(census) is False
