@@ -405,6 +405,9 @@ class SituationForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["education_field"].required = False
+        # What the campaign's rules ask, said before she answers (the step refuses what they exclude).
+        self.fields["category"].help_text = reasons.categories_sentence(self.rules)
+        self.fields["education_level"].help_text = reasons.education_sentence(self.rules)
 
     def clean_education_field(self) -> str:
         return clean_name(self.cleaned_data["education_field"])

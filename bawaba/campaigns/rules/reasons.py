@@ -50,6 +50,35 @@ def _labels(choices: list[tuple[str, object]], codes: tuple[str, ...]) -> str:
     return ", ".join(str(labels.get(code, code)) for code in codes)
 
 
+def categories_sentence(rules: Rules) -> str:
+    """The situations the campaign admits, when it does not admit them all ("" otherwise)."""
+    if set(Application.Category.values) <= set(rules.categories):
+        return ""
+    return _("This campaign admits only these situations: %(categories)s.") % {
+        "categories": _labels(Application.Category.choices, rules.categories)
+    }
+
+
+def education_sentence(rules: Rules) -> str:
+    """The minimum education level, and the situations that have their own."""
+    levels = dict(Application.EducationLevel.choices)
+    categories = dict(Application.Category.choices)
+    general = levels.get(rules.min_education, rules.min_education)
+    exceptions = [
+        (categories.get(code, code), levels.get(level, level))
+        for code, level in rules.category_min_education
+        if code in rules.categories and level != rules.min_education
+    ]
+    if not exceptions:
+        return _("This campaign requires at least this level: %(level)s.") % {"level": general}
+    return _(
+        "This campaign requires at least this level: %(level)s, except in these situations: %(exceptions)s."
+    ) % {
+        "level": general,
+        "exceptions": "; ".join(f"{category}: {level}" for category, level in exceptions),
+    }
+
+
 def describe(
     reason: Ineligibility,
     rules: Rules,

@@ -126,3 +126,28 @@ def test_the_campaign_page_shows_the_rules_eligibility(client, census, language)
     )
     assertContains(response, "21")
     assertContains(response, "45")
+
+
+def test_the_situation_step_says_what_the_rules_ask_before_she_answers(alice_client, census, draft):
+    _save(census, categories=["graduate", "student"], min_education_by_category={"student": "bac_2"})
+    response = alice_client.get(_url("step", slug=census.slug, step=steps.SITUATION))
+    with translation.override("fr"):
+        graduate, student = str(Application.Category.GRADUATE.label), str(Application.Category.STUDENT.label)
+        bac, bac_2 = (
+            str(Application.EducationLevel.BACCALAUREATE.label),
+            str(Application.EducationLevel.BAC_2.label),
+        )
+    assertContains(
+        response,
+        translated_html(
+            "This campaign admits only these situations: %(categories)s.", categories=f"{graduate}, {student}"
+        ),
+    )
+    assertContains(
+        response,
+        translated_html(
+            "This campaign requires at least this level: %(level)s, except in these situations: %(exceptions)s.",
+            level=bac,
+            exceptions=f"{student}: {bac_2}",
+        ),
+    )
