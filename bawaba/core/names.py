@@ -1,11 +1,10 @@
 """The one rule for names kept in several languages: Arabic on Arabic pages, French (the HCP transliteration,
 the administration's Latin spelling) otherwise.
 
-Models with `name_ar` / `name_fr` (territory, administrations) or `title_*` (campaigns) read it through
-`localised`; queries that order or read names as plain values use `localised_field` and `pick`.
+Anything with `name_ar` / `name_fr` attributes (territory and administration rows, a report's figures) or
+`title_*` (campaigns) reads it through `localised`; queries that order or read names by field use
+`localised_field`.
 """
-
-from collections.abc import Mapping
 
 from django.utils.translation import get_language
 
@@ -27,14 +26,6 @@ def localised(obj: object, prefix: str = "name") -> str:
         value = getattr(obj, f"{prefix}_{code}", "")
         if value:
             return value
-    return ""
-
-
-def pick(values: Mapping[str, str]) -> str:
-    """The same choice over plain values by language code ({"ar": ..., "fr": ...}), as read by `.values()`."""
-    for code in _order():
-        if values.get(code):
-            return values[code]
     return ""
 
 

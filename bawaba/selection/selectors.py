@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
-from bawaba.core.names import pick
+from bawaba.core.names import localised
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 
 # Runs whose commune lines and summary were written: a computed (dry) run, a refused one, a published one.
@@ -61,11 +61,6 @@ def has_report(run: SelectionRun) -> bool:
 # --------------------------------------------------------------------------------------------- figures
 
 
-def localized_name(name_ar: str, name_fr: str) -> str:
-    """As the territory models' `name`: Arabic for Arabic, the HCP French transliteration otherwise."""
-    return pick({"ar": name_ar, "fr": name_fr})
-
-
 @dataclass(frozen=True)
 class AreaFigures:
     """A region's or a province's sums over its communes' lines."""
@@ -84,7 +79,7 @@ class AreaFigures:
 
     @property
     def name(self) -> str:
-        return localized_name(self.name_ar, self.name_fr)
+        return localised(self)
 
 
 @dataclass(frozen=True)
@@ -112,15 +107,15 @@ class CommuneFigures:
 
     @property
     def name(self) -> str:
-        return localized_name(self.name_ar, self.name_fr)
+        return localised(self)
 
     @property
     def province_name(self) -> str:
-        return localized_name(self.province_name_ar, self.province_name_fr)
+        return localised(self, "province_name")
 
     @property
     def region_name(self) -> str:
-        return localized_name(self.region_name_ar, self.region_name_fr)
+        return localised(self, "region_name")
 
     @property
     def shortfall(self) -> int:
