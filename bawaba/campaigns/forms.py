@@ -10,21 +10,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bawaba.campaigns import schedule, steps
+from bawaba.campaigns import steps
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.rules import reasons
+from bawaba.campaigns.rules.parser import Rules
+from bawaba.campaigns.rules.versions import campaign_rules
 from bawaba.campaigns.selectors import communes_for_picker, provinces_for_picker, regions_for_picker
 from bawaba.campaigns.validators import (
-    CIN_MAX_LENGTH,
-    age_on,
     clean_name,
     is_arabic_name,
     is_latin_name,
-    normalise_cin,
     normalise_moroccan_mobile,
 )
+from bawaba.core.cin import CIN_MAX_DIGITS, normalise_cin
 from bawaba.territory.models import Commune, Province, Region
 
 REQUIRED = _("This information is required.")
@@ -210,18 +210,34 @@ def place_initial(commune: Commune | None) -> dict:
 
 
 class StepForm(forms.Form):
-    """A step's form. `campaign` gives the limits some answers are checked against."""
+    """A step's form. `campaign` gives the limits some answers are checked against: its current selection rules
+    (`rules`), the one source of who may apply, so that the form refuses exactly what the selection would."""
 
     step: str = ""
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self._rules: Rules | None = None
         for field in self.fields.values():
             # Django's "This field is required." names no field; ours say what to do.
             if field.error_messages.get("required") is forms.Field.default_error_messages["required"]:
                 is_choice = isinstance(field.widget, forms.RadioSelect)
                 field.error_messages["required"] = CHOOSE_ONE if is_choice else REQUIRED
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = campaign_rules(self.campaign)
+        return self._rules
+
+    def refuse_ineligible(self, **declared: Any) -> None:
+        """An error on each field whose answer would make her ineligible, saying why (before she submits)."""
+        for problem in reasons.problems_of(self.rules, **declared):
+            if problem.field in self.fields and problem.field not in self.errors:
+                self.add_error(
+                    problem.field, ValidationError(problem.message, code=problem.reason.name.lower())
+                )
 
     @classmethod
     def keeping_typed(cls, data: Any, **kwargs: Any) -> "StepForm":
@@ -298,13 +314,12 @@ class IdentityForm(PlacePickerMixin, StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_places()
-        self.age_on = schedule.age_reference_date(self.campaign)
         self.fields["birth_date"].help_text = _(
             "For example 15 3 1995. You must be between %(min)s and %(max)s years old on %(date)s."
         ) % {
-            "min": self.campaign.min_age,
-            "max": self.campaign.max_age,
-            "date": _format_date(self.age_on),
+            "min": self.rules.min_age,
+            "max": self.rules.max_age,
+            "date": reasons.format_day(self.rules.age_on),
         }
 
     def clean_cin(self) -> str:
@@ -316,7 +331,7 @@ class IdentityForm(PlacePickerMixin, StepForm):
                     "Enter the CIN as on your card: one or two letters then up to %(digits)s digits, "
                     "for example AB123456."
                 )
-                % {"digits": CIN_MAX_LENGTH - 2},
+                % {"digits": CIN_MAX_DIGITS},
                 code="invalid_cin",
             ) from None
 
@@ -353,20 +368,8 @@ class IdentityForm(PlacePickerMixin, StepForm):
         birth_date = self.cleaned_data["birth_date"]
         if birth_date > timezone.localdate():
             raise ValidationError(_("The birth date cannot be in the future."), code="future")
-        age = age_on(birth_date, self.age_on)
-        if not self.campaign.min_age <= age <= self.campaign.max_age:
-            raise ValidationError(
-                _(
-                    "Candidates must be between %(min)s and %(max)s years old on %(date)s; you would be %(age)s."
-                )
-                % {
-                    "min": self.campaign.min_age,
-                    "max": self.campaign.max_age,
-                    "date": _format_date(self.age_on),
-                    "age": age,
-                },
-                code="age",
-            )
+        for problem in reasons.problems_of(self.rules, birth_date=birth_date):
+            raise ValidationError(problem.message, code="age")
         return birth_date
 
     def clean_phone(self) -> str:
@@ -402,6 +405,9 @@ class SituationForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["education_field"].required = False
+        # What the campaign's rules ask, said before she answers (the step refuses what they exclude).
+        self.fields["category"].help_text = reasons.categories_sentence(self.rules)
+        self.fields["education_level"].help_text = reasons.education_sentence(self.rules)
 
     def clean_education_field(self) -> str:
         return clean_name(self.cleaned_data["education_field"])
@@ -414,8 +420,15 @@ class SituationForm(StepForm):
             self.add_error(
                 "education_field", _("Enter the field of your highest diploma or of your studies.")
             )
+        # The campaign's rules: a situation it does not admit, or a level below its minimum for that situation.
+        if data.get("category"):
+            self.refuse_ineligible(category=data["category"], education_level=level)
         below_post_bac = {Level.SECONDARY, Level.BACCALAUREATE}
-        if data.get("category") == Application.Category.GRADUATE and level in below_post_bac:
+        if (
+            data.get("category") == Application.Category.GRADUATE
+            and level in below_post_bac
+            and "education_level" not in self.errors
+        ):
             self.add_error(
                 "education_level",
                 _(
@@ -512,7 +525,7 @@ class AddCommuneForm(PlacePickerMixin, StepForm):
 class ProvinceFallbackForm(forms.Form):
     """The communes step's last question, answered with the button that continues to the review.
 
-    Asked only when the campaign's rules offer the fallback (selectors.offers_province_fallback): otherwise the
+    Asked only when the campaign's rules offer the fallback (rules.versions.offers_province_fallback): otherwise the
     form has no field, so that a forged answer is dropped like any unknown field rather than stored.
     """
 
@@ -567,7 +580,3 @@ def initial_for(application: Application, step: str) -> dict:
     if step == steps.SKILLS and not_answered_yet:
         initial["ict_skill"] = None  # no answer ticked for her
     return initial
-
-
-def _format_date(day: dt.date) -> str:
-    return date_format(day, "DATE_FORMAT")

@@ -3,20 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.core.names import localised
 from bawaba.territory.models import Commune
-
-
-def _in_language(obj: models.Model, prefix: str) -> str:
-    """The field `prefix_<lang>` in the active language, falling back to Arabic then French."""
-    language = (get_language() or "ar")[:2]
-    for code in (language, "ar", "fr"):
-        value = getattr(obj, f"{prefix}_{code}", "")
-        if value:
-            return value
-    return ""
 
 
 class Administration(models.Model):
@@ -37,7 +27,7 @@ class Administration(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")
+        return localised(self, "name")
 
 
 class Campaign(models.Model):
@@ -59,8 +49,8 @@ class Campaign(models.Model):
     registration_opens_at = models.DateTimeField(_("registration opens at"))
     registration_closes_at = models.DateTimeField(_("registration closes at"))
     max_commune_choices = models.PositiveSmallIntegerField(_("maximum number of commune choices"), default=5)
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=65)
+    # Who may apply (ages, categories, education) is not here: the campaign's selection rules say it, for the
+    # application form and the selection alike (bawaba.campaigns.rules).
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,7 +68,6 @@ class Campaign(models.Model):
                 condition=Q(max_commune_choices__gte=1) & Q(max_commune_choices__lte=20),
                 name="campaign_max_choices_1_to_20",
             ),
-            models.CheckConstraint(condition=Q(max_age__gte=F("min_age")), name="campaign_age_range_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -86,11 +75,11 @@ class Campaign(models.Model):
 
     @property
     def title(self) -> str:
-        return _in_language(self, "title")
+        return localised(self, "title")
 
     @property
     def summary(self) -> str:
-        return _in_language(self, "summary")
+        return localised(self, "summary")
 
 
 class CampaignStage(models.Model):

@@ -4,10 +4,9 @@ from collections.abc import Iterable
 
 from django.db.models import BooleanField, Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignRules, CampaignStage
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignStage
+from bawaba.core.names import localised_field
 from bawaba.territory.models import Commune, Province, Region
 from bawaba.territory.selectors import communes_of, provinces_of
 
@@ -116,7 +115,7 @@ def commune_names_by_application(application_ids: Iterable[int]) -> dict[int, li
         rows = (
             ApplicationChoice.objects.filter(application_id__in=application_ids)
             .order_by("application_id", "rank")
-            .values_list("application_id", f"commune__{_name_order()}")
+            .values_list("application_id", f"commune__{localised_field()}")
         )
         for application_id, name in rows:
             names[application_id].append(name)
@@ -141,40 +140,17 @@ def application_reference(application: Application) -> str:
     return f"{application.campaign.slug.upper()}-{application.pk:06d}"
 
 
-def current_rules(campaign: Campaign) -> CampaignRules | None:
-    """The campaign's newest selection rules version (the one the next run will use), or None if it has none yet."""
-    return CampaignRules.objects.filter(campaign=campaign).order_by("-version").first()
-
-
-def offers_province_fallback(campaign: Campaign) -> bool:
-    """Whether the campaign's selection gives "any other commune of my province" to a candidate who accepts it.
-
-    Its newest rules version decides; a campaign with no rules yet has the census defaults, which offer it. Read
-    here, not in the selection app: selection depends on campaigns, and the candidate's service must ask this too.
-    """
-    version = current_rules(campaign)
-    rules = version.rules if version is not None else default_census_rules()
-    fallback = rules.get("province_fallback") if isinstance(rules, dict) else None
-    # Only a true `enabled` adds communes (bawaba.selection.scoring.parse_rules): anything else must not promise it.
-    return isinstance(fallback, dict) and fallback.get("enabled") is True
-
-
-def _name_order() -> str:
-    """The name of a place the visitor reads (as NamedUnit.name): Arabic on Arabic pages, French otherwise."""
-    return "name_ar" if (get_language() or "ar").startswith("ar") else "name_fr"
-
-
 def regions_for_picker() -> QuerySet[Region]:
-    return Region.objects.order_by(_name_order())
+    return Region.objects.order_by(localised_field())
 
 
 def provinces_for_picker(region_id: int | None) -> QuerySet[Province]:
     if not region_id:
         return Province.objects.none()
-    return provinces_of(region_id).order_by(_name_order())
+    return provinces_of(region_id).order_by(localised_field())
 
 
 def communes_for_picker(province_id: int | None) -> QuerySet[Commune]:
     if not province_id:
         return Commune.objects.none()
-    return communes_of(province_id).order_by(_name_order())
+    return communes_of(province_id).order_by(localised_field())

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns import schedule, steps
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
+from bawaba.campaigns.rules.reasons import application_problems
+from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback
 from bawaba.campaigns.search import search_name_for
-from bawaba.campaigns.selectors import application_reference, offers_province_fallback
-from bawaba.campaigns.validators import age_is_within
+from bawaba.campaigns.selectors import application_reference
 from bawaba.core.audit import record_event
 from bawaba.notifications.models import Notification
 from bawaba.notifications.services import queue_email
@@ -335,20 +336,13 @@ def submit_application(
         missing = steps.missing_steps(locked, choice_count=len(_ranked_commune_ids(locked)))
         if missing:
             raise ApplicationIncomplete(missing)
-        campaign = locked.campaign
-        if not age_is_within(
-            locked.birth_date,
-            on=schedule.age_reference_date(campaign),
-            min_age=campaign.min_age,
-            max_age=campaign.max_age,
-        ):
-            raise ApplicationError(
-                _(
-                    "Candidates must be between %(min)s and %(max)s years old on the closing day of registration."
-                )
-                % {"min": campaign.min_age, "max": campaign.max_age},
-                field="birth_date",
-            )
+        # The campaign's current rules decide who may apply, as they will decide who is selected; the form has
+        # told her already, unless the rules changed since she answered.
+        problems = application_problems(
+            locked, campaign_rules(locked.campaign), choice_count=len(_ranked_commune_ids(locked))
+        )
+        if problems:
+            raise ApplicationError(problems[0].message, field=problems[0].field)
         locked.status = Application.Status.SUBMITTED
         locked.submitted_at = now
         locked.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -1,27 +1,27 @@
 """Pure checks and normalisers for what a candidate types: no database, no request, no translation.
+The CIN has its own module, bawaba.core.cin, shared with the staff search.
 
-Each normaliser returns the one canonical form we store and compare (so that "ab 123456" and "AB123456" are the
-same CIN for the uniqueness constraint), or raises `ValueError` when the text cannot be such a value. The forms
+Each normaliser returns the one canonical form we store and compare (so that "06 12 34 56 78" and "+212612345678"
+are the same number), or raises `ValueError` when the text cannot be such a value. The forms
 turn that into a message in the candidate's language.
 """
 
-import datetime as dt
 import re
 import unicodedata
 
-# The national ID card number (CIN / CNIE): the letters of the issuing office (one or two: "A", "BE", "JK"), then
-# the serial number. Cards in circulation have up to six digits after two letters and up to seven after one;
-# older cards may have fewer, so the only lower bound is one digit.
-CIN_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9]{1,7}$")
-CIN_MAX_LENGTH = 9
+from bawaba.core.cin import compact as _compact
+
+__all__ = [
+    "clean_name",
+    "is_arabic_name",
+    "is_latin_name",
+    "normalise_moroccan_mobile",
+]
 
 # A Moroccan mobile number, national significant part: 6 or 7 then eight digits (ANRT numbering plan; 5 is fixed
 # lines, 8 is VoIP and special numbers). Stored in E.164: +212 then those nine digits.
 MOBILE_PATTERN = re.compile(r"^[67][0-9]{8}$")
 COUNTRY_CODE = "212"
-
-# What people put between groups of characters: spaces (of any kind), dots, dashes, slashes, brackets.
-_SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015/()]+")
 
 # Letters of the Arabic script (Arabic, Arabic Supplement, Extended-A, presentation forms) and the marks that
 # may come with them; names add spaces, hyphens and apostrophes ("آيت بن عبد الله", "Aït-M'Barek").
@@ -31,28 +31,6 @@ _ARABIC_LETTER = (
 _ARABIC_NAME = re.compile(rf"^{_ARABIC_LETTER}+(?:[ '\u2019-]{_ARABIC_LETTER}+)*$")
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[ '\u2019-][A-Za-zÀ-ÖØ-öø-ÿ]+)*$")
 _SPACES = re.compile(r"\s+")
-
-
-def _ascii_digits(text: str) -> str:
-    """Any decimal digit (Arabic-Indic ٠١٢, Eastern ۰۱۲, full-width) as its ASCII digit; other characters kept."""
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
-
-
-def _compact(text: str) -> str:
-    """NFKC (full-width letters become ASCII), ASCII digits, separators removed."""
-    return _SEPARATORS.sub("", _ascii_digits(unicodedata.normalize("NFKC", text or "")))
-
-
-def normalise_cin(value: str) -> str:
-    """The canonical CIN: upper case, no separators ("ab 123456" -> "AB123456"); ValueError if it cannot be one."""
-    compact = _compact(value)
-    # Only ASCII letters may be upper-cased: "ß".upper() is "SS", which would turn garbage into a valid number.
-    if not compact.isascii():
-        raise ValueError("not a CIN")
-    cin = compact.upper()
-    if not CIN_PATTERN.match(cin):
-        raise ValueError("not a CIN")
-    return cin
 
 
 def normalise_moroccan_mobile(value: str) -> str:
@@ -92,14 +70,3 @@ def is_arabic_name(value: str) -> bool:
 def is_latin_name(value: str) -> bool:
     """True when the (cleaned) name is written in Latin letters only (accents allowed: "Aït", "Zoé")."""
     return bool(_LATIN_NAME.match(value))
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Age in whole years on `day` (someone born on 29 February has her birthday on 1 March in common years)."""
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)
-
-
-def age_is_within(birth_date: dt.date, *, on: dt.date, min_age: int, max_age: int) -> bool:
-    """True when the age on `on` is between the limits, both included (max 65 admits someone aged 65)."""
-    return min_age <= age_on(birth_date, on) <= max_age

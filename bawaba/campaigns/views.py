@@ -6,7 +6,6 @@ redirect (post/redirect/get), so that reloading a page never repeats it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,10 @@ from bawaba.campaigns.forms import (
     initial_for,
 )
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.rules.readable import readable_rules
+from bawaba.campaigns.rules.reasons import application_problems
+from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
+from bawaba.core.pagination import numbered_page
 from bawaba.selection import selectors as selection_selectors
 from bawaba.selection.explanations import explanations_for
 
@@ -38,8 +41,8 @@ CAMPAIGNS_PER_PAGE = 20
 @login_not_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.campaigns_open_or_upcoming(), CAMPAIGNS_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = numbered_page(
+        selectors.campaigns_open_or_upcoming(), request.GET.get("page"), size=CAMPAIGNS_PER_PAGE
     )
     return render(request, "campaigns/campaign_list.html", {"page": page})
 
@@ -58,8 +61,10 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "application": application,
             "registration": schedule.registration_state(campaign, now=now),
             "timeline": schedule.timeline(campaign, campaign.stages.all(), now=now),
-            "age_on": schedule.age_reference_date(campaign),
-            "categories": Application.Category.choices,
+            # Who can apply: the campaign's current rules, the one source of eligibility.
+            "eligibility": readable_rules(
+                rules_document(campaign), registration_closes_on=schedule.age_reference_date(campaign)
+            ),
             # One query: the published selection runs (one per stage at most), each linking to its report.
             "selection_runs": selection_selectors.published_runs(campaign),
         },
@@ -184,9 +189,7 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
         elif action == "province_fallback":
             # The step's last question, saved by the button that continues to the review (which, when the
             # campaign does not ask it, only continues).
-            fallback = ProvinceFallbackForm(
-                request.POST, offered=selectors.offers_province_fallback(campaign)
-            )
+            fallback = ProvinceFallbackForm(request.POST, offered=offers_province_fallback(campaign))
             fallback.is_valid()  # at most one optional checkbox: always valid
             if fallback.asks:
                 try:
@@ -209,7 +212,7 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "choices": selectors.choices_of(application),
             "fallback_form": ProvinceFallbackForm.for_application(
-                application, offered=selectors.offers_province_fallback(campaign)
+                application, offered=offers_province_fallback(campaign)
             ),
         },
     )
@@ -230,8 +233,13 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "choices": choices,
             "missing": missing,
+            # What her answers fail under the current rules: the steps refused them, but the rules may have
+            # changed since she answered. She is told here, before she submits.
+            "ineligible": application_problems(
+                application, campaign_rules(campaign), choice_count=len(choices) or None
+            ),
             "reference": selectors.application_reference(application),
-            "province_fallback_offered": selectors.offers_province_fallback(campaign),
+            "province_fallback_offered": offers_province_fallback(campaign),
         },
     )
 
@@ -349,7 +357,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": application.campaign,
             "reference": selectors.application_reference(application),
             "choices": selectors.choices_of(application),
-            "province_fallback_offered": selectors.offers_province_fallback(application.campaign),
+            "province_fallback_offered": offers_province_fallback(application.campaign),
             "editable": _editable(application, now),
             "steps": _step_links(application.campaign),
         },

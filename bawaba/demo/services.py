@@ -27,7 +27,7 @@ from bawaba.campaigns.models import (
     CampaignStage,
     CommuneNeed,
 )
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.search import search_name_for
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bawaba.accounts.permissions import central_admin_required
+from bawaba.core.pagination import numbered_page
 from bawaba.notifications import mailbox
 from bawaba.notifications.forms import OutboxFilterForm
 from bawaba.notifications.selectors import outbox
@@ -21,8 +21,8 @@ def _require_demo_mailbox() -> None:
 @require_GET
 def demo_mailbox(request: HttpRequest) -> HttpResponse:
     _require_demo_mailbox()
-    page = Paginator(mailbox.message_keys(settings.BAWABA_MAIL_SINK_DIR), 50).get_page(
-        request.GET.get("page")
+    page = numbered_page(
+        mailbox.message_keys(settings.BAWABA_MAIL_SINK_DIR), request.GET.get("page"), size=50
     )
     messages = mailbox.summaries(settings.BAWABA_MAIL_SINK_DIR, list(page.object_list))
     return render(request, "notifications/demo_mailbox.html", {"page": page, "mails": messages})
@@ -46,7 +46,7 @@ def staff_outbox(request: HttpRequest) -> HttpResponse:
     notifications = outbox(
         status=filters.get("status", ""), kind=filters.get("kind", ""), email=filters.get("email", "")
     )
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    page = numbered_page(notifications, request.GET.get("page"), size=50)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

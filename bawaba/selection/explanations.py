@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application
+from bawaba.core.names import localised
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 
 logger = logging.getLogger(__name__)
@@ -46,10 +46,6 @@ LOTTERY = "lottery"  # the same priority as the last admitted, and a larger lott
 # residence-province bonus elsewhere in her province, so a bonus away from home is the province's.
 BONUS_COMMUNE = "commune"
 BONUS_PROVINCE = "province"
-
-
-def _in_language(name_ar: str, name_fr: str) -> str:
-    return name_ar if (get_language() or "ar").startswith("ar") else name_fr
 
 
 @dataclass(frozen=True)
@@ -93,7 +89,7 @@ class CommuneLine:
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_ar, self.name_fr)
+        return localised(self)
 
     @property
     def score(self) -> int:

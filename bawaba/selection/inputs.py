@@ -8,7 +8,6 @@ middle changes nothing read), and a second connection on the same snapshot reads
 the first reads the applications (see `one_snapshot` for SQLite).
 """
 
-import json
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,7 +17,6 @@ import psycopg
 from django.db import connection, connections, transaction
 from django.db.models import Case, F, Func, IntegerField, Max, Min, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CommuneNeed
 from bawaba.selection.scoring import Candidates, Territory
@@ -317,17 +315,3 @@ def _commune_index(territory: Territory, ids: np.ndarray) -> np.ndarray:
     ):
         raise ValueError("a commune id is not in the territory read for this run")
     return index.astype(np.int32)
-
-
-def age_reference_day(campaign: Campaign) -> str:
-    """The day registration closes, in the campaign's time zone: the default day on which ages are counted."""
-    return timezone.localtime(campaign.registration_closes_at).date().isoformat()
-
-
-def rules_for_run(rules: dict, campaign: Campaign) -> dict:
-    """A deep copy of the rules with the defaults a run fills in (the day ages are counted on)."""
-    frozen = json.loads(json.dumps(rules))
-    eligibility = frozen.setdefault("eligibility", {})
-    if not eligibility.get("age_on"):
-        eligibility["age_on"] = age_reference_day(campaign)
-    return frozen

@@ -5,7 +5,6 @@ database over the run's commune lines; the totals, the rules and the counts per 
 which the run wrote when it was computed.
 """
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,11 +12,11 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
+from bawaba.core.names import localised
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
-from bawaba.territory.models import Region
 
 # Runs whose commune lines and summary were written: a computed (dry) run, a refused one, a published one.
 RUNS_WITH_REPORT = (
@@ -62,11 +61,6 @@ def has_report(run: SelectionRun) -> bool:
 # --------------------------------------------------------------------------------------------- figures
 
 
-def localized_name(name_ar: str, name_fr: str) -> str:
-    """As the territory models' `name`: Arabic for Arabic, the HCP French transliteration otherwise."""
-    return name_ar if (get_language() or "ar").startswith("ar") else name_fr
-
-
 @dataclass(frozen=True)
 class AreaFigures:
     """A region's or a province's sums over its communes' lines."""
@@ -85,7 +79,7 @@ class AreaFigures:
 
     @property
     def name(self) -> str:
-        return localized_name(self.name_ar, self.name_fr)
+        return localised(self)
 
 
 @dataclass(frozen=True)
@@ -113,15 +107,15 @@ class CommuneFigures:
 
     @property
     def name(self) -> str:
-        return localized_name(self.name_ar, self.name_fr)
+        return localised(self)
 
     @property
     def province_name(self) -> str:
-        return localized_name(self.province_name_ar, self.province_name_fr)
+        return localised(self, "province_name")
 
     @property
     def region_name(self) -> str:
-        return localized_name(self.region_name_ar, self.region_name_fr)
+        return localised(self, "region_name")
 
     @property
     def shortfall(self) -> int:
@@ -241,44 +235,6 @@ class CategoryFigures:
 
 
 @dataclass(frozen=True)
-class Points:
-    label: str | Promise
-    points: int
-
-
-@dataclass(frozen=True)
-class RegionFactor:
-    code: str
-    name: str
-    factor: str
-
-
-@dataclass(frozen=True)
-class ReadableRules:
-    """The rules of the run (as the run read them, ages counted on a fixed day), labelled for people."""
-
-    min_age: int | None
-    max_age: int | None
-    age_on: dt.date | None
-    categories: list[str | Promise]
-    min_education: str | Promise
-    min_choices: int | None
-    category_points: list[Points]
-    education_points: list[Points]
-    per_survey: int | None
-    max_surveys: int | None
-    ict_points: list[Points]
-    per_language: int | None
-    max_languages: int | None
-    residence_commune_bonus: int | None
-    residence_province_bonus: int | None
-    factor: str
-    region_factors: list[RegionFactor]
-    fallback_enabled: bool
-    fallback_max_communes: int | None
-
-
-@dataclass(frozen=True)
 class Report:
     """What the page shows above the drill-down: the run, its rules, totals, categories and regions."""
 
@@ -294,57 +250,6 @@ class Report:
 
 def _labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str | Promise]:
     return {str(value): label for value, label in choices}
-
-
-def _ordered_points(table: dict, order: list[str], labels: dict[str, str | Promise]) -> list[Points]:
-    """A points table in the order of its choices (then any other code), each code with its label."""
-    codes = [code for code in order if code in table] + sorted(code for code in table if code not in order)
-    return [Points(label=labels.get(code, code), points=table[code]) for code in codes]
-
-
-def readable_rules(rules: dict) -> ReadableRules:
-    """The rules dict of a run, with every code replaced by its label (one query for overridden regions)."""
-    eligibility = rules.get("eligibility") or {}
-    score = rules.get("score") or {}
-    surveys = score.get("survey_experience") or {}
-    languages = score.get("languages") or {}
-    bonus = rules.get("bonus") or {}
-    over_selection = rules.get("over_selection") or {}
-    fallback = rules.get("province_fallback") or {}
-    categories = _labels(Application.Category.choices)
-    levels = _labels(Application.EducationLevel.choices)
-    ict = _labels(Application.IctSkill.choices)
-    overrides = over_selection.get("regions") or {}
-    region_names = {}
-    if overrides:
-        region_names = {
-            region.code: region.name for region in Region.objects.filter(code__in=list(overrides))
-        }
-    age_on = eligibility.get("age_on")
-    return ReadableRules(
-        min_age=eligibility.get("min_age"),
-        max_age=eligibility.get("max_age"),
-        age_on=dt.date.fromisoformat(age_on) if age_on else None,
-        categories=[categories.get(code, code) for code in eligibility.get("categories") or []],
-        min_education=levels.get(eligibility.get("min_education", ""), eligibility.get("min_education", "")),
-        min_choices=eligibility.get("min_choices"),
-        category_points=_ordered_points(score.get("category") or {}, list(categories), categories),
-        education_points=_ordered_points(score.get("education_level") or {}, list(levels), levels),
-        per_survey=surveys.get("per_survey"),
-        max_surveys=surveys.get("max_surveys"),
-        ict_points=_ordered_points(score.get("ict_skill") or {}, list(ict), ict),
-        per_language=languages.get("per_language"),
-        max_languages=languages.get("max_languages"),
-        residence_commune_bonus=bonus.get("residence_commune"),
-        residence_province_bonus=bonus.get("residence_province"),
-        factor=str(over_selection.get("factor", "1")),
-        region_factors=[
-            RegionFactor(code=code, name=region_names.get(code, code), factor=str(overrides[code]))
-            for code in sorted(overrides)
-        ],
-        fallback_enabled=bool(fallback.get("enabled")),
-        fallback_max_communes=fallback.get("max_communes"),
-    )
 
 
 def category_figures(summary: dict) -> list[CategoryFigures]:

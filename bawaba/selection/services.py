@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bawaba.campaigns.models import Application, Campaign, CommuneNeed
-from bawaba.campaigns.selectors import current_rules
+from bawaba.campaigns.rules.versions import current_rules, rules_for_run
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.selection import engine, frozen, inputs, scoring
@@ -213,7 +213,7 @@ def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
         candidates=candidates,
         territory=territory,
         needs=needs,
-        rules=inputs.rules_for_run(run.rules_version.rules, run.campaign),
+        rules=rules_for_run(run.rules_version.rules, run.campaign),
         seed=run.seed,
         education_order=tuple(Application.EducationLevel.values),
     )

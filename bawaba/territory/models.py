@@ -5,8 +5,9 @@ key that the loader upserts on, so reloading never changes an id.
 """
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from bawaba.core.names import localised
 
 
 class NamedUnit(models.Model):
@@ -26,7 +27,7 @@ class NamedUnit(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language: Arabic for Arabic, the HCP French transliteration otherwise."""
-        return self.name_ar if (get_language() or "ar").startswith("ar") else self.name_fr
+        return localised(self)
 
 
 class Region(NamedUnit):

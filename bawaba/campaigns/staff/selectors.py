@@ -1,7 +1,6 @@
 """Reads for the central administrator's pages: the applications list and search, one application, daily counts."""
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -13,16 +12,13 @@ from django.db.models.functions import Coalesce, Lower, TruncDate
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
 from bawaba.campaigns.search import search_words
+from bawaba.core.cin import normalise_cin
 from bawaba.territory.models import Commune
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 REGISTRATIONS_CACHE_SECONDS = 300
 # Communes at least this populous (about 50 of 1,503) are searched the other way round: see _in_commune.
 BIG_COMMUNE_POPULATION = 100_000
-# A national ID card number: one or two letters, then digits (AB123456, K98765). Spaces, dashes and case are
-# forgiven: "ab 123 456" is AB123456.
-_CIN = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
-_CIN_SEPARATORS = re.compile(r"[\s\-.]+")
 
 
 class QueryKind(StrEnum):
@@ -47,9 +43,11 @@ def classify_query(text: str) -> ApplicationQuery:
     text = (text or "").strip()
     if not text:
         return ApplicationQuery(QueryKind.NONE)
-    compact = _CIN_SEPARATORS.sub("", text).upper()
-    if _CIN.fullmatch(compact):
-        return ApplicationQuery(QueryKind.CIN, cin=compact)
+    try:
+        # The form's own normaliser: a number typed any way it could have been typed there is found.
+        return ApplicationQuery(QueryKind.CIN, cin=normalise_cin(text))
+    except ValueError:
+        pass
     if "@" in text and not any(ch.isspace() for ch in text):
         return ApplicationQuery(QueryKind.EMAIL, email=text.lower())
     # Only diacritics or tatweel fold to no word at all: a name search for nothing, which finds nothing.

@@ -9,16 +9,16 @@ from django.views.decorators.http import require_GET
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns.models import Application, Campaign
-from bawaba.campaigns.staff.charts import daily_bar_chart, every_day
 from bawaba.campaigns.staff.forms import ApplicationSearchForm, RegistrationsForm
-from bawaba.campaigns.staff.pagination import KeysetPage, count_up_to, keyset_page
 from bawaba.campaigns.staff.selectors import (
     application_for_staff,
     applications_for_staff,
     campaigns_for_staff,
     recent_registrations_by_day,
 )
+from bawaba.core.charts import daily_bar_chart, every_day
 from bawaba.core.csv_response import csv_attachment
+from bawaba.core.pagination import KeysetPage, count_up_to, keyset_page
 
 # A search narrower than this many rows shows how many it found; beyond, only "more than" (a bounded count).
 COUNT_LIMIT = 1_000

@@ -10,13 +10,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from bawaba.campaigns import selectors, services
-from bawaba.campaigns.models import Application
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns import services
+from bawaba.campaigns.models import Application, CampaignRules
+from bawaba.campaigns.rules.defaults import default_census_rules
+from bawaba.campaigns.rules.versions import offers_province_fallback, save_rules_version
 from bawaba.campaigns.tests.conftest import at, fill_application
 from bawaba.campaigns.tests.helpers import translated_html
 from bawaba.core.models import AuditEvent
-from bawaba.selection.rule_versions import save_rules_version
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def fallback_turned_off(census):
 
 def test_a_campaign_without_rules_yet_offers_it_as_the_default_rules_do(census):
     assert default_census_rules()["province_fallback"]["enabled"] is True
-    assert selectors.offers_province_fallback(census) is True
+    assert offers_province_fallback(census) is True
 
 
 def test_the_question_is_asked_when_the_current_rules_use_the_fallback(alice_client, draft):
@@ -248,3 +248,10 @@ def test_the_newest_version_decides_and_a_saved_answer_comes_back_with_it(alice_
     new_rules_version(campaign, fallback=True)
     assert "checked" in checkbox(alice_client.get(url("communes", slug="rgph")))
     assertContains(alice_client.get(url("review", slug="rgph")), translated_html(YES))
+
+
+def test_rules_a_run_could_not_read_do_not_promise_it(census):
+    rules = default_census_rules()
+    rules["province_fallback"]["enabled"] = "yes"  # written around the service, which would refuse it
+    CampaignRules.objects.create(campaign=census, version=1, rules=rules, note="typed by hand")
+    assert offers_province_fallback(census) is False

@@ -8,6 +8,8 @@ import time_machine
 
 from bawaba.campaigns import services, steps
 from bawaba.campaigns.models import Application, ApplicationChoice
+from bawaba.campaigns.rules.defaults import default_census_rules
+from bawaba.campaigns.rules.versions import save_rules_version
 from bawaba.campaigns.search import search_name_for
 from bawaba.campaigns.tests.conftest import at, fill_application, identity_data
 from bawaba.campaigns.tests.factories import ApplicationFactory
@@ -298,8 +300,9 @@ def test_a_new_submission_after_withdrawal_is_confirmed_again(
 
 
 def test_an_applicant_outside_the_age_limits_cannot_submit(complete_draft, places):
-    complete_draft.campaign.max_age = 25  # the limits were tightened after she saved her identity
-    complete_draft.campaign.save(update_fields=["max_age"])
+    rules = default_census_rules()
+    rules["eligibility"]["max_age"] = 25  # the limits were tightened after she saved her identity
+    save_rules_version(campaign=complete_draft.campaign, rules=rules, note="younger", actor=None)
     with pytest.raises(services.ApplicationError) as refused:
         services.submit_application(application=complete_draft, base_url=SITE)
     assert refused.value.field == "birth_date"

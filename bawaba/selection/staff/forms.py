@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application, Campaign
-from bawaba.campaigns.rules import default_census_rules
-from bawaba.selection.rule_versions import NOTE_MAX_LENGTH
+from bawaba.campaigns.rules.defaults import default_census_rules
+from bawaba.campaigns.rules.versions import NOTE_MAX_LENGTH
 from bawaba.territory.models import Region
 
 # Rule numbers are bounded as bawaba.selection.scoring bounds them.
@@ -145,6 +145,11 @@ class RulesForm(forms.Form):
         self.fields["min_choices"].validators.append(_max_choices_validator(campaign.max_commune_choices))
         for code, label in Application.Category.choices:
             self.fields[f"category_{code}"] = _points(label)
+            self.fields[f"min_education_{code}"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", _("The general minimum")), *Application.EducationLevel.choices],
+            )
         for code, label in Application.EducationLevel.choices:
             self.fields[f"education_{code}"] = _points(label)
         for level, label in ICT_LEVELS.choices:
@@ -158,6 +163,7 @@ class RulesForm(forms.Form):
                 "max_age",
                 "categories",
                 "min_education",
+                *(f"min_education_{code}" for code in Application.Category.values),
                 "min_choices",
                 *(f"category_{code}" for code in Application.Category.values),
                 *(f"education_{code}" for code in Application.EducationLevel.values),
@@ -179,6 +185,9 @@ class RulesForm(forms.Form):
     # Groups of fields, in the order the template shows them.
     def category_points(self) -> list[forms.BoundField]:
         return [self[f"category_{code}"] for code in Application.Category.values]
+
+    def category_min_education(self) -> list[forms.BoundField]:
+        return [self[f"min_education_{code}"] for code in Application.Category.values]
 
     def education_points(self) -> list[forms.BoundField]:
         return [self[f"education_{code}"] for code in Application.EducationLevel.values]
@@ -204,17 +213,27 @@ class RulesForm(forms.Form):
         """The rules dict of the cleaned form (call after is_valid())."""
         data = self.cleaned_data
         admitted = data["categories"]
+        eligibility = {
+            "min_age": data["min_age"],
+            "max_age": data["max_age"],
+            "age_on": self.age_on,
+            # In the order of Application.Category, whatever order the boxes were sent in.
+            "categories": [code for code in Application.Category.values if code in admitted],
+            "min_education": data["min_education"],
+            "min_choices": data["min_choices"],
+        }
+        # Only the admitted categories whose minimum differs: the rules refuse a minimum for one not admitted,
+        # and with none the document is exactly what versions saved before this setting hold.
+        by_category = {
+            code: data[f"min_education_{code}"]
+            for code in Application.Category.values
+            if code in admitted and data.get(f"min_education_{code}") not in ("", None, data["min_education"])
+        }
+        if by_category:
+            eligibility["min_education_by_category"] = by_category
         return {
             "schema": 1,
-            "eligibility": {
-                "min_age": data["min_age"],
-                "max_age": data["max_age"],
-                "age_on": self.age_on,
-                # In the order of Application.Category, whatever order the boxes were sent in.
-                "categories": [code for code in Application.Category.values if code in admitted],
-                "min_education": data["min_education"],
-                "min_choices": data["min_choices"],
-            },
+            "eligibility": eligibility,
             "score": {
                 # Points of a category that is not admitted would never count: the rules refuse them.
                 "category": {
@@ -298,8 +317,10 @@ def initial_from_rules(rules: dict | None) -> dict:
         "fallback_enabled": fallback.get("enabled", False),
         "fallback_max_communes": fallback.get("max_communes"),
     }
+    by_category = eligibility.get("min_education_by_category") or {}
     for code in Application.Category.values:
         initial[f"category_{code}"] = category.get(code, 0)
+        initial[f"min_education_{code}"] = by_category.get(code, "") if isinstance(by_category, dict) else ""
     for code in Application.EducationLevel.values:
         initial[f"education_{code}"] = education.get(code, 0)
     for level in ICT_LEVELS.values:

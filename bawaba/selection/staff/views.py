@@ -6,7 +6,6 @@ and publishing a run are a worker's tasks; the run's page follows them.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from bawaba.accounts.permissions import central_admin_required
-from bawaba.campaigns.models import Application, Campaign, CampaignRules
-from bawaba.campaigns.selectors import current_rules
+from bawaba.campaigns import schedule
+from bawaba.campaigns.models import Campaign, CampaignRules
+from bawaba.campaigns.rules.parser import RulesError
+from bawaba.campaigns.rules.problems import describe_all
+from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
+from bawaba.campaigns.rules.rounding import campaign_rounding_warning
+from bawaba.campaigns.rules.versions import campaign_rules, current_rules, save_rules_version
+from bawaba.core.pagination import numbered_page
 from bawaba.selection import services
-from bawaba.selection.inputs import age_reference_day
 from bawaba.selection.models import SelectionRun
-from bawaba.selection.rule_versions import save_rules_version
-from bawaba.selection.scoring import RulesError
 from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
 from bawaba.selection.staff.selectors import campaigns_for_selection, rules_history, run_for_staff, runs_of
 from bawaba.territory.models import Region
@@ -102,7 +104,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
                 campaign=campaign, rules=form.rules(), note=form.cleaned_data["note"], actor=request.user
             )
         except RulesError as error:
-            engine_problems = error.problems
+            engine_problems = describe_all(error.problems)
         else:
             messages.success(
                 request, _("Version %(version)s of the rules is saved.") % {"version": saved.version}
@@ -114,7 +116,9 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "current": current,
-            "shown": _readable_rules(current, campaign, regions) if current else None,
+            "shown": _readable(current, campaign) if current else None,
+            # What rounding up the places does with the current rules (the defaults before any version).
+            "rounding": campaign_rounding_warning(campaign, campaign_rules(campaign)),
             "history": rules_history(campaign),
             "form": form,
             "age_on": age_on,
@@ -133,45 +137,12 @@ def rules_version(request: HttpRequest, slug: str, version: int) -> HttpResponse
     return render(
         request,
         "selection/staff/rules_version.html",
-        {"campaign": campaign, "version": shown, "shown": _readable_rules(shown, campaign, _regions())},
+        {"campaign": campaign, "version": shown, "shown": _readable(shown, campaign)},
     )
 
 
-def _readable_rules(version: CampaignRules, campaign: Campaign, regions: list[Region]) -> dict:
-    """A stored rules dict with labels in place of codes, for the page (the dict itself is what runs read)."""
-    rules = version.rules
-    eligibility, score = rules.get("eligibility", {}), rules.get("score", {})
-    categories = dict(Application.Category.choices)
-    levels = dict(Application.EducationLevel.choices)
-    ict_levels = dict(Application.IctSkill.choices)
-    region_names = {region.code: region.name for region in regions}
-    over_selection = rules.get("over_selection", {})
-    return {
-        "eligibility": eligibility,
-        "age_on": eligibility.get("age_on"),
-        "registration_closes_on": age_reference_day(campaign),
-        "categories": [categories.get(code, code) for code in eligibility.get("categories", [])],
-        "min_education": levels.get(eligibility.get("min_education"), eligibility.get("min_education")),
-        "category_points": [
-            (categories.get(code, code), points) for code, points in score.get("category", {}).items()
-        ],
-        "education_points": [
-            (levels.get(code, code), points) for code, points in score.get("education_level", {}).items()
-        ],
-        "survey": score.get("survey_experience", {}),
-        "ict_points": [
-            (ict_levels.get(int(level), level) if str(level).isdigit() else level, points)
-            for level, points in sorted(score.get("ict_skill", {}).items())
-        ],
-        "languages": score.get("languages", {}),
-        "bonus": rules.get("bonus", {}),
-        "factor": over_selection.get("factor"),
-        "region_factors": [
-            (region_names.get(code, code), factor)
-            for code, factor in sorted(over_selection.get("regions", {}).items())
-        ],
-        "fallback": rules.get("province_fallback", {}),
-    }
+def _readable(version: CampaignRules, campaign: Campaign) -> ReadableRules:
+    return readable_rules(version.rules, registration_closes_on=schedule.age_reference_date(campaign))
 
 
 # --- Runs -----------------------------------------------------------------------------------------------------
@@ -190,7 +161,7 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Run %(number)s is queued.") % {"number": run.pk})
             return redirect("selection_staff:run", pk=run.pk)
-    page = Paginator(runs_of(campaign), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = numbered_page(runs_of(campaign), request.GET.get("page"), size=RUNS_PER_PAGE)
     return render(
         request,
         "selection/staff/runs.html",

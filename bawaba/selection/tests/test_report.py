@@ -15,10 +15,10 @@ from django.utils import translation
 
 from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.core.charts import Series, bar_chart
 from bawaba.selection import selectors
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 from bawaba.selection.services import create_run
-from bawaba.selection.views import Series, bar_chart
 from bawaba.territory.models import Commune, Province, Region
 
 pytestmark = pytest.mark.django_db

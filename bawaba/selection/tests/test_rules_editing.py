@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from bawaba.campaigns.models import Application, CampaignRules
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.rules.defaults import default_census_rules
+from bawaba.campaigns.rules.versions import save_rules_version
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.core.models import AuditEvent
-from bawaba.selection.rule_versions import save_rules_version
 from bawaba.selection.scoring import RulesError
 from bawaba.selection.staff.forms import initial_from_rules
 from bawaba.territory.models import Region
@@ -83,7 +83,8 @@ class TestPage:
             url = reverse("selection_staff:rules_version", args=[campaign.slug, 1])
         response = admin_client.get(url)
         assert response.status_code == 200
-        assert response.context["shown"]["bonus"] == {"residence_commune": 20, "residence_province": 8}
+        shown = response.context["shown"]
+        assert (shown.residence_commune_bonus, shown.residence_province_bonus) == (20, 8)
 
     def test_region_names_are_shown_on_the_form(self, admin_client, campaign, regions):
         page = admin_client.get(_url(campaign)).content.decode()
@@ -246,3 +247,19 @@ class TestWhoMay:
     def test_an_unknown_campaign_is_not_found(self, admin_client):
         with translation.override("en"):
             assert admin_client.get(reverse("selection_staff:rules", args=["nope"])).status_code == 404
+
+
+class TestCategoryMinimum:
+    def test_a_category_minimum_is_saved_shown_and_read_by_the_form(self, admin_client, campaign):
+        response = admin_client.post(
+            _url(campaign), _form_data(min_education_student="bac_2", note="Students need bac+2")
+        )
+        assert response.status_code == 302
+        saved = _latest(campaign).rules["eligibility"]
+        assert saved["min_education_by_category"] == {"student": "bac_2"}
+        page = admin_client.get(_url(campaign)).content.decode()
+        assert '<option value="bac_2" selected>' in page
+
+    def test_the_general_minimum_adds_nothing_to_the_document(self, admin_client, campaign):
+        admin_client.post(_url(campaign), _form_data(min_education_student="", note="Nothing new"))
+        assert "min_education_by_category" not in _latest(campaign).rules["eligibility"]

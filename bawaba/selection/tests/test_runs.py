@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from bawaba.accounts.tests.factories import UserFactory
 from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, ApplicationChoice, CampaignRules, CommuneNeed
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.core.models import AuditEvent
 from bawaba.selection import engine, services

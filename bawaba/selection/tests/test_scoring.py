@@ -296,11 +296,11 @@ def test_min_choices_zero_keeps_a_candidate_with_an_empty_list() -> None:
 def test_rejects_an_education_code_outside_the_education_order() -> None:
     with pytest.raises(RulesError) as error:
         run_prepare([{"choices": (0,)}], rules_with(eligibility__min_education="bac"))
-    assert error.value.problems == ["eligibility.min_education 'bac' is not an education level."]
+    assert error.value.messages == ["eligibility.min_education is 'bac', which is not an education level."]
     rules = rules_with(score__education_level={"bac_3": 15, "licence": 15})
     with pytest.raises(RulesError) as error:
         run_prepare([{"choices": (0,)}], rules)
-    assert error.value.problems == ["score.education_level.licence is not an education level."]
+    assert error.value.messages == ["score.education_level.licence is not an education level."]
 
 
 # ------------------------------------------------------------------------------------------------- score
@@ -410,7 +410,7 @@ def test_rejects_a_region_override_for_an_unknown_region() -> None:
     rules = parse_rules(rules_with(over_selection={"factor": "1.01", "regions": {"6": "1.10"}}))
     with pytest.raises(RulesError) as error:
         capacities(NEEDS, TERRITORY, rules)
-    assert error.value.problems == ["over_selection.regions.6 is not a region code of the territory."]
+    assert error.value.messages == ["over_selection.regions.6 is not a region code of the territory."]
 
 
 def test_computes_exact_places_with_a_factor_too_fine_for_int64() -> None:
@@ -691,7 +691,7 @@ RULE_PROBLEMS = [
 def test_reports_malformed_rules_by_path(changes: dict, message: str) -> None:
     with pytest.raises(RulesError) as error:
         parse_rules(rules_with(**changes))
-    assert error.value.problems == [message]
+    assert error.value.messages == [message]
     assert isinstance(error.value, ValueError)
     assert message in str(error.value)
 
@@ -714,7 +714,7 @@ def test_reports_every_problem_at_once() -> None:
     )
     with pytest.raises(RulesError) as error:
         parse_rules(rules)
-    assert error.value.problems == [
+    assert error.value.messages == [
         "schema must be 1.",
         "score.category.graduate must be a whole number >= 0.",
         "bonus.residence_province is missing.",
@@ -725,13 +725,13 @@ def test_reports_every_problem_at_once() -> None:
 def test_a_missing_section_is_reported_once() -> None:
     with pytest.raises(RulesError) as error:
         parse_rules(rules_with(score=DELETE))
-    assert error.value.problems == ["score is missing."]
+    assert error.value.messages == ["score is missing."]
 
 
 def test_rejects_rules_that_are_not_a_dict() -> None:
     with pytest.raises(RulesError) as error:
         parse_rules(["schema", 1])  # type: ignore[arg-type]
-    assert error.value.problems == ["The rules must be an object (a dict)."]
+    assert error.value.messages == ["The rules must be an object (a dict)."]
 
 
 # ------------------------------------------------------------------------------------------ input checks

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from bawaba.accounts.tests.helpers import translated, translated_html
 from bawaba.campaigns.models import CampaignRules
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.core.models import AuditEvent
 from bawaba.selection.models import SelectionDecision, SelectionRun

@@ -1,6 +1,7 @@
 """The staff search: a CIN, an e-mail address or names (Arabic-aware), and a commune, each finding the right rows."""
 
 import pytest
+from hypothesis import given
 
 from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns.models import ApplicationChoice
@@ -12,6 +13,8 @@ from bawaba.campaigns.staff.selectors import (
     classify_query,
 )
 from bawaba.campaigns.tests.factories import CampaignFactory
+from bawaba.core.cin import normalise_cin
+from bawaba.core.tests.test_cin import typed_cins
 from bawaba.territory.models import Commune
 
 
@@ -45,6 +48,19 @@ def test_anything_else_is_names_folded_like_the_index(text, words):
     parsed = classify_query(text)
     assert parsed.kind == QueryKind.NAME
     assert parsed.words == words
+
+
+@given(typed_cins())
+def test_the_staff_search_reads_a_cin_exactly_as_the_form_stores_it(case):
+    canonical, typed = case
+    parsed = classify_query(typed)
+    assert parsed.kind == QueryKind.CIN
+    assert parsed.cin == normalise_cin(typed) == canonical
+
+
+@pytest.mark.parametrize("typed", ["AB12345678", "ab١٢٣٤٥٦٧٨"])
+def test_a_number_the_form_refuses_is_not_searched_as_a_cin(typed):
+    assert classify_query(typed).kind != QueryKind.CIN
 
 
 def test_search_name_joins_the_four_names_folded():

@@ -1,6 +1,6 @@
 """The default selection rules of a census campaign, as data (stored in CampaignRules, versioned).
 
-Points are whole numbers so that scores compare exactly on every machine. The selection app reads this shape;
+Points are whole numbers so that scores compare exactly on every machine. `parser.parse_rules` reads this shape;
 a central administrator edits it as a new version.
 """
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from bawaba.campaigns.staff.charts import (
+from bawaba.core.charts import (
     HEIGHT,
     MARGIN_BOTTOM,
     MAX_BAR_WIDTH,

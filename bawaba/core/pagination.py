@@ -1,12 +1,16 @@
-"""Keyset ("seek") pagination by id, newest first: each page is one indexed range read, however deep it is.
+"""The one pagination helper: keyset pages for big tables, numbered pages for short lists.
+
+Keyset ("seek") pagination by id, newest first: each page is one indexed range read, however deep it is.
 
 OFFSET pagination reads and throws away every row before the page, and its page count needs a COUNT(*) over the
 whole filtered table: both grow with 500,000 applications. A keyset page instead asks for the rows just past the
 last (or first) id shown, so page 1 and page 10,000 cost the same and no total is needed.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 
 
@@ -54,3 +58,12 @@ def keyset_page(
 def count_up_to(queryset: QuerySet, limit: int) -> int:
     """How many rows match, counting no further than `limit` + 1: a bounded cost however many there are."""
     return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+def numbered_page(items: QuerySet | Sequence, number: object, *, size: int) -> Page:
+    """Page `number` of a short list (campaigns, runs, messages): OFFSET is fine there, and a page count helps.
+
+    Whatever `number` is (missing, not a number, out of range), a page is returned: the first, or the last for a
+    number past the end. The template core/includes/pagination.html shows its links.
+    """
+    return Paginator(items, size).get_page(number)

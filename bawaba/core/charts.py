@@ -1,4 +1,10 @@
-"""Server-rendered bar charts: the geometry of the SVG, computed here so that the template only draws it."""
+"""The one chart module: server-rendered SVG bar charts, the geometry computed here so that the templates only
+draw it (core/includes/daily_chart.html, core/includes/bar_chart.html). No JavaScript, and every chart sits next to
+a table of the same figures for anyone who cannot see it.
+
+* `daily_bar_chart`: vertical bars, one per day (applications submitted per day);
+* `bar_chart`: horizontal bars, one group per row and one bar per series (a selection report's regions).
+"""
 
 import datetime as dt
 import math
@@ -122,4 +128,81 @@ def daily_bar_chart(counts: Iterable[tuple[dt.date, int]]) -> DailyChart:
         total=sum(count for _, count in days),
         peak_day=peak_day,
         peak_count=peak_count,
+    )
+
+
+# --- Horizontal bars, labels above them (a report's figures per region, per category) ---------------------
+
+CHART_WIDTH = 720
+CHART_PAD = 8
+VALUE_ROOM = 72  # room after the longest bar for its value
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 14
+BAR_GAP = 3
+ROW_GAP = 10
+NEEDS_COLOR = "#d3e6dc"  # outlined in the admitted colour: the outline, not the fill, gives the contrast
+ADMITTED_COLOR = "#0b5e3c"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    value: int
+    color: str
+    x: float
+    y: float
+    width: float
+    value_x: float
+    value_y: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    label_y: float
+    bars: list[ChartBar]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    rows: list[ChartRow]
+    series: list[Series]
+    width: int
+    height: int
+    label_x: float
+    anchor: str  # text-anchor of the labels: "start" left to right, "end" right to left
+    value_anchor: str
+    bar_height: int = BAR_HEIGHT
+
+
+def bar_chart(rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: bool) -> BarChart:
+    """One group of bars per row (one bar per series), lengths on one scale; mirrored for right-to-left pages."""
+    largest = max((value for _, values in rows for value in values), default=0) or 1
+    length = CHART_WIDTH - 2 * CHART_PAD - VALUE_ROOM
+    chart_rows, y = [], float(CHART_PAD)
+    for label, values in rows:
+        label_y = y + LABEL_HEIGHT - 6
+        y += LABEL_HEIGHT
+        bars = []
+        for value, of_series in zip(values, series, strict=True):
+            width = round(length * value / largest, 2)
+            x = round(CHART_WIDTH - CHART_PAD - width, 2) if rtl else CHART_PAD
+            value_x = round(x - 4 if rtl else x + width + 4, 2)
+            bars.append(ChartBar(value, of_series.color, x, y, width, value_x, y + BAR_HEIGHT - 3))
+            y += BAR_HEIGHT + BAR_GAP
+        chart_rows.append(ChartRow(label=label, label_y=label_y, bars=bars))
+        y += ROW_GAP
+    return BarChart(
+        rows=chart_rows,
+        series=series,
+        width=CHART_WIDTH,
+        height=round(y + CHART_PAD),
+        label_x=CHART_WIDTH - CHART_PAD if rtl else CHART_PAD,
+        anchor="end" if rtl else "start",
+        value_anchor="end" if rtl else "start",
     )
