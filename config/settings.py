@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "bawaba.campaigns",
     "bawaba.selection",
     "bawaba.notifications",
+    "bawaba.portal",
     "bawaba.demo",
 ]
 
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bawaba.core.context_processors.site",
+                "bawaba.portal.context_processors.navigation",
             ],
         },
     },
@@ -140,8 +142,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+# Staff to the staff home, candidates to their dashboard (bawaba.portal.views.start).
+LOGIN_REDIRECT_URL = "portal:start"
+LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_HASHERS = [
     "bawaba.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",

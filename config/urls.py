@@ -13,7 +13,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("bawaba.core.urls")),
+    path("", include("bawaba.portal.urls")),
     path("accounts/", include("bawaba.accounts.urls")),
     path("", include("bawaba.campaigns.urls")),
     path("staff/", include("bawaba.campaigns.staff.urls")),

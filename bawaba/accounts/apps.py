@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from bawaba.accounts import checks  # noqa: F401 - registers the start-up checks
+        # Importing checks registers the start-up checks.
+        from bawaba.accounts import checks, contributions  # noqa: F401
+        from bawaba.core.contributions import registry
+
+        contributions.register(registry)

@@ -2,13 +2,21 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
 from bawaba.accounts.models import User
 
 
-def is_central_admin(user) -> bool:
+def is_staff_member(user: Any) -> bool:
+    """Staff of any role (supervisor, agent, central administrator): whoever signs in to the staff home."""
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role != User.Role.CANDIDATE)
+    )
+
+
+def is_central_admin(user: Any) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION, PASSWORD_RESET
 from bawaba.accounts.models import User
 from bawaba.accounts.tokens import (
     confirmation_tokens,
@@ -39,9 +40,8 @@ from bawaba.accounts.tokens import (
     split_confirmation_token,
 )
 from bawaba.core.audit import record_event
+from bawaba.core.contributions import registry
 from bawaba.core.languages import supported_language
-from bawaba.notifications.models import Notification
-from bawaba.notifications.services import queue_email
 
 
 class AccountLinkError(Exception):
@@ -135,8 +135,9 @@ def request_password_reset(*, email: str, base_url: str) -> None:
         token = reset_tokens.make_token(user)
         uidb64 = encode_uid(user)
         record_event(action="account.password_reset_requested", target=user)
-        queue_email(
-            kind=Notification.Kind.PASSWORD_RESET,
+        # Through the registry's outbox port: accounts lies below notifications (bawaba/core/contributions.py).
+        registry.queue_email(
+            kind=PASSWORD_RESET.key,
             to_email=user.email,
             language=supported_language(user.preferred_language),
             context={
@@ -182,8 +183,8 @@ def change_password(*, user: User, new_password: str) -> None:
 
 def _queue_confirmation(user: User, *, base_url: str) -> None:
     token = make_confirmation_token(user)
-    queue_email(
-        kind=Notification.Kind.ACCOUNT_CONFIRMATION,
+    registry.queue_email(
+        kind=ACCOUNT_CONFIRMATION.key,
         to_email=user.email,
         language=supported_language(user.preferred_language),
         context={

@@ -7,14 +7,15 @@ request gets 429 and the same form back with what she typed, except passwords.
 
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def login(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     """POST only: a link or an image on another site must not be able to sign her out."""
     auth_logout(request)
-    return redirect("core:home")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @login_not_required
@@ -134,7 +135,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         services.change_password(user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)  # stay signed in here; other sessions end
         messages.success(request, _("Your password has been changed."))
-        return redirect(_home_url())
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -215,18 +216,11 @@ def _too_many(request: HttpRequest, template: str, form, wait_seconds: int) -> H
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go after sign-in: `next` if it is on this site, else her dashboard."""
+    """Where to go after sign-in: `next` if it is on this site, else LOGIN_REDIRECT_URL (the staff home for
+    staff, the dashboard for candidates)."""
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
-    return _home_url()
-
-
-def _home_url() -> str:
-    # The candidate dashboard arrives with the campaigns pages; until then, the home page.
-    try:
-        return reverse("campaigns:dashboard")
-    except NoReverseMatch:
-        return reverse("core:home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -154,3 +154,11 @@ def next_actions(
     elif state != OPEN:
         actions.append(NextAction(NOTHING_SCHEDULED))
     return actions
+
+
+def can_change(application: Application, *, now: dt.datetime) -> bool:
+    """Whether she may still change her application: not withdrawn, and registration open."""
+    return (
+        application.status != Application.Status.WITHDRAWN
+        and registration_state(application.campaign, now=now) == OPEN
+    )

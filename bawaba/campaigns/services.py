@@ -15,13 +15,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns import schedule, steps
+from bawaba.campaigns.contributions import APPLICATION_RECEIVED
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback
 from bawaba.campaigns.search import search_name_for
 from bawaba.campaigns.selectors import application_reference
 from bawaba.core.audit import record_event
-from bawaba.notifications.models import Notification
 from bawaba.notifications.services import queue_email
 from bawaba.territory.models import Commune
 
@@ -357,9 +357,9 @@ def _queue_received_email(application: Application, *, base_url: str, language: 
     language = language or user.preferred_language
     with translation.override(language):
         title = application.campaign.title
-        dashboard_path = reverse("campaigns:dashboard")
+        dashboard_path = reverse("portal:dashboard")
     queue_email(
-        kind=Notification.Kind.APPLICATION_RECEIVED,
+        kind=APPLICATION_RECEIVED.key,
         to_email=user.email,
         language=language,
         context={

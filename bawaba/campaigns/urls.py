@@ -16,6 +16,5 @@ urlpatterns = [
     path("campaigns/<slug:slug>/apply/submit/", views.submit, name="submit"),
     path("campaigns/<slug:slug>/apply/withdraw/", views.withdraw, name="withdraw"),
     path("campaigns/<slug:slug>/apply/<slug:step>/", views.application_step, name="step"),
-    path("me/", views.dashboard, name="dashboard"),
     path("me/applications/<int:pk>/", views.application_detail, name="application"),
 ]

@@ -1,4 +1,4 @@
-"""The candidate's pages: campaigns (public), the application in steps, her dashboard.
+"""The candidate's pages: campaigns (public), the application in steps. Her dashboard is the portal's.
 
 Views validate a form, fetch through access.py, call a service and render or redirect. Every write answers with a
 redirect (post/redirect/get), so that reloading a page never repeats it.
@@ -28,9 +28,8 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import readable_rules
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
+from bawaba.core.contributions import CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
-from bawaba.selection import selectors as selection_selectors
-from bawaba.selection.explanations import explanations_for
 
 CAMPAIGNS_PER_PAGE = 20
 
@@ -65,8 +64,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "eligibility": readable_rules(
                 rules_document(campaign), registration_closes_on=schedule.age_reference_date(campaign)
             ),
-            # One query: the published selection runs (one per stage at most), each linking to its report.
-            "selection_runs": selection_selectors.published_runs(campaign),
+            # What later stages show here (the selection's published reports), registered by their apps.
+            "sections": render_sections(request, CAMPAIGN_PAGE, [campaign])[campaign.pk],
         },
     )
 
@@ -251,7 +250,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     if application is None:
         raise Http404
     if application.status == Application.Status.SUBMITTED:
-        return redirect("campaigns:dashboard")  # a second click: already done, nothing more to say
+        return redirect("portal:dashboard")  # a second click: already done, nothing more to say
     try:
         services.submit_application(
             application=application, base_url=request.build_absolute_uri("/"), language=get_language()
@@ -261,13 +260,13 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_step_url(campaign, steps.REVIEW))
     except services.ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("campaigns:dashboard")
+        return redirect("portal:dashboard")
     messages.success(
         request,
         _("Your application was submitted. We sent a confirmation to %(email)s.")
         % {"email": request.user.email},
     )
-    return redirect("campaigns:dashboard")
+    return redirect("portal:dashboard")
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,9 +283,9 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Your application was withdrawn."))
-        return redirect("campaigns:dashboard")
+        return redirect("portal:dashboard")
     if application.status != Application.Status.SUBMITTED:
-        return redirect("campaigns:dashboard")
+        return redirect("portal:dashboard")
     now = timezone.now()
     return render(
         request,
@@ -295,53 +294,13 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "application": application,
             "registration": schedule.registration_state(campaign, now=now),
-            # Once a selection is published, she is told what she gives up.
-            "explanation": explanations_for([application]).get(application.pk),
+            # Once a selection is published, she is told what she gives up (the selection app's section).
+            "sections": render_sections(request, WITHDRAWAL, [application])[application.pk],
         },
     )
 
 
 # --- The candidate's own pages ------------------------------------------------------------------------------
-
-
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The candidate's applications, each with what comes next and the campaign's calendar.
-
-    The page candidates load most (issue 3, docs/benchmarks.md): four queries whatever the number of
-    applications (two more once a selection is published: her decision and its communes' report lines), and the
-    calendar, the same for every candidate of a campaign, cached in the template.
-    """
-    now = timezone.now()
-    applications = list(selectors.applications_for_dashboard(request.user))
-    stages = selectors.stages_by_campaign({application.campaign_id for application in applications})
-    communes = selectors.commune_names_by_application(application.pk for application in applications)
-    explained = explanations_for(applications) if applications else {}
-    entries = []
-    for application in applications:
-        campaign = application.campaign
-        timeline = schedule.timeline(campaign, stages[campaign.pk], now=now)
-        entries.append(
-            {
-                "application": application,
-                "reference": selectors.application_reference(application),
-                "timeline": timeline,
-                "actions": schedule.next_actions(application, timeline, now=now),
-                "editable": _editable(application, now),
-                "can_reapply": application.status == Application.Status.WITHDRAWN
-                and schedule.registration_state(campaign, now=now) == schedule.OPEN,
-                "communes": communes[application.pk],
-                # Her decision in a published selection run, with its explanation (None until one is published).
-                "explanation": explained.get(application.pk),
-                # The campaign's, not the application's: the calendar is cached for all its candidates.
-                "calendar_id": f"campaign-{campaign.pk}-calendar",
-            }
-        )
-    return render(
-        request,
-        "campaigns/dashboard.html",
-        {"entries": entries, "time_zone": timezone.get_current_timezone_name()},
-    )
 
 
 @require_GET
@@ -368,10 +327,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable(application: Application, now) -> bool:
-    return (
-        application.status != Application.Status.WITHDRAWN
-        and schedule.registration_state(application.campaign, now=now) == schedule.OPEN
-    )
+    return schedule.can_change(application, now=now)
 
 
 def _editable_application(

@@ -1,15 +1,14 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language_bidi
 
-from bawaba.accounts.permissions import is_central_admin
 
-
-def site(request: HttpRequest) -> dict:
+def site(request: HttpRequest) -> dict[str, Any]:
     """What every page's frame needs: direction for RTL, the languages for the switcher."""
     return {
         "text_direction": "rtl" if get_language_bidi() else "ltr",
         "site_languages": settings.LANGUAGES,
         "demo_mailbox_enabled": settings.BAWABA_DEMO_MAILBOX,
-        "user_is_central_admin": is_central_admin(request.user) if hasattr(request, "user") else False,
     }

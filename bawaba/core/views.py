@@ -2,25 +2,11 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from bawaba.campaigns.selectors import campaigns_for_home
-from bawaba.territory.selectors import regions_for_home
-
 logger = logging.getLogger(__name__)
-
-
-@login_not_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {"campaigns": campaigns_for_home(), "regions": regions_for_home()},
-    )
 
 
 @login_not_required

@@ -6,3 +6,23 @@ class NotificationsConfig(AppConfig):
     name = "bawaba.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from bawaba.accounts.permissions import is_central_admin
+        from bawaba.core.contributions import StaffMenuEntry, registry
+        from bawaba.notifications.services import queue_email
+
+        # The outbox port of the apps below this one (accounts): see bawaba/core/contributions.py.
+        registry.set_outbox(queue_email)
+        registry.add_staff_entry(
+            StaffMenuEntry(
+                key="notifications.outbox",
+                label=_("E-mail outbox"),
+                url_name="notifications:staff_outbox",
+                allowed=is_central_admin,
+                order=90,
+                description=_(
+                    "Every e-mail the platform sends: waiting, sent or failed, with the last error."
+                ),
+            )
+        )

@@ -1,14 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.core.contributions import registry
 from bawaba.notifications.models import Notification
+
+
+def _kind_choices() -> list[tuple[str, object]]:
+    return [("", _("All")), *registry.email_kind_choices()]
 
 
 class OutboxFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + Notification.Status.choices
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + Notification.Kind.choices
-    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     email = forms.EmailField(label=_("Recipient"), required=False)

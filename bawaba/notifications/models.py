@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from bawaba.core.contributions import UnknownEmailKind, registry
 
 
 class Notification(models.Model):
@@ -9,12 +12,10 @@ class Notification(models.Model):
 
     The row, not the task queue, guarantees an e-mail goes out once: a sender claims it with a conditional UPDATE
     (pending -> sending), so a task that runs twice finds nothing left to send.
-    """
 
-    class Kind(models.TextChoices):
-        ACCOUNT_CONFIRMATION = "account_confirmation", _("Account confirmation")
-        PASSWORD_RESET = "password_reset", _("Password reset")
-        APPLICATION_RECEIVED = "application_received", _("Application received")
+    `kind` is the key of an e-mail kind the sending app registered (bawaba.core.contributions): no choices here,
+    so that a new kind needs no migration of this app.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -23,7 +24,7 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=40)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -55,3 +56,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {self.to_email} ({self.status})"
+
+    @property
+    def kind_label(self) -> str | Promise:
+        """The kind's label, from the app that registered it; the bare key for a kind no app registers any more."""
+        try:
+            return registry.email_kind(self.kind).label
+        except UnknownEmailKind:
+            return self.kind

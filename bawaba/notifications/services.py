@@ -12,6 +12,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bawaba.core.contributions import registry
 from bawaba.core.languages import supported_language
 from bawaba.notifications.models import Notification
 
@@ -42,9 +43,11 @@ def queue_email(
 ) -> Notification:
     """Put an e-mail in the outbox; it is sent after the surrounding transaction commits.
 
-    The same idempotency key twice gives the same row and one e-mail: callers derive it from the event
-    (e.g. "application-received:<application id>").
+    `kind` is the key of an e-mail kind an app registered (bawaba.core.contributions); any other is refused with
+    UnknownEmailKind before anything is written. The same idempotency key twice gives the same row and one
+    e-mail: callers derive it from the event (e.g. "application-received:<application id>").
     """
+    registry.email_kind(kind)
     notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
@@ -72,12 +75,14 @@ def _enqueue(notification_id: int, *, run_after: dt.datetime | None = None) -> N
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
-    """The message in the recipient's language: subject, plain text and HTML from the kind's templates."""
+    """The message in the recipient's language: subject, plain text and HTML from the templates of its kind, in
+    the app that registered it."""
+    subject_template, text_template, html_template = registry.email_kind(notification.kind).templates
     context = {**notification.context, "notification": notification}
     with translation.override(notification.language):
-        subject = render_to_string(f"notifications/email/{notification.kind}_subject.txt", context)
-        text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
-        html = render_to_string(f"notifications/email/{notification.kind}.html", context)
+        subject = render_to_string(subject_template, context)
+        text = render_to_string(text_template, context)
+        html = render_to_string(html_template, context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,

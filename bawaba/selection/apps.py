@@ -6,3 +6,9 @@ class SelectionConfig(AppConfig):
     name = "bawaba.selection"
     label = "selection"
     verbose_name = _("Selection")
+
+    def ready(self) -> None:
+        from bawaba.core.contributions import registry
+        from bawaba.selection import contributions
+
+        contributions.register(registry)

@@ -286,7 +286,7 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
     page.get_by_role("button", name=t("Submit my application"), exact=True).click()
 
     # --- The dashboard: submitted, and the "application received" e-mail in the sink. ---------------------------
-    expect(page).to_have_url(re.compile(rf"{re.escape(_path(language, 'campaigns:dashboard'))}$"))
+    expect(page).to_have_url(re.compile(rf"{re.escape(_path(language, 'portal:dashboard'))}$"))
     expect(
         page.get_by_text(
             t("Your application was submitted. We sent a confirmation to %(email)s.", email=address)

@@ -2,7 +2,7 @@
 
 import re
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext, npgettext, pgettext, trans_real
@@ -29,11 +29,9 @@ def link_in(message, pattern: re.Pattern = CONFIRM_LINK) -> str:
 
 
 def landing(language: str = "fr") -> str:
-    """Where sign-in leads without `next`: the candidate dashboard, or the home page while it does not exist."""
-    try:
-        return url("campaigns:dashboard", language)
-    except NoReverseMatch:
-        return url("core:home", language)
+    """Where sign-in leads without `next`: the portal's start, which sends staff to their home and candidates to
+    their dashboard."""
+    return url("portal:start", language)
 
 
 def translated(

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from bawaba.accounts.contributions import PASSWORD_RESET
 from bawaba.accounts.models import User
 from bawaba.accounts.tests.helpers import (
     CONFIRM_LINK,
@@ -114,7 +115,7 @@ def test_a_reset_answers_the_same_whether_or_not_the_address_has_an_account(
     [message] = mailoutbox  # only the existing account gets an e-mail
     assert message.to == ["amina@example.ma"]
     assert message.subject == "Réinitialisez votre mot de passe Bawaba"
-    assert Notification.objects.get().kind == Notification.Kind.PASSWORD_RESET
+    assert Notification.objects.get().kind == PASSWORD_RESET.key
 
 
 def test_a_reset_for_an_unconfirmed_account_sends_a_confirmation_link_instead(

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.hashers import check_password
 
+from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION
 from bawaba.accounts.models import User
 from bawaba.accounts.tests.helpers import CONFIRM_LINK, NEW_PASSWORD, PASSWORD, same_page, url
 from bawaba.core.models import AuditEvent
@@ -34,7 +35,7 @@ def test_registration_creates_an_inactive_candidate_and_emails_her_a_link(
     assert check_password(PASSWORD, user.password)
     notification = Notification.objects.get()
     assert (notification.kind, notification.language, notification.user) == (
-        Notification.Kind.ACCOUNT_CONFIRMATION,
+        ACCOUNT_CONFIRMATION.key,
         "fr",
         user,
     )

@@ -126,7 +126,7 @@ def test_a_candidate_applies_from_the_campaign_page_to_her_dashboard(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.post(url("submit", slug="rgph"), follow=True)
-    assertRedirects(response, url("dashboard"))
+    assertRedirects(response, "/fr/me/")
     assertContains(
         response,
         translated_html(
@@ -481,6 +481,6 @@ def test_a_candidate_withdraws_after_confirming_and_may_apply_again(alice_client
 
 
 def test_withdrawal_is_asked_only_of_a_submitted_application(alice_client, complete_draft):
-    assertRedirects(alice_client.get(url("withdraw", slug="rgph")), url("dashboard"))
+    assertRedirects(alice_client.get(url("withdraw", slug="rgph")), "/fr/me/")
     response = alice_client.post(url("withdraw", slug="rgph"), follow=True)
     assertContains(response, translated_html("Only a submitted application can be withdrawn."))

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from bawaba.campaigns import services, steps
+from bawaba.campaigns.contributions import APPLICATION_RECEIVED
 from bawaba.campaigns.models import Application, ApplicationChoice
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import save_rules_version
@@ -254,7 +255,7 @@ def test_submission_queues_one_received_email_in_her_language(
     assert f"RGPH-{complete_draft.pk:06d}" in mail.body
     assert "https://bawaba.example/fr/me/" in mail.body
     notification = Notification.objects.get()
-    assert notification.kind == Notification.Kind.APPLICATION_RECEIVED
+    assert notification.kind == APPLICATION_RECEIVED.key
     assert notification.idempotency_key.startswith(f"application-received:{complete_draft.pk}:")
     assert _actions(complete_draft)[-1] == "application.submitted"
 

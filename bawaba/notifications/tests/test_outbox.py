@@ -8,21 +8,22 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION
 from bawaba.accounts.models import User
 from bawaba.accounts.tests.factories import UserFactory
+from bawaba.campaigns.contributions import APPLICATION_RECEIVED
 from bawaba.notifications import services
 from bawaba.notifications.models import Notification
 from bawaba.notifications.smtp_sink import free_port, start_sink
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 Status = Notification.Status
 
 
 def _queue(key: str = "confirm:1", language: str = "fr", **overrides) -> Notification:
     arguments = {
-        "kind": Kind.ACCOUNT_CONFIRMATION,
+        "kind": ACCOUNT_CONFIRMATION.key,
         "to_email": "amina@example.ma",
         "language": language,
         "context": {"confirm_url": "https://bawaba.example/confirm/abc", "expires_hours": 48},
@@ -83,7 +84,7 @@ def test_a_task_that_runs_twice_sends_once(mailoutbox, django_capture_on_commit_
 )
 def test_the_email_is_in_the_recipients_language_as_text_and_html(language, subject):
     notification = Notification(
-        kind=Kind.ACCOUNT_CONFIRMATION,
+        kind=ACCOUNT_CONFIRMATION.key,
         idempotency_key="k",
         to_email="a@example.ma",
         language=language,
@@ -217,7 +218,7 @@ class TestStaffOutboxPage:
 
 def test_plain_text_and_subject_are_not_html_escaped():
     notification = Notification(
-        kind=Kind.APPLICATION_RECEIVED,
+        kind=APPLICATION_RECEIVED.key,
         idempotency_key="k",
         to_email="a@example.ma",
         language="fr",

@@ -406,14 +406,14 @@ def test_the_run_page_links_to_its_report(admin_client, queued_run):
 class TestNavigation:
     def test_central_administrators_see_the_selection_link(self, admin_client):
         with translation.override("en"):
-            home = reverse("core:home")
+            home = reverse("portal:home")
         assert f'href="{_url("campaigns")}"' in admin_client.get(home).content.decode()
 
     @pytest.mark.parametrize("persona", ["supervisor", "candidate"])
     def test_others_do_not(self, client, request, persona):
         client.force_login(request.getfixturevalue(persona))
         with translation.override("en"):
-            home = reverse("core:home")
+            home = reverse("portal:home")
         assert f'href="{_url("campaigns")}"' not in client.get(home).content.decode()
 
 

@@ -1,0 +1,21 @@
+"""What the accounts app registers, in AccountsConfig.ready(): the e-mails it sends."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bawaba.core.contributions import EmailKind, Registry
+
+ACCOUNT_CONFIRMATION = EmailKind(
+    key="account_confirmation",
+    label=_("Account confirmation"),
+    template_prefix="accounts/email/account_confirmation",
+)
+PASSWORD_RESET = EmailKind(
+    key="password_reset",
+    label=_("Password reset"),
+    template_prefix="accounts/email/password_reset",
+)
+
+
+def register(registry: Registry) -> None:
+    registry.add_email_kind(ACCOUNT_CONFIRMATION)
+    registry.add_email_kind(PASSWORD_RESET)

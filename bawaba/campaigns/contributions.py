@@ -1,0 +1,26 @@
+"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends and its staff page."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bawaba.accounts.permissions import is_central_admin
+from bawaba.core.contributions import EmailKind, Registry, StaffMenuEntry
+
+APPLICATION_RECEIVED = EmailKind(
+    key="application_received",
+    label=_("Application received"),
+    template_prefix="campaigns/email/application_received",
+)
+
+
+def register(registry: Registry) -> None:
+    registry.add_email_kind(APPLICATION_RECEIVED)
+    registry.add_staff_entry(
+        StaffMenuEntry(
+            key="campaigns.applications",
+            label=_("Applications (staff)"),
+            url_name="staff:applications",
+            allowed=is_central_admin,
+            order=10,
+            description=_("Search the applications, read one, follow the registrations day by day."),
+        )
+    )

@@ -1,0 +1,191 @@
+"""What each app contributes to the pages and e-mails that span apps: a small, explicit registry.
+
+Imports go down only (docs/architecture.md): the portal may import every stage app, but a stage app may not import
+the portal, a lower app may not import a higher one, and stage apps never import each other's views. So the pages
+that show several apps' parts (the candidate's dashboard, a campaign's page, the staff home and navigation) and the
+outbox that sends every app's e-mails do not go looking for those parts: each app registers them here, in its
+AppConfig.ready(), and the page or the outbox reads them. Core holds the registry because every app may import
+core and core imports none of them.
+
+Three kinds of contribution:
+
+* a **section** of a candidate-facing page (`Section`): a template and a context function, ordered;
+* a **staff menu entry** (`StaffMenuEntry`): a label, a URL name and who may see it;
+* an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it.
+
+And one port: `accounts` lies below `notifications` (the outbox's rows point at users), yet it sends e-mails
+(confirmation, password reset). It queues them through `registry.queue_email`, which the notifications app
+fills in with its own `queue_email` at start-up. Apps above notifications call that service directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+
+# The pages that have sections. Each page passes its own kind of object to the context functions.
+DASHBOARD = "dashboard"  # the candidate's dashboard, per application
+CAMPAIGN_PAGE = "campaign"  # a campaign's public page, per campaign
+WITHDRAWAL = "withdrawal"  # the confirmation before a candidate withdraws, per application
+PAGES = (DASHBOARD, CAMPAIGN_PAGE, WITHDRAWAL)
+
+# The context of each object the section has something to show for, by the object's primary key. Objects that
+# are missing get no section. One call per page for all its objects, so that a section costs a fixed number of
+# queries however many applications a candidate has.
+SectionContext = Callable[[HttpRequest, Sequence[Any]], Mapping[int, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a candidate-facing page that an app fills in (the selection's decision on the dashboard)."""
+
+    page: str
+    key: str
+    template: str
+    context: SectionContext
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class StaffMenuEntry:
+    """A staff page in the navigation and on the staff home, shown to the users `allowed` says yes to."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+    description: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    """A kind of e-mail an app sends. Its templates are `<template_prefix>_subject.txt`, `.txt` and `.html`."""
+
+    key: str
+    label: str | Promise
+    template_prefix: str
+
+    @property
+    def templates(self) -> tuple[str, str, str]:
+        return (
+            f"{self.template_prefix}_subject.txt",
+            f"{self.template_prefix}.txt",
+            f"{self.template_prefix}.html",
+        )
+
+
+class UnknownEmailKind(ValueError):
+    """An e-mail of a kind no app registered: a programming error, refused before anything is written."""
+
+
+class Outbox(Protocol):
+    def __call__(
+        self,
+        *,
+        kind: str,
+        to_email: str,
+        language: str,
+        context: dict,
+        idempotency_key: str,
+        user: Any = None,
+    ) -> Any: ...
+
+
+@dataclass
+class Registry:
+    sections: dict[tuple[str, str], Section] = field(default_factory=dict)
+    staff_entries: dict[str, StaffMenuEntry] = field(default_factory=dict)
+    email_kinds: dict[str, EmailKind] = field(default_factory=dict)
+    outbox: Outbox | None = None
+
+    # --- Registering (AppConfig.ready()) ---------------------------------------------------------------------
+
+    def add_section(self, section: Section) -> None:
+        if section.page not in PAGES:
+            raise ImproperlyConfigured(f"Section {section.key!r}: unknown page {section.page!r}.")
+        _add(self.sections, (section.page, section.key), section, "section")
+
+    def add_staff_entry(self, entry: StaffMenuEntry) -> None:
+        _add(self.staff_entries, entry.key, entry, "staff menu entry")
+
+    def add_email_kind(self, kind: EmailKind) -> None:
+        _add(self.email_kinds, kind.key, kind, "e-mail kind")
+
+    def set_outbox(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    # --- Reading ---------------------------------------------------------------------------------------------
+
+    def sections_of(self, page: str) -> list[Section]:
+        return sorted(
+            (section for section in self.sections.values() if section.page == page),
+            key=lambda section: (section.order, section.key),
+        )
+
+    def staff_menu_for(self, user: Any) -> list[StaffMenuEntry]:
+        """The staff entries this user may open, in menu order (none for a candidate or a visitor)."""
+        if not getattr(user, "is_authenticated", False):
+            return []
+        entries = sorted(self.staff_entries.values(), key=lambda entry: (entry.order, entry.key))
+        return [entry for entry in entries if entry.allowed(user)]
+
+    def email_kind(self, key: str) -> EmailKind:
+        try:
+            return self.email_kinds[key]
+        except KeyError:
+            raise UnknownEmailKind(f"No app registered the e-mail kind {key!r}.") from None
+
+    def email_kind_choices(self) -> list[tuple[str, str | Promise]]:
+        return [(kind.key, kind.label) for kind in sorted(self.email_kinds.values(), key=lambda k: k.key)]
+
+    def queue_email(self, **kwargs: Any) -> Any:
+        """Queue an e-mail in the outbox (see the module's docstring: for the apps below notifications)."""
+        if self.outbox is None:
+            raise ImproperlyConfigured("No outbox registered: is bawaba.notifications in INSTALLED_APPS?")
+        return self.outbox(**kwargs)
+
+
+def _add(entries: dict, key: Any, value: Any, what: str) -> None:
+    # Two apps under one key would hide one of them without a word: refuse at start-up instead.
+    if key in entries and entries[key] != value:
+        raise ImproperlyConfigured(f"Two apps registered the {what} {key!r}.")
+    entries[key] = value
+
+
+registry = Registry()
+
+
+def render_sections(
+    request: HttpRequest, page: str, objects: Iterable[Model], *, extra: Mapping[str, Any] | None = None
+) -> dict[int, list[SafeString]]:
+    """The registered sections of `page` for each object, rendered in order: {object pk: [html, ...]}.
+
+    A section whose context function returns nothing for an object is left out for that object; one that renders
+    to blank space too.
+    """
+    objects = list(objects)
+    rendered: dict[int, list[SafeString]] = {obj.pk: [] for obj in objects}
+    if not objects:
+        return rendered
+    by_pk = {obj.pk: obj for obj in objects}
+    for section in registry.sections_of(page):
+        contexts = section.context(request, objects)
+        for pk, context in contexts.items():
+            if pk not in by_pk:
+                continue
+            html = render_to_string(
+                section.template, {"object": by_pk[pk], **(extra or {}), **context}, request=request
+            )
+            if html.strip():
+                # render_to_string escapes what it inserts: its output is safe to insert as it is.
+                rendered[pk].append(mark_safe(html))  # noqa: S308
+    return rendered

@@ -1,0 +1,61 @@
+"""The pages that span stages. Each is composed from the apps below: the campaigns' entries and the sections and
+staff menu entries the apps registered (bawaba.core.contributions)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bawaba.accounts.permissions import is_staff_member
+from bawaba.campaigns.dashboard import dashboard_entries
+from bawaba.campaigns.selectors import campaigns_for_home
+from bawaba.core.contributions import DASHBOARD, registry, render_sections
+from bawaba.territory.selectors import regions_for_home
+
+
+@login_not_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {"campaigns": campaigns_for_home(), "regions": regions_for_home()},
+    )
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Where sign-in leads when no page asked for it (LOGIN_REDIRECT_URL): staff to their home, candidates to
+    their dashboard."""
+    if is_staff_member(request.user):
+        return redirect("portal:staff_home")
+    return redirect("portal:dashboard")
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The candidate's applications, each with what comes next, the campaign's calendar, and what later stages
+    registered (her selection decision, ...).
+
+    The page candidates load most (issue 3, docs/benchmarks.md): four queries whatever the number of
+    applications (two more once a selection is published: her decision and its communes' report lines), and the
+    calendar, the same for every candidate of a campaign, cached in the template.
+    """
+    entries = dashboard_entries(request.user, now=timezone.now())
+    sections = render_sections(request, DASHBOARD, [entry["application"] for entry in entries])
+    for entry in entries:
+        entry["sections"] = sections[entry["application"].pk]
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"entries": entries, "time_zone": timezone.get_current_timezone_name()},
+    )
+
+
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """What her roles let her do: the staff menu entries she may open. Not staff: 404, as every staff page."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return render(request, "portal/staff_home.html", {"entries": registry.staff_menu_for(request.user)})
