@@ -4,6 +4,8 @@ None of them is a ModelForm on `User`: a ModelForm would check the address is un
 which tells anyone which addresses have accounts.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
@@ -69,8 +71,8 @@ class SignInForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     @sensitive_variables("password")
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
             # `email=`, not `username=`: django-axes reads the credential named after USERNAME_FIELD, so every
@@ -103,20 +105,20 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         self.validate_passwords()
         # The strength message goes under the password itself, where she will type the new one.
         self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")), "password1")
-        return super().clean()
+        return super().clean() or {}
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """Django's form (its messages are translated with Django) with the strength message under the password."""
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+        return forms.Form.clean(self) or {}
 
 
 class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):

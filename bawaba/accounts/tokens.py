@@ -41,7 +41,7 @@ class AccountTokenGenerator(PasswordResetTokenGenerator):
     def _make_hash_value(self, user, timestamp: int) -> str:
         return f"{super()._make_hash_value(user, timestamp)}|{int(user.is_active)}"
 
-    def check_token(self, user, token: str) -> bool:
+    def check_token(self, user, token: str | None) -> bool:
         """Django's check with this generator's lifetime instead of `PASSWORD_RESET_TIMEOUT`."""
         if not (user and token):
             return False

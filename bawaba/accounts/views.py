@@ -6,6 +6,7 @@ request gets 429 and the same form back with what she typed, except passwords.
 """
 
 import math
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bawaba.accounts import ratelimit, services
 from bawaba.accounts.forms import EmailForm, PasswordChangeForm, RegistrationForm, SetPasswordForm, SignInForm
+from bawaba.accounts.models import User
 from bawaba.accounts.selectors import user_for_reset_link
 from bawaba.accounts.tokens import confirmation_tokens, reset_tokens
 
@@ -130,10 +132,11 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(GET_POST)
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, _posted(request))
+    user = cast(User, request.user)  # signed in: LoginRequiredMiddleware let no visitor through
+    form = PasswordChangeForm(user, _posted(request))
     if request.method == "POST" and form.is_valid():
-        services.change_password(user=request.user, new_password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)  # stay signed in here; other sessions end
+        services.change_password(user=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)  # stay signed in here; other sessions end
         messages.success(request, _("Your password has been changed."))
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/password_change.html", {"form": form})

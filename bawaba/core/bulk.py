@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
@@ -25,7 +25,9 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg.copy import QueuedLibpqWriter
 
-Column = np.ndarray | Sequence[Any] | Callable[[int, int], Sequence[Any]] | str | int | bool | None
+Constant = str | int | bool | None
+VaryingColumn = np.ndarray | Sequence[Any] | Callable[[int, int], Sequence[Any]]
+Column = VaryingColumn | Constant
 
 _COPY_ROWS_PER_CHUNK = 50_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -227,7 +229,7 @@ class BulkWriter:
                 raise ValueError(f"column {name} has {len(value)} values for {rows} rows")
         fields = [model._meta.get_field(name) for name in columns]
         self._check_required_fields(model, {field.name for field in fields})
-        names = [field.column for field in fields]
+        names = [_column_name(model, field) for field in fields]
         if self.is_postgresql:
             self._copy(model._meta.db_table, names, list(columns.values()), rows)
         else:
@@ -290,7 +292,11 @@ class BulkWriter:
         sql = f"COPY {quote(table)} ({', '.join(map(quote, names))}) FROM STDIN"
         constants = [self._postgresql_constant(c) if _is_constant(c) else None for c in columns]
         pattern = "\t".join("%s" if c is None else c.replace("%", "%%") for c in constants) + "\n"
-        variable = [column for column, constant in zip(columns, constants, strict=True) if constant is None]
+        variable = [
+            cast(VaryingColumn, column)
+            for column, constant in zip(columns, constants, strict=True)
+            if constant is None
+        ]
         width = len(variable)
         self.connection.ensure_connection()
         with self.connection.connection.cursor() as cursor:
@@ -326,7 +332,7 @@ class BulkWriter:
                 return value.tolist()
             value = value.tolist()
         if all(isinstance(item, str) for item in value):
-            return _escape_all(value)
+            return _escape_all(cast(Sequence[str], value))
         return [
             "\\N"
             if item is None
@@ -348,8 +354,16 @@ class BulkWriter:
         return str(value).translate(_COPY_ESCAPES)
 
 
-def _is_constant(column: Column) -> bool:
+def _is_constant(column: Column) -> TypeGuard[Constant]:
     return not (callable(column) or isinstance(column, np.ndarray | list | tuple))
+
+
+def _column_name(model: type[models.Model], field: Any) -> str:
+    """The table column of a model field; relations seen from the other side have none to write."""
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise ValueError(f"{model.__name__}.{field.name} is not a column of its table")
+    return column
 
 
 def _escape_all(values: Sequence[str]) -> list[str]:
