@@ -1,5 +1,7 @@
 """The candidate's dashboard: its calendar is rendered once for all the candidates of a campaign, and cached under
-what it shows, so it changes as soon as the campaign, a stage or the day does; and nothing else is shared."""
+what it shows, so it changes as soon as the campaign, a stage or the day does; and nothing else is shared. The
+later stages are the sections the apps registered (the selection's decision: bawaba/selection/tests/
+test_explanations.py)."""
 
 import datetime as dt
 import re
@@ -14,6 +16,8 @@ from bawaba.campaigns.models import ApplicationChoice, CampaignStage
 from bawaba.campaigns.tests.conftest import at, fill_application
 from bawaba.campaigns.tests.factories import ApplicationFactory
 from bawaba.campaigns.tests.helpers import date_and_time, day, translated_html
+from bawaba.core.contributions import DASHBOARD, Section
+from bawaba.core.tests.helpers import registered, with_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +151,64 @@ def test_the_dashboard_reads_six_queries_and_three_without_applications(
     with django_assert_num_queries(3):  # session, user, applications: nothing else to read
         page = alice_client.get("/fr/me/")
     assertContains(page, translated_html("You have not applied to any campaign yet."))
+
+
+def test_a_registered_section_appears_under_the_applications_it_concerns_in_its_order(
+    client, settings, alice, bob, census, complete_draft
+):
+    with_templates(
+        settings,
+        {
+            "test/documents.html": "<p>Documents of {{ application.pk }}: {{ count }}</p>",
+            "test/training.html": "<p>Training of {{ application.pk }}</p>",
+        },
+    )
+    bobs = services.start_application(campaign=census, user=bob)
+    sections = (
+        # Registered out of order: the page follows `order`. Training concerns alice's application only.
+        Section(
+            page=DASHBOARD,
+            key="test.training",
+            template="test/training.html",
+            context=lambda request, applications: {complete_draft.pk: {"application": complete_draft}},
+            order=40,
+        ),
+        Section(
+            page=DASHBOARD,
+            key="test.documents",
+            template="test/documents.html",
+            context=lambda request, applications: {
+                a.pk: {"application": a, "count": 3} for a in applications
+            },
+            order=30,
+        ),
+    )
+    with registered(*sections):
+        client.force_login(alice)
+        alices = client.get("/fr/me/").content.decode()
+        client.force_login(bob)
+        bob_page = client.get("/fr/me/")
+
+    documents, training = alices.index(f"Documents of {complete_draft.pk}: 3"), alices.index("Training of")
+    assert alices.index(f'id="later-{complete_draft.pk}"') < documents < training
+    assertNotContains(
+        bob_page,
+        translated_html(
+            "Decisions, documents to upload, training and convocations will "
+            "appear here when they concern you. We will also tell you by e-mail."
+        ),
+    )
+    assertContains(bob_page, f"Documents of {bobs.pk}: 3")
+    assertNotContains(bob_page, "Training of")
+    assertNotContains(bob_page, f"Documents of {complete_draft.pk}")
+
+
+def test_without_any_section_the_later_stages_say_what_will_come(alice_client, complete_draft):
+    page = alice_client.get("/fr/me/")
+    assertContains(
+        page,
+        translated_html(
+            "Decisions, documents to upload, training and convocations will appear here when they concern you. "
+            "We will also tell you by e-mail."
+        ),
+    )

@@ -1,0 +1,106 @@
+"""The staff home and the staff navigation: what each role may open, as the apps registered it; sign-in leads
+staff there and candidates to their dashboard."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.tests.helpers import PASSWORD, translated_html, url
+from bawaba.core.contributions import StaffMenuEntry
+from bawaba.core.tests.helpers import registered
+
+pytestmark = pytest.mark.django_db
+
+STAFF_HOME = "/fr/staff/"
+CENTRAL_ADMIN_PAGES = ("/fr/staff/applications/", "/fr/staff/selection/", "/fr/staff/outbox/")
+
+
+@pytest.fixture
+def central_admin(db) -> User:
+    return UserFactory(role=User.Role.CENTRAL_ADMIN, preferred_language="fr")
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return UserFactory(role=User.Role.SUPERVISOR, preferred_language="fr")
+
+
+@pytest.fixture
+def candidate(db) -> User:
+    return UserFactory(preferred_language="fr")
+
+
+def test_a_central_administrator_s_home_lists_her_staff_pages(client, central_admin):
+    client.force_login(central_admin)
+    page = client.get(STAFF_HOME)
+    assert page.status_code == 200
+    for path in CENTRAL_ADMIN_PAGES:
+        assertContains(page, f'href="{path}"', count=2)  # on the staff home and in the navigation
+    assertContains(page, translated_html("Selection"))
+    assertContains(page, translated_html("E-mail outbox"))
+
+
+def test_a_supervisor_reaches_her_home_without_the_central_administrators_pages(client, supervisor):
+    client.force_login(supervisor)
+    page = client.get(STAFF_HOME)
+    assert page.status_code == 200
+    for path in CENTRAL_ADMIN_PAGES:
+        assertNotContains(page, f'href="{path}"')
+    assertContains(
+        page,
+        translated_html("Your roles give you no staff page yet. An administrator can change your roles."),
+    )
+
+
+def test_a_candidate_gets_not_found_and_a_visitor_is_asked_to_sign_in(client, candidate):
+    response = client.get(STAFF_HOME)
+    assert response.status_code == 302 and response["Location"].startswith("/fr/accounts/login/")
+    client.force_login(candidate)
+    assert client.get(STAFF_HOME).status_code == 404
+    home = client.get("/fr/")
+    assertNotContains(home, f'href="{STAFF_HOME}"')
+    assertContains(home, 'href="/fr/me/"')
+
+
+def test_a_registered_staff_entry_shows_only_to_the_users_its_predicate_allows(
+    client, central_admin, supervisor
+):
+    entry = StaffMenuEntry(
+        key="test.reviews",
+        label="Document reviews",
+        url_name="portal:home",
+        allowed=lambda user: user.role == User.Role.SUPERVISOR,
+        order=5,
+        description="Review the documents of your provinces.",
+    )
+    with registered(entry):
+        client.force_login(supervisor)
+        supervisor_home = client.get(STAFF_HOME)
+        client.force_login(central_admin)
+        admin_home = client.get(STAFF_HOME)
+
+    assertContains(supervisor_home, "Document reviews", count=2)  # the staff home and the navigation
+    assertContains(supervisor_home, "Review the documents of your provinces.")
+    assertNotContains(admin_home, "Document reviews")
+
+
+@pytest.mark.parametrize(
+    "persona, lands_on",
+    [("central_admin", STAFF_HOME), ("supervisor", STAFF_HOME), ("candidate", "/fr/me/")],
+)
+def test_sign_in_leads_staff_to_their_home_and_candidates_to_their_dashboard(
+    client, request, persona, lands_on
+):
+    user = request.getfixturevalue(persona)
+    response = client.post(url("accounts:login"), {"email": user.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == (lands_on, 302)
+    assert response.status_code == 200
+
+
+def test_a_page_asked_for_before_sign_in_wins_over_the_role_s_landing(client, central_admin):
+    response = client.post(
+        url("accounts:login") + "?next=/fr/staff/outbox/",
+        {"email": central_admin.email, "password": PASSWORD},
+    )
+    assert response["Location"] == "/fr/staff/outbox/"
