@@ -8,8 +8,9 @@ priority and lottery number of a commune's last admitted candidate, which the pu
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -51,7 +52,7 @@ BONUS_PROVINCE = "province"
 @dataclass(frozen=True)
 class RunFacts:
     number: int
-    published_at: dt.datetime
+    published_at: dt.datetime | None  # never None: only published runs are explained
     seed: str
     campaign_slug: str
     stage: str
@@ -105,11 +106,12 @@ class CommuneLine:
         """Why this commune did not take her (NO_PLACES, LOWER_PRIORITY, LOTTERY), or "" if it did."""
         if self.standing not in (WAITLISTED, NOT_ADMITTED):
             return ""
-        if not self.has_cutoff:
+        cutoff = self.cutoff_priority
+        if not self.has_cutoff or cutoff is None:
             return NO_PLACES if self.places == 0 else ""
-        if self.priority < self.cutoff_priority:
+        if self.priority < cutoff:
             return LOWER_PRIORITY
-        if self.priority == self.cutoff_priority and _lottery_value(self.lottery) > _lottery_value(
+        if self.priority == cutoff and _lottery_value(self.lottery) > _lottery_value(
             self.cutoff_lottery
         ):
             return LOTTERY
@@ -134,11 +136,11 @@ class Explanation:
         return f"explanation-{self.application_id}"
 
     @property
-    def outcome_label(self) -> str:
+    def outcome_label(self) -> str | Promise:
         return SelectionDecision.Outcome(self.outcome).label
 
     @property
-    def ineligibility_label(self) -> str:
+    def ineligibility_label(self) -> str | Promise:
         return SelectionDecision.Ineligibility(self.ineligibility).label if self.is_ineligible else ""
 
     @property
@@ -206,7 +208,7 @@ def explanations_for(applications: Iterable[Application]) -> dict[int, Explanati
     }
 
 
-def _results(keys: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+def _results(keys: set[tuple[int, int]]) -> dict[tuple[int, int], Mapping[str, Any]]:
     """The report lines of these (run, commune) pairs, with the communes' names; one query (none if no pair)."""
     if not keys:
         return {}
@@ -229,7 +231,7 @@ def _results(keys: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
 
 
 def _explanation(
-    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], dict]
+    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], Mapping[str, Any]]
 ) -> Explanation:
     run = decision.run
     eligible = decision.outcome != SelectionDecision.Outcome.INELIGIBLE
@@ -256,7 +258,7 @@ def _explanation(
 
 
 def _lines(
-    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], dict]
+    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], Mapping[str, Any]]
 ) -> tuple[CommuneLine, ...]:
     lines = []
     for index, (commune_id, priority, place) in enumerate(
