@@ -4,8 +4,6 @@ own app's templates, and the staff outbox names it with its app's label."""
 import pytest
 from django.db import transaction
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.accounts.tests.helpers import translated_html
 from bawaba.core.contributions import EmailKind, UnknownEmailKind
 from bawaba.core.tests.helpers import registered, with_templates
@@ -58,7 +56,7 @@ def test_a_registered_kind_is_queued_and_rendered_from_its_own_templates(setting
     assert [mail.subject for mail in mailoutbox] == ["Convocation on 12 mai"]
 
 
-def test_the_staff_outbox_names_each_kind_with_its_app_s_label(client):
+def test_the_staff_outbox_names_each_kind_with_its_app_s_label(admin_client):
     with registered(INTERVIEW_CONVOCATION):
         Notification.objects.create(
             kind="interview_convocation", to_email="a@example.ma", idempotency_key="a"
@@ -66,8 +64,7 @@ def test_the_staff_outbox_names_each_kind_with_its_app_s_label(client):
         Notification.objects.create(kind="account_confirmation", to_email="b@example.ma", idempotency_key="b")
         # A kind that no app registers any more (an app removed) is shown by its key, never an error.
         Notification.objects.create(kind="retired_kind", to_email="c@example.ma", idempotency_key="c")
-        client.force_login(UserFactory(role=User.Role.CENTRAL_ADMIN))
-        page = client.get("/fr/staff/outbox/").content.decode()
+        page = admin_client.get("/fr/staff/outbox/").content.decode()
         kinds = [value for value, _ in OutboxFilterForm().fields["kind"].choices]
 
     assert "Interview convocation" in page

@@ -5,7 +5,6 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
 from bawaba.accounts.tests.helpers import PASSWORD, translated_html, url
 from bawaba.core.contributions import StaffMenuEntry
 from bawaba.core.tests.helpers import registered
@@ -14,21 +13,6 @@ pytestmark = pytest.mark.django_db
 
 STAFF_HOME = "/fr/staff/"
 CENTRAL_ADMIN_PAGES = ("/fr/staff/applications/", "/fr/staff/selection/", "/fr/staff/outbox/")
-
-
-@pytest.fixture
-def central_admin(db) -> User:
-    return UserFactory(role=User.Role.CENTRAL_ADMIN, preferred_language="fr")
-
-
-@pytest.fixture
-def supervisor(db) -> User:
-    return UserFactory(role=User.Role.SUPERVISOR, preferred_language="fr")
-
-
-@pytest.fixture
-def candidate(db) -> User:
-    return UserFactory(preferred_language="fr")
 
 
 def test_a_central_administrator_s_home_lists_her_staff_pages(client, central_admin):
