@@ -111,9 +111,7 @@ class CommuneLine:
             return NO_PLACES if self.places == 0 else ""
         if self.priority < cutoff:
             return LOWER_PRIORITY
-        if self.priority == cutoff and _lottery_value(self.lottery) > _lottery_value(
-            self.cutoff_lottery
-        ):
+        if self.priority == cutoff and _lottery_value(self.lottery) > _lottery_value(self.cutoff_lottery):
             return LOTTERY
         return ""
 
