@@ -1,0 +1,54 @@
+"""Staff sign in to their home in a real browser (Arabic and French): it lists what their roles let them do, as
+the apps registered it, and the navigation holds the same pages. A candidate signs in to her dashboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.tests.helpers import PASSWORD, translated
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, email: str, language: str) -> None:
+    page.goto(f"/{language}/accounts/login/")
+    page.get_by_label(translated("E-mail address", language), exact=True).fill(email)
+    page.get_by_label(translated("Password", language), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_central_administrator_signs_in_to_her_staff_home_and_opens_a_page(
+    page, live_server, transactional_db, language, screenshots
+):
+    admin = UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+    sign_in(page, admin.email, language)
+
+    expect(page).to_have_url(f"{live_server.url}/{language}/staff/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name=translated("Staff home", language), level=1)).to_be_visible()
+    for label in ("Applications (staff)", "Selection", "E-mail outbox"):
+        expect(main.get_by_role("link", name=translated(label, language), exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("navigation", name=translated("Main navigation", language)).get_by_role(
+                "link", name=translated(label, language), exact=True
+            )
+        ).to_be_visible()
+    page.screenshot(path=screenshots / f"staff-home-{language}.png", full_page=True)
+
+    main.get_by_role("link", name=translated("E-mail outbox", language), exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/{language}/staff/outbox/")
+
+
+def test_a_candidate_signs_in_to_her_dashboard_without_staff_links(page, live_server, transactional_db):
+    candidate = UserFactory(email="candidate@example.ma")
+    sign_in(page, candidate.email, "fr")
+
+    expect(page).to_have_url(f"{live_server.url}/fr/me/")
+    navigation = page.get_by_role("navigation", name=translated("Main navigation", "fr"))
+    expect(
+        navigation.get_by_role("link", name=translated("My applications", "fr"), exact=True)
+    ).to_be_visible()
+    expect(navigation.get_by_role("link", name=translated("Staff home", "fr"), exact=True)).to_have_count(0)
