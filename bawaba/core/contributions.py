@@ -164,9 +164,7 @@ def _add(entries: dict, key: Any, value: Any, what: str) -> None:
 registry = Registry()
 
 
-def render_sections(
-    request: HttpRequest, page: str, objects: Iterable[Model], *, extra: Mapping[str, Any] | None = None
-) -> dict[int, list[SafeString]]:
+def render_sections(request: HttpRequest, page: str, objects: Iterable[Model]) -> dict[int, list[SafeString]]:
     """The registered sections of `page` for each object, rendered in order: {object pk: [html, ...]}.
 
     A section whose context function returns nothing for an object is left out for that object; one that renders
@@ -182,9 +180,7 @@ def render_sections(
         for pk, context in contexts.items():
             if pk not in by_pk:
                 continue
-            html = render_to_string(
-                section.template, {"object": by_pk[pk], **(extra or {}), **context}, request=request
-            )
+            html = render_to_string(section.template, {"object": by_pk[pk], **context}, request=request)
             if html.strip():
                 # render_to_string escapes what it inserts: its output is safe to insert as it is.
                 rendered[pk].append(mark_safe(html))  # noqa: S308
