@@ -60,7 +60,7 @@ def count_up_to(queryset: QuerySet, limit: int) -> int:
     return queryset.order_by().values("pk")[: limit + 1].count()
 
 
-def numbered_page(items: QuerySet | Sequence, number: object, *, size: int) -> Page:
+def numbered_page(items: QuerySet | Sequence, number: str | int | None, *, size: int) -> Page:
     """Page `number` of a short list (campaigns, runs, messages): OFFSET is fine there, and a page count helps.
 
     Whatever `number` is (missing, not a number, out of range), a page is returned: the first, or the last for a
