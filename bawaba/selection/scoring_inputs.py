@@ -17,7 +17,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return out
 
 
-def as_integers(name: str, value: object, *, ndim: int, dtype: type[np.generic]) -> np.ndarray:
+def as_integers(name: str, value: object, *, ndim: int, dtype: type[np.integer]) -> np.ndarray:
     array = np.asarray(value)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, got shape {array.shape}.")

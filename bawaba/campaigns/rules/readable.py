@@ -77,7 +77,7 @@ def _labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str | Promise]:
 def _ordered_points(table: dict, order: list[str], labels: dict[str, str | Promise]) -> list[Points]:
     """A points table in the order of its choices (then any other code), each code with its label."""
     codes = [code for code in order if code in table] + sorted(code for code in table if code not in order)
-    return [Points(label=labels.get(code, code), points=table[code]) for code in codes]
+    return [Points(label=labels.get(code) or code, points=table[code]) for code in codes]
 
 
 def _section(mapping: Any, key: str) -> dict:

@@ -18,7 +18,7 @@ from bawaba.core.audit import record_event
 
 logger = logging.getLogger(__name__)
 
-NOTE_MAX_LENGTH = CampaignRules._meta.get_field("note").max_length
+NOTE_MAX_LENGTH: int = CampaignRules._meta.get_field("note").max_length or 0
 # The education levels, lowest first: the order "at least this level" reads.
 EDUCATION_ORDER: tuple[str, ...] = tuple(Application.EducationLevel.values)
 
