@@ -15,8 +15,7 @@ PYTEST_ARGS ?=
 # The packages mypy checks in `make lint`; add one once it is clean.
 MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal
 
-# The local demo keeps a generated secret key and the SQLite database under var/.
-export BAWABA_LOCAL ?= 1
+# Nothing is exported: a checkout is local unless its environment says it is deployed (docs/decisions/0005).
 
 .PHONY: install demo demo-data serve test test-postgres lint format messages bench clean
 

@@ -25,16 +25,55 @@ VAR_DIR = env_path("BAWABA_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
+# A checkout is local unless something says it is deployed (docs/decisions/0005-local-unless-deployed.md): then
+# every `manage.py` command works with nothing exported, and production still refuses to start without secrets.
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", ""}
+
+
+def _deployment_signals() -> list[str]:
+    """The environment values that only a deployment sets; any one of them makes this run a production one."""
+    signals = []
+    declared = env.str("BAWABA_ENV", default="").strip().lower()
+    if declared not in ("", "local", "production"):
+        raise ImproperlyConfigured(f"BAWABA_ENV must be 'local' or 'production', not {declared!r}.")
+    if declared == "production":
+        signals.append("BAWABA_ENV=production")
+    if set(env.list("ALLOWED_HOSTS", default=[])) - _LOOPBACK_HOSTS:
+        signals.append("ALLOWED_HOSTS names a public host")
+    if env.list("CSRF_TRUSTED_ORIGINS", default=[]):
+        signals.append("CSRF_TRUSTED_ORIGINS is set")
+    if env.bool("BEHIND_TLS_PROXY", default=False):
+        signals.append("BEHIND_TLS_PROXY is set")
+    database_url = env.str("DATABASE_URL", default="")
+    if database_url and (environ.Env.db_url_config(database_url).get("HOST") or "") not in _LOOPBACK_HOSTS:
+        signals.append("DATABASE_URL names a database server on another machine")
+    return signals
+
+
+def _is_local() -> bool:
+    declared = env.str("BAWABA_ENV", default="").strip().lower()
+    if declared == "production":
+        return False
+    if declared == "local" or env.bool("BAWABA_LOCAL", default=False):
+        return True  # said outright: a local run against, say, a benchmark database on another machine
+    return not DEPLOYMENT_SIGNALS
+
+
+DEPLOYMENT_SIGNALS = _deployment_signals()
+BAWABA_LOCAL = _is_local()
+
 
 def _secret_key() -> str:
-    """The secret key comes from the environment; only a local debug run may keep a generated one in var/."""
+    """The secret key comes from the environment; only a local run may keep a generated one in var/."""
     key = env.str("DJANGO_SECRET_KEY", default="")
     if key:
         return key
-    if not DEBUG and not env.bool("BAWABA_LOCAL", default=False):
+    if not BAWABA_LOCAL:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Production needs a secret key from the environment; "
-            "for a local run set DJANGO_DEBUG=1 or BAWABA_LOCAL=1 and one is generated into var/."
+            "DJANGO_SECRET_KEY is not set. This run is a production one ("
+            + "; ".join(DEPLOYMENT_SIGNALS)
+            + ") and production needs a secret key from the environment. A local checkout with none of these "
+            "settings generates one into var/ (docs/operations.md, 'Local or production')."
         )
     from django.core.management.utils import get_random_secret_key
 
@@ -226,8 +265,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env.bool(
-    "SESSION_COOKIE_SECURE", default=not DEBUG and not env.bool("BAWABA_LOCAL", False)
+# A local run serves plain HTTP on 127.0.0.1: secure-only cookies would never come back and nobody could sign in.
+# Empty (as in a copied .env.example) means the default, as for paths.
+SESSION_COOKIE_SECURE = (
+    env.bool("SESSION_COOKIE_SECURE")
+    if env.str("SESSION_COOKIE_SECURE", default="")
+    else not DEBUG and not BAWABA_LOCAL
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
