@@ -285,9 +285,9 @@ LOGGING = {
 }
 
 # --- Territory ------------------------------------------------------------------------------------------
-# Commune centroids (OpenStreetMap, ODbL) are read from the shared reference copy beside the repository when it
-# is there; they are never copied into the repository.
+# Commune centroids (© OpenStreetMap contributors, ODbL) ship with the territory app, their licence and sources
+# beside them (bawaba/territory/data/SOURCES.md); the province fallback orders communes nearest first by them.
 BAWABA_TERRITORY_CENTROIDS = env_path(
-    "BAWABA_TERRITORY_CENTROIDS", BASE_DIR.parent / "shared/data/territory/communes.csv"
+    "BAWABA_TERRITORY_CENTROIDS", BASE_DIR / "bawaba/territory/data/commune_centroids.csv"
 )
 AXES_VERBOSE = False

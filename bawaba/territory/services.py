@@ -52,7 +52,11 @@ def _sync(model: type[models.Model], rows: Iterable[dict], report: LoadReport) -
 
 
 def read_centroids(path: Path) -> dict[str, tuple[float, float]]:
-    """Commune centroids (OpenStreetMap, ODbL) from the reference CSV: code -> (lat, lon), where present."""
+    """Commune centroids (OpenStreetMap, ODbL): code -> (lat, lon), where present.
+
+    Reads the shipped `code,lat,lon` file as well as the shared reference copy's fuller communes.csv, whose
+    arrondissement rows (a `kind` column) are skipped: the territory's centroids are the communes'.
+    """
     centroids = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

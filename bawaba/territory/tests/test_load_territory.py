@@ -95,3 +95,28 @@ def test_command_refuses_a_missing_centroid_file(db, tmp_path):
 
     with pytest.raises(CommandError, match="No such file"):
         call_command("load_territory", "--centroids", str(tmp_path / "missing.csv"))
+
+
+def test_the_shipped_centroids_cover_every_commune_but_one_and_stay_in_morocco():
+    from django.conf import settings
+
+    from bawaba.territory.services import read_centroids
+
+    path = settings.BAWABA_TERRITORY_CENTROIDS
+    assert path.is_relative_to(settings.BASE_DIR)  # in the repository: a fresh clone has them
+    assert (path.parent / "SOURCES.md").is_file() and "OpenStreetMap" in (path.parent / "LICENSE").read_text()
+    centroids = read_centroids(path)
+    assert len(centroids) == 1502
+    assert "04.281.05.11" not in centroids  # Sidi Mohamed Benmansour: none upstream (SOURCES.md)
+    for lat, lon in centroids.values():
+        assert 20.5 < lat < 36.1 and -17.2 < lon < -0.9
+
+
+def test_the_command_loads_the_shipped_centroids_by_default(db, capsys):
+    call_command("load_territory")
+
+    assert "centroids: 1502" in capsys.readouterr().out
+    missing = Commune.objects.filter(latitude__isnull=True)
+    assert list(missing.values_list("code", flat=True)) == ["04.281.05.11"]
+    assilah = Commune.objects.get(code="01.511.01.01")
+    assert (assilah.latitude, assilah.longitude) == (35.47643, -6.00869)

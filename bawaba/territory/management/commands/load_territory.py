@@ -14,7 +14,10 @@ class Command(BaseCommand):
             "--centroids",
             type=Path,
             default=settings.BAWABA_TERRITORY_CENTROIDS,
-            help="communes.csv with lat/lon columns (OpenStreetMap, ODbL); default: the shared reference copy",
+            help=(
+                "a CSV with code, lat and lon columns (OpenStreetMap, ODbL); default: the file shipped in "
+                "bawaba/territory/data/ (setting BAWABA_TERRITORY_CENTROIDS)"
+            ),
         )
         parser.add_argument("--no-centroids", action="store_true", help="load no commune centroids")
 
