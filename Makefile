@@ -36,9 +36,11 @@ demo-data: install
 	$(MANAGE) run_selection --campaign $(DEMO_CAMPAIGN) --seed "$(SELECTION_SEED)" --publish --unless-published
 
 demo: demo-data
+	@$(MANAGE) demo_guide --port $(PORT)
 	$(MANAGE) rundemo --port $(PORT)
 
 serve: install
+	@$(MANAGE) demo_guide --port $(PORT)
 	$(MANAGE) rundemo --port $(PORT)
 
 test: install

@@ -51,6 +51,19 @@ def demo_users() -> QuerySet[User]:
     return User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
 
 
+def published_preselection() -> SelectionRun | None:
+    """The demo census campaign's published preselection run, if `make demo` has published it."""
+    return (
+        SelectionRun.objects.filter(
+            campaign__slug=DEMO_CAMPAIGN_SLUG,
+            stage=SelectionRun.Stage.PRESELECTION,
+            status=SelectionRun.Status.PUBLISHED,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def demo_preselection_published() -> bool:
     """Whether the demo campaign's preselection is published: `make demo` publishes it once, the first time."""
     return SelectionRun.objects.filter(

@@ -1,4 +1,6 @@
-"""The national demo data set: the 2024 census campaign, its commune needs, its candidates and demo staff.
+"""The national demo data set: the census campaign, its commune needs, its candidates and demo staff, and a
+ministry's competition open for registration (bawaba.demo.competition). Dates count from the day it runs
+(bawaba.demo.calendar).
 
 Everything is written in one transaction, so a failed run leaves nothing behind. Candidates go in set-based
 (writer.BulkWriter): at scale 1 that is 488,321 accounts and applications and about 2.2 million choices.
@@ -9,13 +11,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date
 
 import numpy as np
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import connection, models, transaction
 from django.db.models.deletion import get_candidate_relations_to_delete
+from django.utils import timezone
 
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import (
@@ -32,6 +34,8 @@ from bawaba.campaigns.search import search_name_for
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.demo import calibration, generator, vocabulary
+from bawaba.demo.calendar import Calendar, census_calendar
+from bawaba.demo.competition import create_competition, demo_competition
 from bawaba.demo.selectors import (
     DEMO_CAMPAIGN_SLUG,
     DEMO_EMAIL_DOMAIN,
@@ -42,9 +46,6 @@ from bawaba.demo.selectors import (
 from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune
 
-CASABLANCA = ZoneInfo("Africa/Casablanca")
-REGISTRATION_OPENS_AT = datetime(2024, 2, 7, tzinfo=CASABLANCA)
-REGISTRATION_CLOSES_AT = datetime(2024, 2, 27, 23, 59, 59, tzinfo=CASABLANCA)
 # Every demo candidate shares one unusable password: nobody signs in as them (hashing 488,321 real passwords
 # would take hours), and a constant keeps two runs with the same seed identical.
 UNUSABLE_PASSWORD = f"{UNUSABLE_PASSWORD_PREFIX}demo-candidate-without-password"
@@ -78,6 +79,8 @@ DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, CANDIDATE)
 class DemoResult:
     created: bool
     campaign: Campaign
+    competition: Campaign | None = None
+    competition_created: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     accounts: tuple[DemoAccount, ...] = ()
@@ -91,19 +94,37 @@ def validate_options(*, scale: float, seed: int) -> None:
 
 
 def generate_demo(
-    *, scale: float, seed: int, replace: bool = False, progress: Callable[[str], None] | None = None
+    *,
+    scale: float,
+    seed: int,
+    replace: bool = False,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    """Create the demo census campaign with its needs and candidates, or leave an existing one alone.
+    """Create the demo census campaign with its needs and candidates, and the open competition; or leave an
+    existing demo alone (adding the competition if it lacks one).
 
-    With `replace`, an existing demo data set (campaign, applications, choices, demo accounts) is deleted first.
-    The same scale and seed give the same data, on SQLite and on PostgreSQL alike.
+    Dates count from `today` (default: today in Morocco). With `replace`, an existing demo data set (campaigns,
+    applications, choices, demo accounts) is deleted first. The same scale, seed and day give the same data, on
+    SQLite and on PostgreSQL alike.
     """
     validate_options(scale=scale, seed=seed)
     if not Commune.objects.exists():
         raise DemoError("The territory is not loaded: run `manage.py load_territory` first.")
+    today = today or timezone.localdate()
+    calendar = census_calendar(today)
     existing = demo_campaign()
     if existing is not None and not replace:
-        return DemoResult(created=False, campaign=existing)
+        competition = demo_competition()
+        if competition is None:
+            # A demo made before the competition existed: the competition alone is cheap to add.
+            return DemoResult(
+                created=False,
+                campaign=existing,
+                competition=create_competition(today=today),
+                competition_created=True,
+            )
+        return DemoResult(created=False, campaign=existing, competition=competition)
     if existing is None and not replace and demo_users().exists():
         raise DemoError(
             f"Accounts @{DEMO_EMAIL_DOMAIN} exist without the demo campaign; run with --replace to remove them."
@@ -138,14 +159,15 @@ def generate_demo(
                 deleted = delete_demo_data()
                 note(", ".join(f"{count:,} {label}" for label, count in deleted.items()))
         with phases.timed("campaign, stages, rules and needs"):
-            campaign = _create_campaign()
+            campaign = _create_campaign(calendar)
             _create_needs(campaign, training, field_needs, commune_ids)
-        counts = _write_candidates(writer, campaign, candidates, commune_ids, phases)
+        counts = _write_candidates(writer, campaign, calendar, candidates, commune_ids, phases)
         with phases.timed("rebuild indexes and constraints") as note:
             writer.finish_bulk_load(load)
             note(f"{len(load.rebuild)} statements")
-        with phases.timed("demo staff accounts"):
+        with phases.timed("demo staff accounts and the open competition"):
             _create_staff_accounts()
+            competition = create_competition(today=today)
         with phases.timed("check foreign keys"):
             connection.check_constraints(table_names=_tables_to_check(replaced=replace))
         counts.update(
@@ -159,6 +181,7 @@ def generate_demo(
             data={
                 "scale": scale,
                 "seed": seed,
+                "today": today.isoformat(),
                 "counts": counts,
                 "seconds": round(time.perf_counter() - started, 1),  # to the commit, which comes next
             },
@@ -166,7 +189,15 @@ def generate_demo(
         committing = time.perf_counter()
     phases.report("commit", time.perf_counter() - committing)
     seconds = time.perf_counter() - started
-    return DemoResult(created=True, campaign=campaign, counts=counts, seconds=seconds, accounts=DEMO_ACCOUNTS)
+    return DemoResult(
+        created=True,
+        campaign=campaign,
+        competition=competition,
+        competition_created=True,
+        counts=counts,
+        seconds=seconds,
+        accounts=DEMO_ACCOUNTS,
+    )
 
 
 @transaction.atomic
@@ -182,6 +213,14 @@ def delete_demo_data() -> dict[str, int]:
 
 def _delete_demo_rows() -> dict[str, int]:
     deleted = {"choices": 0, "applications": 0, "accounts": 0}
+    competition = demo_competition()
+    if competition is not None:
+        # Applications by people who tried the demo (few; their accounts are theirs and stay).
+        applications = Application.objects.filter(campaign=competition)
+        _clear_references(Application, applications.values("pk"), handled={ApplicationChoice})
+        deleted["applications"] += applications.delete()[1].get(Application._meta.label, 0)
+        SelectionRun.objects.filter(campaign=competition).delete()
+        competition.delete()
     campaign = demo_campaign()
     if campaign is not None:
         applications = Application.objects.filter(campaign=campaign)
@@ -197,7 +236,7 @@ def _delete_demo_rows() -> dict[str, int]:
             cursor.execute(choices_sql, choices_params)
             deleted["choices"] = cursor.rowcount
             cursor.execute(applications_sql, applications_params)
-            deleted["applications"] = cursor.rowcount
+            deleted["applications"] += cursor.rowcount
         # The campaign's selection runs protect it and its rules; their decisions and report lines go with them.
         SelectionRun.objects.filter(campaign=campaign).delete()
         # Stages, rules and needs are a few thousand rows: the ORM's cascade is fine for them.
@@ -274,7 +313,7 @@ def _tables_to_check(*, replaced: bool) -> list[str]:
     return sorted(model._meta.db_table for model in written if model._meta.db_table in existing)
 
 
-def _create_campaign() -> Campaign:
+def _create_campaign(calendar: Calendar) -> Campaign:
     administration, _ = Administration.objects.get_or_create(
         code="hcp",
         defaults={
@@ -287,37 +326,36 @@ def _create_campaign() -> Campaign:
         administration=administration,
         slug=DEMO_CAMPAIGN_SLUG,
         kind=Campaign.Kind.CENSUS,
-        title_ar="الإحصاء العام للسكان والسكنى 2024: تسجيل وانتقاء المشاركين",
-        title_fr="Recensement général de la population et de l'habitat 2024 : inscription et sélection des participants",
-        title_en="2024 General Census of Population and Housing: registration and selection of participants",
+        # 2024's campaign replayed on a calendar counted from today: no year in the titles, which would be wrong.
+        title_ar="الإحصاء العام للسكان والسكنى: تسجيل وانتقاء المشاركين (عرض تجريبي)",
+        title_fr=(
+            "Recensement général de la population et de l'habitat : inscription et sélection des participants "
+            "(démonstration)"
+        ),
+        title_en="General Census of Population and Housing: registration and selection of participants (demo)",
         summary_ar=(
-            "التسجيل في المنصة من 7 إلى 27 فبراير 2024، ثم انتقاء أولي آلي للتكوين عن بعد، فمقابلة على مستوى "
-            "الإقليم، فتكوين حضوري في يوليوز وغشت. معطيات تجريبية مصطنعة."
+            "تسجيل لمدة ثلاثة أسابيع على المنصة، ثم انتقاء أولي آلي للتكوين عن بعد، فمقابلة على مستوى الإقليم، "
+            "فتكوين حضوري، على غرار حملة 2024 بتواريخ محسوبة انطلاقا من يوم إنشاء العرض. معطيات تجريبية مصطنعة."
         ),
         summary_fr=(
-            "Inscription du 7 au 27 février 2024, présélection automatique pour la formation à distance, entretien "
-            "au niveau de la province, puis formation présentielle en juillet et août. Données de démonstration "
+            "Trois semaines d'inscription sur la plateforme, une présélection automatique pour la formation à "
+            "distance, un entretien au niveau de la province, puis une formation présentielle : la campagne de 2024, "
+            "avec un calendrier compté à partir du jour où la démonstration a été créée. Données de démonstration "
             "synthétiques."
         ),
         summary_en=(
-            "Registration from 7 to 27 February 2024, automatic preselection for remote training, an interview at "
-            "province level, then in-person training in July and August. Synthetic demonstration data."
+            "Three weeks of registration on the platform, an automatic preselection for remote training, an "
+            "interview at province level, then in-person training: the 2024 campaign, on a calendar counted from "
+            "the day the demo was made. Synthetic demonstration data."
         ),
-        registration_opens_at=REGISTRATION_OPENS_AT,
-        registration_closes_at=REGISTRATION_CLOSES_AT,
+        registration_opens_at=calendar.registration_opens_at,
+        registration_closes_at=calendar.registration_closes_at,
         max_commune_choices=generator.MAX_CHOICES,
         is_published=True,
     )
-    Stage = CampaignStage.Kind
     CampaignStage.objects.bulk_create(
-        CampaignStage(campaign=campaign, kind=kind, starts_on=starts, ends_on=ends)
-        for kind, starts, ends in (
-            (Stage.REGISTRATION, date(2024, 2, 7), date(2024, 2, 27)),
-            (Stage.PRESELECTION, date(2024, 3, 1), date(2024, 3, 14)),
-            (Stage.REMOTE_TRAINING, date(2024, 3, 15), date(2024, 6, 15)),
-            (Stage.INTERVIEW, date(2024, 5, 15), None),  # MISSION.md gives only its start
-            (Stage.FIELD_TRAINING, date(2024, 7, 1), date(2024, 8, 31)),
-        )
+        CampaignStage(campaign=campaign, kind=stage.kind, starts_on=stage.starts_on, ends_on=stage.ends_on)
+        for stage in calendar.stages
     )
     CampaignRules.objects.create(
         campaign=campaign, version=1, rules=default_census_rules(), note="Default census rules"
@@ -346,6 +384,7 @@ def _create_needs(
 def _write_candidates(
     writer: BulkWriter,
     campaign: Campaign,
+    calendar: Calendar,
     candidates: generator.Candidates,
     commune_ids: np.ndarray,
     phases: "_Phases",
@@ -356,7 +395,11 @@ def _write_candidates(
     first_user, first_application = writer.first_free_id(User), writer.first_free_id(Application)
     user_ids = np.arange(first_user, first_user + n, dtype=np.int64)
     application_ids = np.arange(first_application, first_application + n, dtype=np.int64)
-    opens = np.datetime64(REGISTRATION_OPENS_AT.astimezone(UTC).replace(tzinfo=None), "s")
+    opens = np.datetime64(calendar.registration_opens_at.astimezone(UTC).replace(tzinfo=None), "s")
+    # The generator counts ages on 2024's opening day; the same ages hold on this calendar's.
+    birth_date = (
+        candidates.birth_date + (calendar.registration_opens_on - generator.REGISTRATION_OPENS_ON).days
+    )
     registered_at = opens + candidates.registered_after.astype("timedelta64[s]")
     submitted_at = opens + candidates.submitted_after.astype("timedelta64[s]")
 
@@ -410,7 +453,7 @@ def _write_candidates(
                 "first_name_latin": first_latin,
                 "last_name_latin": last_latin,
                 "search_name": _search_names(candidates),
-                "birth_date": candidates.birth_date,
+                "birth_date": birth_date,
                 "sex": _lookup(("M", "F"), candidates.female.astype(np.int8)),
                 "phone": candidates.phone_strings(),
                 "residence_commune": commune_ids[candidates.residence],

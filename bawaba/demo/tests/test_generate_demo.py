@@ -1,5 +1,6 @@
 """The generate_demo command against the database: MISSION.md's marginals, valid rows, determinism, reruns."""
 
+import datetime as dt
 import io
 import math
 from datetime import date
@@ -8,12 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.db.models import Count, F, Max, Min, Sum
+from django.utils import timezone
 
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignStage, CommuneNeed
 from bawaba.core.audit import record_event
 from bawaba.core.models import AuditEvent
 from bawaba.demo import calibration, services
+from bawaba.demo.competition import COMPETITION_SLUG, demo_competition
 from bawaba.demo.generator import apportion, scaled_total
 from bawaba.demo.selectors import demo_campaign, demo_data_digest
 from bawaba.territory.models import Commune
@@ -87,8 +90,11 @@ def test_candidates_are_plausible(demo):
     cins = list(applications.values_list("cin", flat=True))
     assert len(set(cins)) == len(cins) and all(cins)
 
+    # Ages as the generator drew them, on the opening day (dated from today, as the whole demo).
+    opened_on = timezone.localdate(demo.registration_opens_at)
+
     def age(birth_date: date) -> float:
-        return (date(2024, 2, 7) - birth_date).days / 365.2425
+        return (opened_on - birth_date).days / 365.2425
 
     students = applications.filter(category=Application.Category.STUDENT).values_list("birth_date", flat=True)
     retirees = applications.filter(category=Application.Category.PUBLIC_RETIREE)
@@ -113,6 +119,28 @@ def test_campaign_has_its_stages_rules_and_the_hcp(demo):
     assert demo.max_commune_choices == 5
     assert set(demo.stages.values_list("kind", flat=True)) == set(CampaignStage.Kind.values)
     assert demo.rules_versions.get().version == 1
+    assert "2024" not in demo.title_fr + demo.title_ar  # its dates are this year's, not 2024's
+
+
+def test_the_census_closed_two_weeks_ago_and_its_stages_read_as_on_that_day(demo):
+    from bawaba.campaigns import schedule
+
+    today = timezone.localdate()
+    assert timezone.localdate(demo.registration_closes_at) == today - dt.timedelta(days=14)
+    statuses = {
+        entry.kind: entry.status for entry in schedule.timeline(demo, demo.stages.all(), now=timezone.now())
+    }
+    assert statuses == {
+        "registration": schedule.DONE,
+        "preselection": schedule.CURRENT,  # published today by `make demo`
+        "remote_training": schedule.UPCOMING,
+        "interview": schedule.UPCOMING,
+        "field_training": schedule.UPCOMING,
+    }
+    # Every application was submitted within the window, and the candidates are as old as in 2024's.
+    assert not Application.objects.filter(
+        campaign=demo, submitted_at__gte=demo.registration_closes_at
+    ).exists()
 
 
 def test_demo_accounts_have_known_passwords_and_the_candidate_owns_the_first_application(demo):
@@ -140,14 +168,26 @@ def test_command_prints_the_accounts_and_says_they_are_demo_only(territory):
         assert phase in output
 
 
-def test_same_seed_gives_the_same_data_and_another_seed_other_data(demo):
+def test_same_seed_and_day_give_the_same_data_and_another_seed_or_day_other_data(territory):
+    generate(today="2026-12-05")
+    demo = demo_campaign()
     first = demo_data_digest(campaign=demo)
-    generate(replace=True)
+    generate(replace=True, today="2026-12-05")
     again = demo_campaign()
     assert again.pk != demo.pk
     assert demo_data_digest(campaign=again) == first
-    generate(replace=True, seed=SEED + 1)
+    generate(replace=True, seed=SEED + 1, today="2026-12-05")
     assert demo_data_digest(campaign=demo_campaign()) != first
+    generate(replace=True, today="2026-12-06")  # the same candidates, one day later
+    later = demo_campaign()
+    assert demo_data_digest(campaign=later) != first
+    assert later.registration_opens_at - again.registration_opens_at == dt.timedelta(days=1)
+
+
+def test_rejects_a_malformed_day(territory):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        generate(today="5 December")
+    assert demo_campaign() is None
 
 
 def test_rerun_without_replace_changes_nothing(demo):
@@ -164,6 +204,7 @@ def test_generation_is_audited(demo):
     event = AuditEvent.objects.get(action="demo.generated")
     assert event.target_id == str(demo.pk)
     assert event.data["scale"] == SCALE and event.data["seed"] == SEED
+    assert event.data["today"] == timezone.localdate().isoformat()
     assert event.data["counts"]["candidates"] == scaled_total(calibration.TOTAL_CANDIDATES, SCALE)
 
 
@@ -179,6 +220,25 @@ def test_replace_removes_the_old_data_and_detaches_what_points_at_it(demo):
     assert User.objects.filter(email__endswith="@demo.bawaba.ma").count() == (
         scaled_total(calibration.TOTAL_CANDIDATES, SCALE) + 2
     )
+
+
+def test_replace_removes_the_competition_and_the_applications_made_to_it(demo):
+    competition = demo_competition()
+    newcomer = User.objects.create_user("newcomer@example.ma", "x" * 12)
+    Application.objects.create(campaign=competition, user=newcomer)
+    generate(replace=True)
+    assert not Campaign.objects.filter(pk=competition.pk).exists()
+    assert Campaign.objects.filter(slug=COMPETITION_SLUG).count() == 1
+    assert not Application.objects.filter(user=newcomer).exists()
+    assert User.objects.filter(pk=newcomer.pk).exists()  # her account is hers
+
+
+def test_a_rerun_adds_the_competition_to_a_demo_made_without_it(demo):
+    demo_competition().delete()
+    output = generate()
+    assert "already exists" in output and "Added the open competition" in output
+    assert demo_competition() is not None
+    assert Campaign.objects.filter(slug=demo.slug).get().pk == demo.pk
 
 
 def test_replace_leaves_nothing_dangling_and_changes_nothing_when_it_would(demo):

@@ -1,0 +1,56 @@
+"""What a newcomer needs to try the demo, printed by `make demo` and `make serve` before the server starts."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from bawaba.demo.competition import demo_competition
+from bawaba.demo.selectors import demo_campaign, published_preselection
+from bawaba.demo.services import DEMO_ACCOUNTS
+
+
+class Command(BaseCommand):
+    help = "Print the demo's address, accounts, open competition, mailbox, public report and audit command."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host: str, port: int, **options):
+        base = f"http://{host}:{port}"
+        census, competition, run = demo_campaign(), demo_competition(), published_preselection()
+        lines = [
+            "",
+            "━━ Bawaba demo ━━",
+            f"Address:            {base}/ar/ (Arabic, right to left)   {base}/fr/ (French)",
+            f"Demo mailbox:       {base}/fr/demo/mailbox/   (every e-mail the demo sends, to any address)",
+        ]
+        if competition is not None:
+            closes = timezone.localtime(competition.registration_closes_at).strftime("%Y-%m-%d %H:%M")
+            lines += [
+                f"Open competition:   {base}/fr/campaigns/{competition.slug}/",
+                f"  {competition.title_fr} — registration open until {closes} (Casablanca time).",
+                "  Try it: create an account, confirm it from the demo mailbox, apply, submit.",
+            ]
+        if census is not None:
+            lines.append(f"Census campaign:    {base}/fr/campaigns/{census.slug}/")
+            if run is not None:
+                published = timezone.localtime(run.published_at).strftime("%Y-%m-%d")
+                lines += [
+                    f"  Preselection published on {published}; public report, no personal data:",
+                    f"  {base}/fr/campaigns/{census.slug}/selection/preselection/",
+                    f"  Audit it (recomputes the run from its frozen inputs): .venv/bin/python manage.py "
+                    f"verify_selection {run.pk}",
+                ]
+            else:
+                lines.append("  Preselection not published yet (`make demo-data` publishes it).")
+        else:
+            lines.append("No demo data yet: run `make demo-data` (or `make demo`).")
+        lines.append("Demo accounts (public passwords: they exist only in this demo data set):")
+        lines += [f"  {a.email:<28} {a.password:<22} {a.description}" for a in DEMO_ACCOUNTS]
+        lines += [
+            f"  Sign in as the candidate to read her preselection decision explained: {base}/fr/me/",
+            f"  Staff: {base}/fr/staff/applications/ (applications)   {base}/fr/staff/selection/ (selection runs)",
+            f"  Django admin: {base}/fr/admin/",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
