@@ -17,13 +17,19 @@ def page(chromium, live_server, transactional_db) -> Iterator:
 
 
 @pytest.fixture
-def census_campaign(transactional_db):
-    """What `make demo` serves: the territory and the demo census campaign from `generate_demo` (a small scale)."""
+def demo_data(transactional_db):
+    """What `make demo-data` builds, at a small scale: the territory with its shipped centroids, the census campaign
+    just after its registration (dated from today) and the ministry's competition open now."""
     from django.core.management import call_command
 
+    call_command("load_territory", verbosity=0, stdout=io.StringIO())
+    call_command("generate_demo", "--scale", "0.002", "--seed", "2024", stdout=io.StringIO())
+
+
+@pytest.fixture
+def census_campaign(demo_data):
+    """The demo census campaign from `generate_demo`."""
     from bawaba.campaigns.models import Campaign
     from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
 
-    call_command("load_territory", "--no-centroids", verbosity=0)
-    call_command("generate_demo", "--scale", "0.002", "--seed", "2024", stdout=io.StringIO())
     return Campaign.objects.get(slug=DEMO_CAMPAIGN_SLUG)
