@@ -6,9 +6,9 @@ UV := $(VENV)/bin/uv
 MANAGE := $(PY) manage.py
 SCALE ?= 0.02
 SEED ?= 2024
-# The public seed of the demo's preselection draw. A real campaign announces its seed before the run; anyone can
-# then recompute every lottery number (docs/selection.md, "Ties").
-SELECTION_SEED ?= tirage public du 1er mars 2024
+# The public seed of the demo's preselection draw. A real campaign announces its seed before the run (the numbers
+# of a public draw and its date); anyone can then recompute every lottery number (docs/selection.md, "Ties").
+SELECTION_SEED ?= tirage public de la démonstration Bawaba
 DEMO_CAMPAIGN := rgph-2024
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -27,6 +27,7 @@ $(VENV)/.installed: requirements/dev.txt
 
 install: $(VENV)/.installed
 
+# The demo's dates count from the day generate_demo runs; a second run keeps the data (and the published run).
 demo-data: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0

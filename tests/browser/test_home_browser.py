@@ -1,10 +1,7 @@
 """The home page in a real browser: Arabic right-to-left and French, the twelve regions, the census campaign,
 and the language switcher used as a person would, by clicking. Saves a full-page screenshot of each language."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from bawaba.campaigns.models import Campaign
@@ -15,17 +12,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def open_competition(census_campaign) -> Campaign:
-    """A second, open campaign, so that the page shows more than one card and the 'open' badge."""
-    now = timezone.now()
-    return Campaign.objects.create(
-        administration=census_campaign.administration,
-        slug="concours-techniciens",
-        title_ar="مباراة توظيف تقنيين في الإحصاء",
-        title_fr="Concours de recrutement de techniciens en statistique",
-        registration_opens_at=now - dt.timedelta(days=2),
-        registration_closes_at=now + dt.timedelta(days=12),
-        is_published=True,
-    )
+    """The demo's second, open campaign: the page shows more than one card and the 'open' badge."""
+    from bawaba.demo.competition import demo_competition
+
+    return demo_competition()
 
 
 def _expect_twelve_regions(page, names: list[str]) -> None:

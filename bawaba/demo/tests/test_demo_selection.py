@@ -84,3 +84,27 @@ def test_the_demo_candidate_gets_a_decision_and_the_demo_can_be_replaced_after_p
     assert not SelectionRun.objects.exists()
     assert not demo_preselection_published()
     assert demo_data_digest(campaign=demo_campaign()) == generated
+
+
+@pytest.mark.django_db
+def test_the_demo_candidate_reads_her_decision_published_today_and_the_training_next_week(territory, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bawaba.accounts.models import User
+    from bawaba.campaigns.tests.helpers import day, translated
+
+    generate()
+    publish_run(compute_run(create_run(campaign=demo_campaign(), seed="demo").pk))
+    client.force_login(User.objects.get(email=CANDIDATE.email))
+
+    page = client.get("/fr/me/").content.decode()
+
+    today = timezone.localdate()
+    assert translated("Decision published on", "fr") in page
+    assert day(today) in page  # the publication, as the preselection stage ends: today
+    training = translated(
+        "The remote training starts on %(date)s.", "fr", date=day(today + dt.timedelta(days=7))
+    )
+    assert training in page
