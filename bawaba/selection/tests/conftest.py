@@ -1,4 +1,5 @@
-"""A small national demo campaign (registration closed in 2024), and runs of it: computed, published.
+"""A small national demo campaign (registration closed two weeks before the day it is generated), and runs of it:
+computed, published.
 
 Django is imported inside the fixtures: the pure tests of this folder (engine, scoring, frozen) also run
 without Django (`-p no:django`, see docs/selection.md).
