@@ -19,6 +19,7 @@ from bawaba.campaigns.models import (
     CommuneNeed,
 )
 from bawaba.campaigns.rules import default_census_rules
+from bawaba.core.audit import record_event
 from bawaba.demo.calendar import competition_calendar
 from bawaba.territory.models import Commune
 
@@ -123,4 +124,5 @@ def create_competition(*, today: dt.date) -> Campaign:
         )
         for code, posts in POSTS
     )
+    record_event(action="demo.competition_created", target=campaign, data={"today": today.isoformat()})
     return campaign

@@ -129,6 +129,10 @@ def generate_demo(
         raise DemoError(
             f"Accounts @{DEMO_EMAIL_DOMAIN} exist without the demo campaign; run with --replace to remove them."
         )
+    if existing is None and not replace and demo_competition() is not None:
+        raise DemoError(
+            "The demo competition exists without the census campaign; run with --replace to remove it."
+        )
     phases = _Phases(progress)
     started = time.perf_counter()
     # Generating touches no table: done before the transaction, it holds no lock.

@@ -233,12 +233,23 @@ def test_replace_removes_the_competition_and_the_applications_made_to_it(demo):
     assert User.objects.filter(pk=newcomer.pk).exists()  # her account is hers
 
 
+def test_a_competition_left_without_its_census_campaign_asks_for_replace(demo):
+    demo.applications.all().delete()
+    demo.delete()
+    User.objects.filter(email__endswith="@demo.bawaba.ma").delete()
+    with pytest.raises(CommandError, match="competition exists without the census campaign"):
+        generate()
+    generate(replace=True)
+    assert demo_campaign() is not None and demo_competition() is not None
+
+
 def test_a_rerun_adds_the_competition_to_a_demo_made_without_it(demo):
     demo_competition().delete()
     output = generate()
     assert "already exists" in output and "Added the open competition" in output
     assert demo_competition() is not None
     assert Campaign.objects.filter(slug=demo.slug).get().pk == demo.pk
+    assert AuditEvent.objects.filter(action="demo.competition_created").count() == 2  # generated, then added
 
 
 def test_replace_leaves_nothing_dangling_and_changes_nothing_when_it_would(demo):
