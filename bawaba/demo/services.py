@@ -245,12 +245,12 @@ def _delete_demo_rows() -> dict[str, int]:
         SelectionRun.objects.filter(campaign=campaign).delete()
         # Stages, rules and needs are a few thousand rows: the ORM's cascade is fine for them.
         campaign.delete()
-        if connection.vendor == "postgresql":
-            # Check the deferred foreign keys of these deletes now: PostgreSQL refuses to alter a table (as the
-            # bulk load does next) while it has such checks pending.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if connection.vendor == "postgresql" and (campaign is not None or competition is not None):
+        # Check the deferred foreign keys of these deletes now: PostgreSQL refuses to alter a table (as the
+        # bulk load does next) while it has such checks pending.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     # Applications of demo accounts went with the campaign; one in another campaign (which the demo never makes)
     # fails the foreign key check before commit. Not asked here: without its indexes, dropped for the load, the
     # table would be scanned once per account.
