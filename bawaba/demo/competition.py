@@ -18,7 +18,7 @@ from bawaba.campaigns.models import (
     CampaignStage,
     CommuneNeed,
 )
-from bawaba.campaigns.rules import default_census_rules
+from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.core.audit import record_event
 from bawaba.demo.calendar import competition_calendar
 from bawaba.territory.models import Commune
@@ -106,8 +106,6 @@ def create_competition(*, today: dt.date) -> Campaign:
         registration_opens_at=calendar.registration_opens_at,
         registration_closes_at=calendar.registration_closes_at,
         max_commune_choices=len(POSTS),
-        min_age=MIN_AGE,
-        max_age=MAX_AGE,
         is_published=True,
     )
     CampaignStage.objects.bulk_create(

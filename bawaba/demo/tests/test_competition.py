@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from bawaba.campaigns import schedule
 from bawaba.campaigns.models import Campaign, CommuneNeed
-from bawaba.campaigns.selectors import offers_province_fallback
+from bawaba.campaigns.rules.versions import campaign_rules, check_rules, offers_province_fallback
 from bawaba.demo.competition import MAX_AGE, MIN_AGE, POSTS, competition_rules, demo_competition
 from bawaba.demo.selectors import demo_campaign
-from bawaba.selection.scoring import parse_rules
 
 
 @pytest.fixture
@@ -40,12 +39,12 @@ def test_forty_posts_in_three_regions(competition):
     assert competition.max_commune_choices == len(POSTS)
 
 
-def test_its_rules_are_valid_and_agree_with_the_campaigns_age_range(competition):
-    rules = competition.rules_versions.get().rules
-    # A run fills in the day ages are counted on: the closing day.
-    rules["eligibility"]["age_on"] = schedule.age_reference_date(competition).isoformat()
-    rules = parse_rules(rules)
-    assert (rules.min_age, rules.max_age) == (MIN_AGE, MAX_AGE) == (competition.min_age, competition.max_age)
+def test_its_rules_are_valid_and_are_the_competitions_eligibility(competition):
+    check_rules(
+        campaign=competition, rules=competition.rules_versions.get().rules
+    )  # raises if a run could not
+    rules = campaign_rules(competition)  # what the application form checks, as the run will
+    assert (rules.min_age, rules.max_age) == (MIN_AGE, MAX_AGE)
     assert competition_rules()["eligibility"]["min_education"] == "bac_3"
     assert not offers_province_fallback(competition)  # national posts: no "any commune of my province"
 
