@@ -49,7 +49,7 @@ class Command(BaseCommand):
         lines += [f"  {a.email:<28} {a.password:<22} {a.description}" for a in DEMO_ACCOUNTS]
         lines += [
             f"  Sign in as the candidate to read her preselection decision explained: {base}/fr/me/",
-            f"  Staff: {base}/fr/staff/applications/ (applications)   {base}/fr/staff/selection/ (selection runs)",
+            f"  Staff pages, as the administrator: {base}/fr/staff/",
             f"  Django admin: {base}/fr/admin/",
             "",
         ]
