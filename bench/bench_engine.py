@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bawaba.selection.engine import (  # noqa: E402
     Instance,
     Result,
-    check_guarantees,
     digest_instance,
     digest_result,
     lottery_numbers,
     run_deferred_acceptance,
 )
+from bawaba.selection.guarantees import check_guarantees  # noqa: E402
 
 N_CANDIDATES = 488_321
 N_COMMUNES = 1_503

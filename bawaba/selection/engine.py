@@ -1,7 +1,7 @@
 """Selection engine: candidate-proposing deferred acceptance with commune capacities.
 
 Pure Python + NumPy, no Django. The services build an :class:`Instance` from the database, call
-:func:`run_deferred_acceptance`, check the :class:`Result` with :func:`check_guarantees` and publish it
+:func:`run_deferred_acceptance`, check the :class:`Result` with ``guarantees.check_guarantees`` and publish it
 together with :func:`digest_instance` and :func:`digest_result`. ``docs/selection.md`` explains the
 algorithm and its guarantees.
 
@@ -12,7 +12,7 @@ it by priority at that commune (higher first), then by lottery number (lower fir
 """
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,10 +21,10 @@ __all__ = [
     "Instance",
     "Result",
     "canonical_bytes",
-    "check_guarantees",
     "digest_instance",
     "digest_result",
     "lottery_numbers",
+    "rank_in_list",
     "run_deferred_acceptance",
     "waitlist_position",
     "waitlist_positions",
@@ -33,9 +33,6 @@ __all__ = [
 # Bumped whenever the byte layout of canonical_bytes() changes, so that old and new digests never collide.
 _INSTANCE_MAGIC = b"bawaba.selection.instance.v1\x00"
 _RESULT_MAGIC = b"bawaba.selection.result.v1\x00"
-
-# Violation reports name at most this many examples per kind: a broken national run must stay readable.
-_MAX_EXAMPLES = 5
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
 _INT16_MAX = int(np.iinfo(np.int16).max)
@@ -462,7 +459,7 @@ def _build_result(
 # ------------------------------------------------------------------------------------------- waiting lists
 
 
-def _rank_in_list(preferences: np.ndarray, candidate: np.ndarray, commune: np.ndarray) -> np.ndarray:
+def rank_in_list(preferences: np.ndarray, candidate: np.ndarray, commune: np.ndarray) -> np.ndarray:
     """0-based rank of ``commune[j]`` in the list of ``candidate[j]``, or -1 where she did not list it."""
     # np.take gathers whole rows several times faster than fancy indexing does at this size.
     rows = np.take(preferences, candidate, axis=0)
@@ -494,7 +491,7 @@ def waitlist_positions(instance: Instance, result: Result) -> np.ndarray:
     commune = np.repeat(np.arange(instance.n_communes, dtype=np.int64), lengths)
     candidate = result.waitlist.astype(np.int64)
     place = np.arange(result.waitlist.shape[0], dtype=np.int64) - np.repeat(indptr[:-1], lengths) + 1
-    rank = _rank_in_list(instance.preferences, candidate, commune)
+    rank = rank_in_list(instance.preferences, candidate, commune)
     out = np.full((n, k), -1, dtype=np.int32)
     out[candidate, rank] = place
     return out
@@ -563,340 +560,3 @@ def digest_instance(instance: Instance) -> str:
 def digest_result(result: Result) -> str:
     """Hex sha256 of :func:`canonical_bytes` of the result."""
     return _digest(result)
-
-
-# ------------------------------------------------------------------------------------------- guarantees
-
-
-def _report(kind: str, what: str, indices: np.ndarray, describe: Callable[[int], str]) -> str:
-    """One line per kind of violation: how many, and the first few cases spelled out."""
-    shown = "; ".join(describe(int(i)) for i in indices[:_MAX_EXAMPLES])
-    more = f" (and {indices.size - _MAX_EXAMPLES} more)" if indices.size > _MAX_EXAMPLES else ""
-    return f"{kind}: {indices.size} {what}, e.g. {shown}{more}."
-
-
-def _ranks_above(
-    priority: np.ndarray,
-    lottery: np.ndarray,
-    index: np.ndarray,
-    other_priority: np.ndarray,
-    other_lottery: np.ndarray,
-    other_index: np.ndarray,
-) -> np.ndarray:
-    """Whether the first candidate comes before the other in a commune's order, element-wise."""
-    return (priority > other_priority) | (
-        (priority == other_priority)
-        & ((lottery < other_lottery) | ((lottery == other_lottery) & (index < other_index)))
-    )
-
-
-def _check_structure(instance: Instance, result: Result) -> list[str]:
-    n, k = instance.preferences.shape
-    m = instance.n_communes
-    expected = {
-        "assignment": (n,),
-        "assigned_rank": (n,),
-        "admitted_count": (m,),
-        "cutoff_priority": (m,),
-        "cutoff_lottery": (m,),
-        "is_full": (m,),
-        "waitlist_indptr": (m + 1,),
-    }
-    problems = []
-    for name, shape in expected.items():
-        value = getattr(result, name)
-        if value.shape != shape:
-            problems.append(f"structure: {name} has shape {value.shape}, expected {shape}.")
-        elif name == "is_full" and value.dtype != np.bool_:
-            problems.append(f"structure: is_full must be bool, got {value.dtype}.")
-        elif name != "is_full" and value.size and not np.issubdtype(value.dtype, np.integer):
-            problems.append(f"structure: {name} must hold integers, got {value.dtype}.")
-    if result.waitlist.ndim != 1 or (
-        result.waitlist.size and not np.issubdtype(result.waitlist.dtype, np.integer)
-    ):
-        problems.append("structure: waitlist must be a one-dimensional integer array.")
-    if problems:
-        return problems
-
-    assignment = result.assignment.astype(np.int64)
-    rank = result.assigned_rank.astype(np.int64)
-    if n and (assignment.min() < -1 or assignment.max() >= m):
-        problems.append(f"structure: assignment must be a commune index in [0, {m}) or -1.")
-    if n and (rank.min() < -1 or rank.max() >= k):
-        problems.append(f"structure: assigned_rank must be a choice rank in [0, {k}) or -1.")
-    mismatch = np.flatnonzero((assignment < 0) != (rank < 0))
-    if mismatch.size:
-        problems.append(
-            _report(
-                "structure",
-                "candidates have a commune without a rank or a rank without a commune",
-                mismatch,
-                lambda i: f"candidate {i}",
-            )
-        )
-    indptr = result.waitlist_indptr.astype(np.int64)
-    if indptr[0] != 0 or (np.diff(indptr) < 0).any() or indptr[-1] != result.waitlist.shape[0]:
-        problems.append("structure: waitlist_indptr must rise from 0 to the length of waitlist.")
-    if result.waitlist.size and (result.waitlist.min() < 0 or result.waitlist.max() >= n):
-        problems.append(f"structure: waitlist must hold candidate indices in [0, {n}).")
-    return problems
-
-
-def check_guarantees(instance: Instance, result: Result) -> list[str]:
-    """Every way ``result`` breaks the published rules for ``instance``; an empty list means none.
-
-    Each line starts with the kind of violation, then says how many cases and shows the first few:
-
-    * ``structure`` — arrays of the wrong shape or type, indices out of range (the other checks are skipped);
-    * ``unlisted`` — a candidate admitted to a commune that is not her choice at the stated rank
-      (the checks that need her priority there are skipped);
-    * ``capacity`` — a commune admitted more candidates than it has places;
-    * ``count`` — ``admitted_count`` or ``is_full`` disagrees with the assignment;
-    * ``cutoff`` — ``cutoff_priority`` / ``cutoff_lottery`` are not those of the last admitted candidate;
-    * ``stability`` — a blocking pair: a candidate and a commune she ranked above her assignment (or any
-      commune she ranked, if she has none) that has a free place or admitted someone it ranks lower;
-    * ``waitlist membership`` — someone on a list who was not refused by that commune (she did not rank
-      it, or ranked it below her assignment), or is on it twice;
-    * ``waitlist missing`` — someone refused by a commune who is not on its list;
-    * ``waitlist order`` — a list not in the commune's order;
-    * ``waitlist not full`` — a commune with free places and a non-empty list;
-    * ``waitlist cutoff`` — someone on a list whom the commune ranks above its last admitted candidate.
-
-    The waiting-list rules follow from stability: a commune refuses only when it is full, so a commune with
-    free places refused nobody and has an empty list, and everyone it refused ranks below the last candidate
-    it kept. A full commune's list may be empty (nobody was refused), and a commune with no place is full, so
-    everybody who asked it is on its list. Everything is vectorised: this runs on the national result before
-    publication. Candidate-optimality is not checked here (it needs the algorithm itself); the tests compare
-    the engine with an independent implementation for that.
-    """
-    problems = _check_structure(instance, result)
-    if problems:
-        return problems
-    preferences, priorities, lottery = instance.preferences, instance.priorities, instance.lottery
-    capacity = instance.capacities
-    n, k = preferences.shape
-    m = instance.n_communes
-    assignment = result.assignment.astype(np.int64)
-    assigned_rank = result.assigned_rank.astype(np.int64)
-
-    admitted = np.flatnonzero(assignment >= 0)
-    commune = assignment[admitted]
-    rank = assigned_rank[admitted]
-    unlisted = admitted[preferences[admitted, rank] != commune]
-    if unlisted.size:
-        problems.append(
-            _report(
-                "unlisted",
-                "candidates are admitted to a commune that is not their choice at the stated rank",
-                unlisted,
-                lambda i: (
-                    f"candidate {i} in commune {assignment[i]} as choice {assigned_rank[i] + 1}, "
-                    f"which is commune {preferences[i, assigned_rank[i]]}"
-                ),
-            )
-        )
-    count = np.bincount(commune, minlength=m).astype(np.int64)
-    over = np.flatnonzero(count > capacity)
-    if over.size:
-        problems.append(
-            _report(
-                "capacity",
-                "communes admitted more candidates than they have places",
-                over,
-                lambda c: f"commune {c} admitted {count[c]} for {capacity[c]} places",
-            )
-        )
-    wrong_count = np.flatnonzero((result.admitted_count != count) | (result.is_full != (count == capacity)))
-    if wrong_count.size:
-        problems.append(
-            _report(
-                "count",
-                "communes have admitted_count or is_full different from the assignment",
-                wrong_count,
-                lambda c: (
-                    f"commune {c} admitted {count[c]} of {capacity[c]} but reports "
-                    f"{result.admitted_count[c]} (full: {bool(result.is_full[c])})"
-                ),
-            )
-        )
-    if unlisted.size:
-        problems.append("unlisted: the cutoff, stability and waiting-list checks were skipped.")
-        return problems
-
-    # The last admitted candidate of each commune, recomputed from the assignment alone.
-    admitted_priority = priorities[admitted, rank]
-    order = np.lexsort((admitted, lottery[admitted], ~admitted_priority, commune))
-    has_last = count > 0
-    last = order[np.cumsum(count[has_last]) - 1]
-    last_priority = np.zeros(m, dtype=np.int64)
-    last_lottery = np.zeros(m, dtype=np.uint64)
-    last_index = np.full(m, -1, dtype=np.int64)
-    last_priority[has_last] = admitted_priority[last]
-    last_lottery[has_last] = lottery[admitted[last]]
-    last_index[has_last] = admitted[last]
-
-    wrong_cutoff = np.flatnonzero(
-        (result.cutoff_priority != last_priority) | (result.cutoff_lottery != last_lottery)
-    )
-    if wrong_cutoff.size:
-        problems.append(
-            _report(
-                "cutoff",
-                "communes publish a cutoff that is not their last admitted candidate's (0 if none)",
-                wrong_cutoff,
-                lambda c: (
-                    f"commune {c} publishes ({result.cutoff_priority[c]}, {result.cutoff_lottery[c]}) "
-                    f"instead of ({last_priority[c]}, {last_lottery[c]})"
-                ),
-            )
-        )
-
-    # Refused pairs: every listed choice above the assignment (all listed choices when unassigned). In
-    # deferred acceptance these are exactly the communes she asked and that said no.
-    reached = np.where(assigned_rank >= 0, assigned_rank, k)
-    refused_mask = (np.arange(k)[None, :] < reached[:, None]) & (preferences >= 0)
-    flat = np.flatnonzero(refused_mask.reshape(-1))
-    who = flat // max(k, 1)
-    where = preferences.reshape(-1)[flat].astype(np.int64)
-    free = count[where] < capacity[where]
-    beats = has_last[where] & _ranks_above(
-        priorities.reshape(-1)[flat],
-        lottery[who],
-        who,
-        last_priority[where],
-        last_lottery[where],
-        last_index[where],
-    )
-    blocking = np.flatnonzero(free | beats)
-    if blocking.size:
-        problems.append(
-            _report(
-                "stability",
-                "blocking pairs (a candidate and a commune she prefers that would take her)",
-                blocking,
-                lambda j: (
-                    f"candidate {who[j]} prefers commune {where[j]} (her choice {flat[j] % k + 1}), "
-                    + (
-                        "which has a free place"
-                        if free[j]
-                        else f"which admitted candidate {last_index[where[j]]}, whom it ranks lower"
-                    )
-                ),
-            )
-        )
-    problems.extend(
-        _check_waitlists(
-            instance, result, refused_mask, reached, count, has_last, last_priority, last_lottery, last_index
-        )
-    )
-    return problems
-
-
-def _check_waitlists(
-    instance: Instance,
-    result: Result,
-    refused_mask: np.ndarray,
-    reached: np.ndarray,
-    count: np.ndarray,
-    has_last: np.ndarray,
-    last_priority: np.ndarray,
-    last_lottery: np.ndarray,
-    last_index: np.ndarray,
-) -> list[str]:
-    preferences, priorities, lottery = instance.preferences, instance.priorities, instance.lottery
-    n, k = preferences.shape
-    m = instance.n_communes
-    problems = []
-    indptr = result.waitlist_indptr.astype(np.int64)
-    length = np.diff(indptr)
-    waiting = result.waitlist.astype(np.int64)
-    commune = np.repeat(np.arange(m, dtype=np.int64), length)
-    rank = _rank_in_list(preferences, waiting, commune)
-    listed = rank >= 0
-    refused = listed & (rank < reached[waiting])
-    rank = np.maximum(rank, 0)  # where not listed, any column will do: those entries are masked below
-    slot = waiting * k + rank
-    seen = np.bincount(slot[refused], minlength=n * k)
-    twice = np.flatnonzero(refused & (seen[slot] > 1))
-    strangers = np.flatnonzero(~refused)
-    if strangers.size or twice.size:
-        problems.append(
-            _report(
-                "waitlist membership",
-                "waiting-list entries are not a refusal by that commune or appear twice",
-                np.concatenate((strangers, twice)),
-                lambda j: (
-                    f"candidate {waiting[j]} on commune {commune[j]}'s list "
-                    + (
-                        "twice"
-                        if refused[j]
-                        else (
-                            "(not her choice)"
-                            if not listed[j]
-                            else f"(her choice {rank[j] + 1}, below her assignment)"
-                        )
-                    )
-                ),
-            )
-        )
-    missing = np.flatnonzero(refused_mask.reshape(-1) & (seen == 0))
-    if missing.size:
-        problems.append(
-            _report(
-                "waitlist missing",
-                "refusals are missing from the waiting lists",
-                missing,
-                lambda j: f"candidate {j // k} refused by commune {preferences[j // k, j % k]}",
-            )
-        )
-
-    priority = np.where(refused, priorities.reshape(-1)[slot], 0)
-    drawn = lottery[waiting]
-    pair = np.flatnonzero((commune[1:] == commune[:-1]) & refused[1:] & refused[:-1])
-    disorder = pair[
-        ~_ranks_above(
-            priority[pair], drawn[pair], waiting[pair], priority[pair + 1], drawn[pair + 1], waiting[pair + 1]
-        )
-    ]
-    if disorder.size:
-        problems.append(
-            _report(
-                "waitlist order",
-                "neighbours on a waiting list are not in the commune's order",
-                disorder,
-                lambda j: f"commune {commune[j]}: candidate {waiting[j]} before {waiting[j + 1]}",
-            )
-        )
-
-    not_full = np.flatnonzero((length > 0) & (count < instance.capacities))
-    if not_full.size:
-        problems.append(
-            _report(
-                "waitlist not full",
-                "communes with free places have a waiting list",
-                not_full,
-                lambda c: (
-                    f"commune {c}: {count[c]} admitted for {instance.capacities[c]} places, {length[c]} waiting"
-                ),
-            )
-        )
-    above = np.flatnonzero(
-        refused
-        & has_last[commune]
-        & _ranks_above(
-            priority, drawn, waiting, last_priority[commune], last_lottery[commune], last_index[commune]
-        )
-    )
-    if above.size:
-        problems.append(
-            _report(
-                "waitlist cutoff",
-                "waiting candidates rank above their commune's last admitted candidate",
-                above,
-                lambda j: (
-                    f"candidate {waiting[j]} waits for commune {commune[j]} but ranks above "
-                    f"candidate {last_index[commune[j]]}, admitted there"
-                ),
-            )
-        )
-    return problems

@@ -24,7 +24,6 @@ from bawaba.selection.engine import (
     _pair_order,
     _pair_order_lexsort,
     canonical_bytes,
-    check_guarantees,
     digest_instance,
     digest_result,
     lottery_numbers,
@@ -32,6 +31,7 @@ from bawaba.selection.engine import (
     waitlist_position,
     waitlist_positions,
 )
+from bawaba.selection.guarantees import MAX_EXAMPLES, Problem, check_guarantees
 
 UNASSIGNED = -1
 
@@ -156,8 +156,8 @@ def blocking_pairs(instance: Instance, assignment: np.ndarray) -> list[tuple[int
     return pairs
 
 
-def kinds(problems: list[str]) -> set[str]:
-    return {problem.split(":")[0] for problem in problems}
+def kinds(problems: list[Problem]) -> set[str]:
+    return {problem.kind for problem in problems}
 
 
 def true_rank(row: Sequence[int], commune: int) -> int:
@@ -666,7 +666,7 @@ def test_check_flags_a_stranger_on_a_waiting_list(published: tuple[Instance, Res
     waitlist = np.insert(result.waitlist, result.waitlist_indptr[c + 1], stranger)
     indptr = result.waitlist_indptr + (np.arange(instance.n_communes + 1) > c)
     problems = check_guarantees(instance, with_changes(result, waitlist=waitlist, waitlist_indptr=indptr))
-    assert "waitlist membership" in kinds(problems)
+    assert "waitlist_membership" in kinds(problems)
 
 
 def test_check_flags_a_refusal_missing_from_a_waiting_list(published: tuple[Instance, Result]) -> None:
@@ -675,7 +675,7 @@ def test_check_flags_a_refusal_missing_from_a_waiting_list(published: tuple[Inst
     waitlist = np.delete(result.waitlist, result.waitlist_indptr[c])
     indptr = result.waitlist_indptr - (np.arange(instance.n_communes + 1) > c)
     problems = check_guarantees(instance, with_changes(result, waitlist=waitlist, waitlist_indptr=indptr))
-    assert kinds(problems) == {"waitlist missing"}
+    assert kinds(problems) == {"waitlist_missing"}
 
 
 def test_check_flags_a_waiting_list_out_of_order(published: tuple[Instance, Result]) -> None:
@@ -684,7 +684,7 @@ def test_check_flags_a_waiting_list_out_of_order(published: tuple[Instance, Resu
     waitlist = result.waitlist.copy()
     j = result.waitlist_indptr[c]
     waitlist[[j, j + 1]] = waitlist[[j + 1, j]]
-    assert kinds(check_guarantees(instance, with_changes(result, waitlist=waitlist))) == {"waitlist order"}
+    assert kinds(check_guarantees(instance, with_changes(result, waitlist=waitlist))) == {"waitlist_order"}
 
 
 def test_check_flags_a_waiting_list_at_a_commune_with_room(published: tuple[Instance, Result]) -> None:
@@ -700,7 +700,7 @@ def test_check_flags_a_waiting_list_at_a_commune_with_room(published: tuple[Inst
     indptr = result.waitlist_indptr + (np.arange(instance.n_communes + 1) > 1)
     problems = check_guarantees(instance, with_changes(result, waitlist=waitlist, waitlist_indptr=indptr))
     # She was not refused by commune 1 either: she never asked it.
-    assert kinds(problems) == {"waitlist not full", "waitlist membership"}
+    assert kinds(problems) == {"waitlist_not_full", "waitlist_membership"}
 
 
 def test_check_flags_a_waiting_candidate_above_the_last_admitted() -> None:
@@ -715,7 +715,7 @@ def test_check_flags_a_waiting_candidate_above_the_last_admitted() -> None:
         cutoff_lottery=np.array([1], dtype=np.uint64),
         waitlist=np.array([0], dtype=np.int32),
     )
-    assert kinds(check_guarantees(instance, swapped)) == {"stability", "waitlist cutoff"}
+    assert kinds(check_guarantees(instance, swapped)) == {"stability", "waitlist_cutoff"}
 
 
 def test_check_reports_counts_and_a_few_examples(published: tuple[Instance, Result]) -> None:
@@ -730,5 +730,9 @@ def test_check_reports_counts_and_a_few_examples(published: tuple[Instance, Resu
             admitted_count=np.zeros(instance.n_communes, np.int64),
         ),
     )
-    stability = next(p for p in problems if p.startswith("stability"))
-    assert "more)" in stability and stability.count("candidate") <= 6
+    stability = next(p for p in problems if p.kind == "stability")
+    assert stability.count > len(stability.examples) == MAX_EXAMPLES
+    # A commune with a free place she asked for: no other candidate is named.
+    assert all(set(example) == {"candidate", "commune", "choice"} for example in stability.examples)
+    # Stored as JSON in the run and read back the same.
+    assert Problem.from_json(stability.as_json()) == stability
