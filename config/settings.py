@@ -3,6 +3,7 @@
 `.env.example` documents each variable. A `.env` file is read only when present (local development).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -248,6 +249,11 @@ BAWABA_MAIL_SINK_DIR = env_path("BAWABA_MAIL_SINK_DIR", VAR_DIR / "mailbox")
 BAWABA_DEMO_MAILBOX = env.bool("BAWABA_DEMO_MAILBOX", default=False)
 
 # --- Background work ------------------------------------------------------------------------------------
+# A selection run's worker refreshes its lease at each step; a job whose lease is older than this is taken for dead
+# (killed hard) and shown as failed, with a retry. Longer than any one step: at national scale the longest (the
+# publication's one transaction) takes seconds.
+SELECTION_JOB_LEASE = dt.timedelta(seconds=env.int("SELECTION_JOB_LEASE_SECONDS", default=600))
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

@@ -10,6 +10,7 @@ import numpy as np
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,14 @@ class SelectionRun(models.Model):
     # Progress of the computation, for the staff page that follows it.
     progress_step = models.CharField(_("step"), max_length=40, blank=True)
     progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # The lease of the worker computing or publishing the run: refreshed at each step, outside any transaction.
+    # A worker killed hard (SIGKILL, out of memory) refreshes it no more; once it is older than
+    # settings.SELECTION_JOB_LEASE the job counts as failed (`is_stale`) and can be retried
+    # (services.runs.retry_run).
+    heartbeat_at = models.DateTimeField(_("last sign of life of its worker"), null=True, blank=True)
+    # Which computation of the run is under way: a retry starts the next, and a worker whose attempt is no
+    # longer the run's (it was presumed dead, then woke up) writes nothing.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=0)
     # The run's whole input (candidates' declared data, territory, needs, rules, seed) as bawaba.selection.frozen
     # bytes: `verify_selection` recomputes the run from these alone.
     frozen_inputs = models.BinaryField(_("frozen inputs"), null=True, editable=False)
@@ -109,9 +118,25 @@ class SelectionRun(models.Model):
         return self.status == self.Status.COMPUTED and self.publish_requested_at is not None
 
     @property
+    def is_publication_running(self) -> bool:
+        """A worker has taken up its requested publication (services.publication.PUBLICATION_RUNNING)."""
+        return self.is_publishing and self.progress_step == "publication_running"
+
+    @property
+    def is_stale(self) -> bool:
+        """A worker took up its computation or its publication and gave no sign of life for a whole lease:
+        it was killed (the publication's transaction died with it, so nothing of it was written)."""
+        working = self.status == self.Status.RUNNING or self.is_publication_running
+        return working and (
+            self.heartbeat_at is None or self.heartbeat_at < timezone.now() - settings.SELECTION_JOB_LEASE
+        )
+
+    @property
     def is_in_progress(self) -> bool:
         """A worker has yet to compute or publish it, or is doing so: the staff page follows it."""
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING} or self.is_publishing
+        return (
+            self.status in {self.Status.QUEUED, self.Status.RUNNING} or self.is_publishing
+        ) and not self.is_stale
 
 
 class SelectionCommuneResult(models.Model):

@@ -1,9 +1,10 @@
-"""Reads for the selection's staff pages. A run's frozen inputs (megabytes) are never loaded for a page."""
+"""Reads for the selection's staff pages. A run's frozen inputs (megabytes) are loaded only to verify the run."""
 
 from django.db.models import Count, Max, QuerySet
 
 from bawaba.campaigns.models import Campaign, CampaignRules
 from bawaba.selection.models import SelectionRun
+from bawaba.territory.models import Region
 
 
 def campaigns_for_selection() -> QuerySet[Campaign]:
@@ -47,3 +48,25 @@ def run_for_staff(pk: int) -> SelectionRun:
         .defer("frozen_inputs", "rules_version__rules")
         .get(pk=pk)
     )
+
+
+def campaign_for_selection(slug: str) -> Campaign:
+    """The campaign of the selection pages; Campaign.DoesNotExist if there is none."""
+    return Campaign.objects.get(slug=slug)
+
+
+def run_for_verification(pk: int) -> SelectionRun:
+    """What verifying a run reads: its frozen inputs, digests, status, seed and report summary."""
+    return SelectionRun.objects.only(
+        "id", "frozen_inputs", "input_digest", "output_digest", "status", "seed", "summary"
+    ).get(pk=pk)
+
+
+def rules_version_of(campaign: Campaign, version: int) -> CampaignRules:
+    """One version of the campaign's rules with its author; CampaignRules.DoesNotExist if there is none."""
+    return CampaignRules.objects.select_related("created_by").get(campaign=campaign, version=version)
+
+
+def regions_for_rules() -> list[Region]:
+    """The regions, by code, with what the rules pages show of them (their per-region factors)."""
+    return list(Region.objects.order_by("code").only("code", "name_fr", "name_ar"))

@@ -7,7 +7,7 @@ and publishing a run are a worker's tasks; the run's page follows them.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +25,16 @@ from bawaba.core.pagination import numbered_page
 from bawaba.selection import services
 from bawaba.selection.models import SelectionRun
 from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
-from bawaba.selection.staff.selectors import campaigns_for_selection, rules_history, run_for_staff, runs_of
+from bawaba.selection.staff.selectors import (
+    campaign_for_selection,
+    campaigns_for_selection,
+    regions_for_rules,
+    rules_history,
+    rules_version_of,
+    run_for_staff,
+    run_for_verification,
+    runs_of,
+)
 from bawaba.territory.models import Region
 
 RUNS_PER_PAGE = 20
@@ -63,11 +72,14 @@ TOTAL_LABELS = {
 
 
 def _campaign(slug: str) -> Campaign:
-    return get_object_or_404(Campaign, slug=slug)
+    try:
+        return campaign_for_selection(slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
 
 
 def _regions() -> list[Region]:
-    return list(Region.objects.order_by("code").only("code", "name_fr", "name_ar"))
+    return regions_for_rules()
 
 
 # --- Campaigns ------------------------------------------------------------------------------------------------
@@ -131,9 +143,10 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def rules_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     campaign = _campaign(slug)
-    shown = get_object_or_404(
-        CampaignRules.objects.select_related("created_by"), campaign=campaign, version=version
-    )
+    try:
+        shown = rules_version_of(campaign, version)
+    except CampaignRules.DoesNotExist:
+        raise Http404 from None
     return render(
         request,
         "selection/staff/rules_version.html",
@@ -230,7 +243,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishRunForm(request.POST)
     if form.is_valid():
         try:
-            services.request_publication(run, actor=request.user)
+            services.request_publication(run=run, actor=request.user)
         except services.SelectionError as error:
             form.add_error(None, str(error))
         else:
@@ -250,12 +263,29 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_verify(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
-    # The recomputation needs the frozen inputs this page otherwise never loads.
-    frozen = SelectionRun.objects.only("id", "frozen_inputs", "input_digest", "output_digest", "status").get(
-        pk=run.pk
-    )
     try:
-        verification = services.verify_run(frozen)
+        # The recomputation needs the frozen inputs this page otherwise never loads.
+        verification = services.verify_run(run=run_for_verification(run.pk))
     except ValueError as error:  # a broken archive or rules a run can no longer read
         verification = services.Verification([services.VerificationLine(str(error))], ok=False)
     return _render_run(request, run, verification=verification)
+
+
+@central_admin_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start again a job whose worker stopped (or a failed computation): a worker takes it up."""
+    run = _run_or_404(pk)
+    try:
+        job = services.retry_run(run=run, actor=request.user)
+    except services.SelectionError as error:
+        messages.error(request, str(error))
+    else:
+        if job == services.PUBLICATION:
+            messages.success(
+                request,
+                _("The publication of run %(number)s is handed to a worker again.") % {"number": run.pk},
+            )
+        else:
+            messages.success(request, _("Run %(number)s is queued again.") % {"number": run.pk})
+    return redirect("selection_staff:run", pk=run.pk)

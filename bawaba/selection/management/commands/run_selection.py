@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bawaba.campaigns.models import Campaign
 from bawaba.selection.models import SelectionRun
+from bawaba.selection.problems import describe_problems
 from bawaba.selection.services import SelectionError, compute_run, create_run, publish_run
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             run = create_run(campaign=campaign, seed=seed, stage=stage)
             self.stdout.write(f"Run {run.pk}: {campaign.slug} {stage}, rules v{run.rules_version.version}")
             run = compute_run(
-                run.pk, progress=lambda step, percent: self.stdout.write(f"  {percent:3d}% {step}")
+                run_id=run.pk, progress=lambda step, percent: self.stdout.write(f"  {percent:3d}% {step}")
             )
             totals = run.summary.get("totals", {})
             self.stdout.write(
@@ -48,10 +49,13 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"input digest  {run.input_digest}\noutput digest {run.output_digest}")
             self.stdout.write("timings (s): " + ", ".join(f"{k} {v}" for k, v in run.timings.items()))
-            for problem in run.problems:
-                self.stderr.write(problem)
+            for problem in describe_problems(run.problems):
+                self.stderr.write(problem.sentence)
+                for line in (*problem.examples, problem.more):
+                    if line:
+                        self.stderr.write(f"  {line}")
             if publish:
-                run = publish_run(run, computation=getattr(run, "computation", None))
+                run = publish_run(run=run, computation=getattr(run, "computation", None))
                 self.stdout.write(
                     self.style.SUCCESS(f"Run {run.pk} published at {run.published_at:%Y-%m-%d %H:%M:%S}.")
                 )

@@ -7,7 +7,10 @@ from bawaba.selection.services import verify_run
 
 
 class Command(BaseCommand):
-    help = "Recompute a selection run from its frozen inputs and check that its digests and decisions match."
+    help = (
+        "Recompute a selection run from its frozen inputs and compare it with everything recorded and published: "
+        "digests, guarantees, the public report's lines and totals, every field of every decision."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("run", type=int, help="the run's number")
@@ -24,9 +27,14 @@ class Command(BaseCommand):
         except SelectionRun.DoesNotExist:
             raise CommandError(f"No selection run {run}.") from None
         with translation.override(language):
-            verification = verify_run(selection_run)
-        for line in verification.lines:
-            self.stdout.write(str(line))
+            verification = verify_run(run=selection_run)
+            # The lines are rendered while the language is active: their words are lazy translations.
+            for line in verification.lines:
+                self.stdout.write(str(line))
+                for detail in line.details:
+                    self.stdout.write(f"  {detail}")
         if not verification.ok:
             raise CommandError(f"Run {run} does NOT verify.")
-        self.stdout.write(self.style.SUCCESS(f"Run {run} verifies: same inputs, same result."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Run {run} verifies: same inputs, same result, same publication.")
+        )
