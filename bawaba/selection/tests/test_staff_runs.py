@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bawaba.accounts.tests.helpers import translated, translated_html
 from bawaba.campaigns.models import CampaignRules
@@ -138,7 +138,7 @@ class TestProgress:
 
     def test_the_fragment_shows_the_step_and_the_percentage(self, admin_client, queued_run):
         SelectionRun.objects.filter(pk=queued_run.pk).update(
-            status=Status.RUNNING, progress_step="allocate", progress_percent=40
+            status=Status.RUNNING, progress_step="allocate", progress_percent=40, heartbeat_at=timezone.now()
         )
         response = admin_client.get(_url("run_progress", queued_run.pk), headers={"HX-Request": "true"})
         assert response.status_code == 200
@@ -364,7 +364,20 @@ class TestVerifying:
 
     def test_a_published_run_checks_its_decisions_too(self, admin_client, published_run):
         page = _page(admin_client.post(_url("run_verify", published_run.pk)))
-        assert "Published decisions: every one matches the recomputation." in page
+        count = SelectionDecision.objects.filter(run=published_run).count()
+        assert f"Published decisions: all {count} decisions match the recomputation in every field." in page
+        assert "Public report: every commune line and every total matches the recomputation." in page
+
+    def test_an_altered_decision_is_named_with_its_field(self, admin_client, published_run):
+        decision = SelectionDecision.objects.filter(run=published_run, outcome="admitted").first()
+        SelectionDecision.objects.filter(pk=decision.pk).update(score=decision.score + 1)
+        page = _page(admin_client.post(_url("run_verify", published_run.pk)))
+        assert "The recomputation does not match the recorded run." in page
+        assert "Score: 1 decision differs from the recomputation." in page
+        assert (
+            f'Application <code dir="ltr">{decision.application_id}</code>: recorded '
+            f'<code dir="ltr">{decision.score + 1}</code>, recomputed <code dir="ltr">{decision.score}</code>.'
+        ) in page
 
     @pytest.mark.parametrize("language", ["fr", "ar"])
     def test_the_lines_are_in_the_reader_s_language_with_the_digests_left_to_right(
@@ -384,9 +397,17 @@ class TestVerifying:
                 {"recorded": digest, "recomputed": digest},
             ),
             ("Guarantees: capacities, stability, cutoffs and waiting lists all hold.", {}),
-            ("Published decisions: every one matches the recomputation.", {}),
+            ("Public report: every commune line and every total matches the recomputation.", {}),
         ]:
             assert translated_html(message, language, **params) in text
+        count = SelectionDecision.objects.filter(run=published_run).count()
+        decisions = translated(
+            "Published decisions: the %(count)s decision matches the recomputation in every field.",
+            language,
+            plural="Published decisions: all %(count)s decisions match the recomputation in every field.",
+            count=count,
+        )  # the helper fills no placeholder named like its own `count`
+        assert html.escape(decisions % {"count": count}) in text
 
     def test_a_run_never_computed_says_so(self, admin_client, queued_run):
         page = _page(admin_client.post(_url("run_verify", queued_run.pk)))

@@ -310,13 +310,13 @@ def test_the_verification_speaks_the_reader_s_language(published_run):
     with translation.override("fr"):
         verification = verify_run(run=published_run)
     field_line = verification.lines[-1]
+    # The helper fills no placeholder named like its own `count`: filled here.
     assert str(field_line) == translated(
         "%(field)s: %(count)s decision differs from the recomputation.",
         "fr",
         plural="%(field)s: %(count)s decisions differ from the recomputation.",
         count=1,
-        field=translated("Rank of that commune in her list", "fr"),
-    )
+    ) % {"field": translated("Rank of that commune in her list", "fr"), "count": 1}
     assert str(field_line.details[0]) == translated(
         "Application %(application)s: recorded %(recorded)s, recomputed %(recomputed)s.",
         "fr",
