@@ -75,7 +75,7 @@ def test_the_demo_candidate_gets_a_decision_and_the_demo_can_be_replaced_after_p
     campaign = demo_campaign()
     generated = demo_data_digest(campaign=campaign)
     assert not demo_preselection_published()
-    run = publish_run(compute_run(create_run(campaign=campaign, seed="demo").pk))
+    run = publish_run(run=compute_run(run_id=create_run(campaign=campaign, seed="demo").pk))
     assert demo_preselection_published()
     # Her dashboard has something to explain: the demo candidate's application was decided on.
     assert SelectionDecision.objects.filter(run=run, application__user__email=CANDIDATE.email).exists()

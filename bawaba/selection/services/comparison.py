@@ -17,7 +17,7 @@ import psycopg
 from django.db import connection
 
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
-from bawaba.selection.services.computation import OUTCOMES, REPORT_FIELDS, DecisionColumns
+from bawaba.selection.services.computation import OUTCOMES, REPORT_FIELDS, DecisionColumns, score_parts_bytes
 
 # Each kind of difference shows at most this many examples.
 MAX_EXAMPLES = 5
@@ -85,19 +85,14 @@ def _difference(subject: str, field: str, keys: np.ndarray, recorded, recomputed
 
 @dataclass(frozen=True)
 class StoredDecisions:
-    """A run's decisions as columns, in application id order."""
+    """A run's decisions as columns, in the order the database returned them (any order: a parallel scan
+    interleaves); each byte string holds the rows' values end to end in that same order."""
 
-    integers: (
-        np.ndarray
-    )  # (rows, len(_INTEGER_COLUMNS)) int64; commune and rank -1 where NULL, outcome -1 if unknown
+    # (rows, len(_INTEGER_COLUMNS)) int64; commune and rank -1 where NULL, outcome -1 when unknown.
+    integers: np.ndarray
     lottery: bytes
-    lottery_start: np.ndarray
     score_parts: bytes
-    score_parts_start: np.ndarray
     choice_tables: bytes
-    choice_table_start: np.ndarray
-    # The database returned the rows in application order: each byte string is then in that order too.
-    in_order: bool
 
     def column(self, name: str) -> np.ndarray:
         return self.integers[:, _COLUMN[name]]
@@ -109,22 +104,7 @@ def read_decisions(run: SelectionRun) -> StoredDecisions:
         integers, lottery, parts, tables = _read_packed(run.pk)
     else:
         integers, lottery, parts, tables = _read_rows(run.pk)
-    integers = integers.reshape(-1, len(_INTEGER_COLUMNS))
-    starts = {}
-    for name in ("lottery_length", "score_parts_length", "choice_table_length"):
-        lengths = integers[:, _COLUMN[name]]
-        starts[name] = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64) if lengths.size else lengths
-    order = np.argsort(integers[:, 0], kind="stable")
-    return StoredDecisions(
-        integers=integers[order],
-        lottery=lottery,
-        lottery_start=starts["lottery_length"][order],
-        score_parts=parts,
-        score_parts_start=starts["score_parts_length"][order],
-        choice_tables=tables,
-        choice_table_start=starts["choice_table_length"][order],
-        in_order=bool(np.array_equal(order, np.arange(order.shape[0]))),
-    )
+    return StoredDecisions(integers.reshape(-1, len(_INTEGER_COLUMNS)), lottery, parts, tables)
 
 
 def _read_packed(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
@@ -195,7 +175,12 @@ def _read_rows(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
 
 def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tuple[list[Difference], int]:
     """Every field of every decision, recorded against recomputed: the differences ([] when all of them agree)
-    and how many decisions differ in some way (missing, extra, or a field)."""
+    and how many decisions differ in some way (missing, extra, or a field).
+
+    The recomputed side is laid out in the stored rows' order, so that each column is compared whole: one
+    comparison of two byte strings when they are equal (the usual case), the differing rows found from the
+    differing bytes otherwise.
+    """
     differences = []
     expected_ids, stored_ids = expected.application_id, stored.column("application")
     n = expected_ids.shape[0]
@@ -212,13 +197,11 @@ def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tup
         differences.append(_difference("decision", "missing", missing, lambda i: "", lambda i: ""))
     if (~found).any():
         extra = stored_ids[~found]
-        differences.append(_difference("decision", "extra", extra, lambda i: "", lambda i: ""))
-    # From here on, the rows on both sides: e[j] and s[j] are the same application.
+        differences.append(_difference("decision", "extra", np.sort(extra), lambda i: "", lambda i: ""))
+    # From here on, the rows on both sides, in the stored order: e[j] and s[j] are the same application.
     e, s = position[found], np.flatnonzero(found)
-    ids = expected_ids[e]
-    changed = np.zeros(ids.shape[0], dtype=bool)  # the rows on both sides with a field that differs
-    # Both sides hold the same rows in the same order: a column whose bytes are equal end to end is equal.
-    same_rows = bool(found.all() and present.all() and stored.in_order)
+    ids = stored_ids[s]
+    changed = np.zeros(ids.shape[0], dtype=bool)  # the rows with a field that differs
 
     outcome_names = np.array([*OUTCOMES, "?"])
     admitted = expected.admitted[e]
@@ -232,7 +215,7 @@ def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tup
     }
     for name, (recomputed, shown) in integer_fields.items():
         recorded = stored.column(name)[s]
-        differ = np.flatnonzero(recorded != recomputed)
+        differ = _by_id(np.flatnonzero(recorded != recomputed), ids)
         changed[differ] = True
         if differ.size:
             show = shown or (lambda values: values)
@@ -246,45 +229,52 @@ def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tup
                 )
             )
 
-    # The lottery numbers: 16 digits where eligible, "" otherwise.
-    lottery = expected.lottery.astype("S16")
-    lottery_length = np.where(expected.lottery != "", 16, 0).astype(np.int64)
-    lottery_start = np.r_[0, np.cumsum(lottery_length)[:-1]].astype(np.int64) if n else lottery_length
-    differences.extend(
-        _text_differences(
+    # The three byte columns: the stored side as read (only its matched rows), the recomputed in that order.
+    lottery = expected.lottery[e].astype("S16")
+    lottery_length = np.where(expected.lottery[e] != "", 16, 0).astype(np.int64)
+    parts, parts_length = score_parts_bytes(expected.score_parts[e])
+    size = SelectionDecision.CHOICE_DTYPE.itemsize
+    columns = (
+        (
             "lottery",
-            ids,
-            (lottery[lottery_length > 0].tobytes(), lottery_start[e], lottery_length[e]),
-            (stored.lottery, stored.lottery_start[s], stored.column("lottery_length")[s]),
-            fast=same_rows,
-            changed=changed,
-        )
+            (lottery[lottery_length > 0].tobytes(), lottery_length),
+            "lottery_length",
+            stored.lottery,
+        ),
+        ("score_parts", (parts, parts_length), "score_parts_length", stored.score_parts),
+        (
+            "choice_table",
+            (expected.choice_table_bytes(e), expected.choice_count[e] * size),
+            "choice_table_length",
+            stored.choice_tables,
+        ),
     )
-    parts = [text.encode("ascii") for text in expected.score_parts_text()]
-    parts_length = np.fromiter(map(len, parts), dtype=np.int64, count=n)
-    parts_start = np.r_[0, np.cumsum(parts_length)[:-1]].astype(np.int64) if n else parts_length
-    differences.extend(
-        _text_differences(
-            "score_parts",
-            ids,
-            (b"".join(parts), parts_start[e], parts_length[e]),
-            (stored.score_parts, stored.score_parts_start[s], stored.column("score_parts_length")[s]),
-            fast=same_rows,
-            changed=changed,
-        )
-    )
-    table_start, table_length = expected.choice_bounds[:-1], np.diff(expected.choice_bounds)
-    differences.extend(
-        _choice_differences(
-            ids,
-            (expected.choice_data, table_start[e], table_length[e]),
-            (stored.choice_tables, stored.choice_table_start[s], stored.column("choice_table_length")[s]),
-            fast=same_rows,
-            changed=changed,
-        )
-    )
+    for name, (recomputed_data, recomputed_length), length_column, data in columns:
+        recorded = _matched(data, stored.column(length_column), s)
+        recomputed = (recomputed_data, _starts(recomputed_length), recomputed_length)
+        differ = _by_id(_differing_rows(recorded, recomputed), ids)
+        changed[differ] = True
+        if not differ.size:
+            continue
+        if name == "choice_table":
+            differences.extend(_choice_differences(ids, differ, recorded, recomputed))
+        else:
+            differences.append(
+                _difference(
+                    "decision",
+                    name,
+                    ids[differ],
+                    lambda i, d=differ, r=recorded: _segment(r, int(d[i])).decode("utf-8", "replace"),
+                    lambda i, d=differ, c=recomputed: _segment(c, int(d[i])).decode("utf-8", "replace"),
+                )
+            )
     differences.sort(key=lambda d: ("missing", "extra", *DECISION_FIELDS).index(d.field))
     return differences, int(changed.sum()) + int((~present).sum()) + int((~found).sum())
+
+
+def _by_id(rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The rows in application order: the examples shown are the same on every engine, whatever its row order."""
+    return rows[np.argsort(ids[rows], kind="stable")]
 
 
 def _none_below_zero(values: np.ndarray) -> np.ndarray:
@@ -294,54 +284,57 @@ def _none_below_zero(values: np.ndarray) -> np.ndarray:
 Segments = tuple[bytes, np.ndarray, np.ndarray]  # all the bytes, then each row's start and length
 
 
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    return np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64) if lengths.size else lengths
+
+
+def _matched(data: bytes, lengths: np.ndarray, rows: np.ndarray) -> Segments:
+    """The segments of these rows (all of them, end to end, when no row is left out)."""
+    return data, _starts(lengths)[rows], lengths[rows]
+
+
 def _segment(segments: Segments, j: int) -> bytes:
     data, start, length = segments
     return data[int(start[j]) : int(start[j]) + int(length[j])]
 
 
-def _differing_rows(recorded: Segments, recomputed: Segments, *, fast: bool) -> np.ndarray:
-    """The rows (positions in both) whose bytes differ; `fast` when both sides hold the same rows, end to end."""
-    if fast and recorded[0] == recomputed[0] and np.array_equal(recorded[2], recomputed[2]):
-        return np.zeros(0, dtype=np.int64)
-    differ = recorded[2] != recomputed[2]
+def _differing_rows(recorded: Segments, recomputed: Segments) -> np.ndarray:
+    """The rows whose bytes differ between the two sides (both in the same row order)."""
+    recorded_data, recorded_start, recorded_length = recorded
+    recomputed_data, recomputed_start, recomputed_length = recomputed
+    differ = recorded_length != recomputed_length
+    contiguous = recorded_start.size == 0 or (
+        recorded_start[0] == 0 and np.array_equal(recorded_start[1:], np.cumsum(recorded_length)[:-1])
+    )
+    if contiguous and not differ.any() and len(recorded_data) == len(recomputed_data):
+        # Both sides hold the same rows end to end with the same lengths: equal bytes, equal rows; otherwise
+        # each differing byte belongs to the row whose segment holds it.
+        if recorded_data == recomputed_data:
+            return np.zeros(0, dtype=np.int64)
+        unequal = np.flatnonzero(
+            np.frombuffer(recorded_data, dtype=np.uint8) != np.frombuffer(recomputed_data, dtype=np.uint8)
+        )
+        return np.unique(np.searchsorted(recomputed_start, unequal, side="right") - 1)
+    # Rows left out or of other lengths (an altered run): the rows of equal length are compared a chunk at a time.
     same_length = np.flatnonzero(~differ)
-    recorded_bytes = np.frombuffer(recorded[0], dtype=np.uint8)
-    recomputed_bytes = np.frombuffer(recomputed[0], dtype=np.uint8)
+    recorded_bytes = np.frombuffer(recorded_data, dtype=np.uint8)
+    recomputed_bytes = np.frombuffer(recomputed_data, dtype=np.uint8)
     for begin in range(0, same_length.shape[0], _CHUNK):
         rows = same_length[begin : begin + _CHUNK]
-        length = recorded[2][rows]
+        length = recorded_length[rows]
         owner = np.repeat(np.arange(rows.shape[0]), length)
         unequal = (
-            recorded_bytes[_ranges(recorded[1][rows], length)]
-            != recomputed_bytes[_ranges(recomputed[1][rows], length)]
+            recorded_bytes[_ranges(recorded_start[rows], length)]
+            != recomputed_bytes[_ranges(recomputed_start[rows], length)]
         )
         differ[rows[np.unique(owner[unequal])]] = True
     return np.flatnonzero(differ)
 
 
-def _text_differences(
-    field: str, ids: np.ndarray, recomputed: Segments, recorded: Segments, *, fast: bool, changed: np.ndarray
-) -> Iterator[Difference]:
-    differ = _differing_rows(recorded, recomputed, fast=fast)
-    changed[differ] = True
-    if differ.size:
-        yield _difference(
-            "decision",
-            field,
-            ids[differ],
-            lambda i: _segment(recorded, int(differ[i])).decode("utf-8", "replace"),
-            lambda i: _segment(recomputed, int(differ[i])).decode("utf-8", "replace"),
-        )
-
-
 def _choice_differences(
-    ids: np.ndarray, recomputed: Segments, recorded: Segments, *, fast: bool, changed: np.ndarray
+    ids: np.ndarray, differ: np.ndarray, recorded: Segments, recomputed: Segments
 ) -> Iterator[Difference]:
     """Which of the list's communes, priorities and waiting-list places differ, for each differing row."""
-    differ = _differing_rows(recorded, recomputed, fast=fast)
-    changed[differ] = True
-    if not differ.size:
-        return
     columns = {"choice_communes": "commune", "choice_priorities": "priority", "choice_places": "place"}
     found: dict[str, list[tuple[int, str, str]]] = {name: [] for name in columns}
     size = SelectionDecision.CHOICE_DTYPE.itemsize
@@ -360,6 +353,8 @@ def _choice_differences(
                 found[name].append((int(ids[j]), _choice_text(old, column), _choice_text(new, column)))
     for name, rows in found.items():
         if rows:
+            # Examples by application id, as every other field's.
+            rows.sort()
             yield Difference("decision", name, len(rows), tuple(rows[:MAX_EXAMPLES]))
 
 

@@ -392,3 +392,17 @@ def test_the_commands_run_publish_and_verify(census):
         call_command("verify_selection", "999999", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("run_selection", "--campaign", "nope", "--seed", "x", stdout=io.StringIO())
+
+
+def test_the_vectorised_score_text_is_the_published_text():
+    from bawaba.selection.services.computation import DecisionColumns, score_parts_bytes
+
+    rng = np.random.default_rng(3)
+    parts = np.concatenate(
+        [rng.integers(0, 12, size=(50, 5)), rng.integers(0, 10**6, size=(50, 5)), np.zeros((1, 5), np.int64)]
+    )
+    columns = DecisionColumns(*([None] * 4), parts, *([None] * 7))
+    text, lengths = score_parts_bytes(parts)
+    published = columns.score_parts_text()
+    assert text == "".join(published).encode("ascii")
+    assert lengths.tolist() == [len(row) for row in published]
