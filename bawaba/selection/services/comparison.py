@@ -9,12 +9,14 @@ byte-identical (the usual case) nothing more is done, and only the differing row
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import psycopg
-from django.db import connection
+from django.db import connection, connections
 
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 from bawaba.selection.services.computation import OUTCOMES, REPORT_FIELDS, DecisionColumns, score_parts_bytes
@@ -101,13 +103,36 @@ class StoredDecisions:
 def read_decisions(run: SelectionRun) -> StoredDecisions:
     """Every decision of the run, set-based (see the module's docstring)."""
     if connection.vendor == "postgresql":
-        integers, lottery, parts, tables = _read_packed(run.pk)
-    else:
-        integers, lottery, parts, tables = _read_rows(run.pk)
-    return StoredDecisions(integers.reshape(-1, len(_INTEGER_COLUMNS)), lottery, parts, tables)
+        connection.ensure_connection()
+        return _read_packed(run.pk, connection.connection)
+    return _read_rows(run.pk)
 
 
-def _read_packed(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
+@contextmanager
+def decisions_read_aside(run: SelectionRun) -> Iterator[Callable[[], StoredDecisions]]:
+    """Start reading the run's decisions now, on a second connection, while the caller recomputes the run; yields
+    the function that returns them.
+
+    On PostgreSQL the server builds the aggregate while Python recomputes, one core each (the driver releases the
+    GIL while it waits). Inside a transaction (another connection could not see its rows) and on SQLite, the read
+    is simply done when asked.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield lambda: read_decisions(run)
+        return
+    second = connections.create_connection(connection.alias)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="selection-verify")
+    try:
+        second.ensure_connection()
+        # The worker thread uses the driver's connection only: Django's connection objects belong to one thread.
+        reading = pool.submit(_read_packed, run.pk, second.connection)
+        yield reading.result
+    finally:
+        pool.shutdown(wait=True)
+        second.close()
+
+
+def _read_packed(run_id: int, raw_connection: psycopg.Connection) -> StoredDecisions:
     quote = connection.ops.quote_name
     outcome = "CASE {} WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 ELSE -1 END".format(quote("outcome"))
     columns = (
@@ -130,15 +155,15 @@ def _read_packed(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
         f"string_agg({quote('choice_table')}, ''::bytea) "
         f"FROM {quote(SelectionDecision._meta.db_table)} WHERE {quote('run_id')} = %s"
     )
-    connection.ensure_connection()
     # The driver's own cursor, asked for a binary result (see inputs.fetch_integers).
-    with psycopg.Cursor(connection.connection) as cursor:
+    with psycopg.Cursor(raw_connection) as cursor:
         cursor.execute(sql, [*OUTCOMES, run_id], binary=True)
         integers, lottery, parts, tables = (bytes(value or b"") for value in cursor.fetchone())
-    return np.frombuffer(integers, dtype=">i8").astype(np.int64), lottery, parts, tables
+    integers_array = np.frombuffer(integers, dtype=">i8").astype(np.int64)
+    return StoredDecisions(integers_array.reshape(-1, len(_INTEGER_COLUMNS)), lottery, parts, tables)
 
 
-def _read_rows(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
+def _read_rows(run_id: int) -> StoredDecisions:
     quote = connection.ops.quote_name
     names = ("application_id", "outcome", "ineligibility", "score", "commune_id", "rank", "declared_count")
     sql = (
@@ -170,7 +195,9 @@ def _read_rows(run_id: int) -> tuple[np.ndarray, bytes, bytes, bytes]:
         ],
         dtype=np.int64,
     )
-    return integers.reshape(-1), b"".join(lotteries), b"".join(parts), b"".join(tables)
+    return StoredDecisions(
+        integers.reshape(-1, len(_INTEGER_COLUMNS)), b"".join(lotteries), b"".join(parts), b"".join(tables)
+    )
 
 
 def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tuple[list[Difference], int]:

@@ -7,6 +7,7 @@ on its waiting list). Each difference is named: which field of which decision (o
 many, and the first few with both values. The comparison is set-based (services.comparison).
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from bawaba.selection.services.comparison import (
     Difference,
     compare_decisions,
     compare_report,
-    read_decisions,
+    decisions_read_aside,
 )
 from bawaba.selection.services.computation import (
     decision_columns,
@@ -104,7 +105,9 @@ def verify_run(*, run: SelectionRun) -> Verification:
         return Verification(
             [VerificationLine(_("This run has no frozen inputs (it was never computed)."))], ok=False
         )
-    computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+    with decisions_read_aside(run) if run.is_published else nullcontext(None) as stored_decisions:
+        computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+        stored = stored_decisions() if stored_decisions else None
     lines, ok = [], True
     # Whole sentences for each digest and outcome: a translator never has to assemble a line from pieces.
     for recorded, recomputed, identical, different in (
@@ -146,8 +149,8 @@ def verify_run(*, run: SelectionRun) -> Verification:
         differences += report
         ok &= not report
         lines.extend(_report_lines(report))
-    if run.is_published:
-        decisions, differing = compare_decisions(decision_columns(computation), read_decisions(run))
+    if stored is not None:
+        decisions, differing = compare_decisions(decision_columns(computation), stored)
         differences += decisions
         ok &= not decisions
         lines.extend(

@@ -406,3 +406,13 @@ def test_the_vectorised_score_text_is_the_published_text():
     published = columns.score_parts_text()
     assert text == "".join(published).encode("ascii")
     assert lengths.tolist() == [len(row) for row in published]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_decisions_are_read_aside_and_compared_the_same(published_run):
+    # On PostgreSQL a second connection reads the decisions while the run is recomputed (no transaction is open
+    # here, so it sees them); on SQLite they are read in turn. Either way the comparison is the same.
+    assert verified(published_run).ok
+    decision = _decision(published_run, outcome="admitted")
+    SelectionDecision.objects.filter(pk=decision.pk).update(choice_table=bytes(decision.choice_table)[:-1])
+    assert_named(published_run, "decision", "choice_communes", decision.application_id)
