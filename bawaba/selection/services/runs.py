@@ -13,7 +13,9 @@ other connection could refresh anything while it runs. The lease is therefore lo
 at national scale that step takes seconds, and the default lease is ten minutes.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,10 +93,8 @@ def beat(*, run_id: int, attempt: int | None = None, **fields) -> bool:
     return bool(runs.update(heartbeat_at=timezone.now(), **fields))
 
 
-def stale_runs():
+def stale_runs() -> QuerySet[SelectionRun]:
     """Runs whose worker took up their computation or publication and then stopped giving signs of life."""
-    from django.conf import settings
-
     dead_since = timezone.now() - settings.SELECTION_JOB_LEASE
     working = SelectionRun.objects.filter(status=SelectionRun.Status.RUNNING) | SelectionRun.objects.filter(
         status=SelectionRun.Status.COMPUTED,

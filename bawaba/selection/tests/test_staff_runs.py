@@ -171,8 +171,27 @@ class TestProgress:
         )
         page = _page(admin_client.get(_url("run", queued_run.pk)))
         assert "Guarantees that failed" in page
-        assert "commune 12 holds 3 candidates for 2 places" in page
+        assert "commune 12 holds 3 candidates for 2 places" in page  # stored as text by an earlier version
         assert "Publish this run" not in page
+
+    @pytest.mark.parametrize("language", ["fr", "ar"])
+    def test_a_refused_run_words_its_problems_in_the_reader_s_language(
+        self, admin_client, queued_run, language
+    ):
+        problem = {"code": "capacity", "count": 7, "examples": [{"commune": 12, "admitted": 3, "places": 2}]}
+        SelectionRun.objects.filter(pk=queued_run.pk).update(status=Status.REFUSED, problems=[problem])
+        page = _page(admin_client.get(_url("run", queued_run.pk, language=language)))
+        headline = translated(
+            "%(count)s commune admitted more candidates than it has places.",
+            language,
+            plural="%(count)s communes admitted more candidates than they have places.",
+            count=7,
+        )  # the helper fills no placeholder named like its own `count`
+        assert headline % {"count": 7} in page
+        example = "Commune %(commune)s admitted %(admitted)s candidates for %(places)s places."
+        assert translated(example, language, commune=12, admitted=3, places=2) in page
+        more = translated("…and %(count)s more case.", language, plural="…and %(count)s more cases.", count=6)
+        assert more % {"count": 6} in page
 
 
 PUBLICATION_REQUESTED = (
