@@ -160,7 +160,7 @@ def test_the_command_line_lists_the_stopped_jobs_and_retries_them(killed_computa
     # The other run is of the same stage, now published: its computation can be retried, not published.
     call_command("selection_jobs", "--retry", str(killed_computation.pk), stdout=io.StringIO())
     assert SelectionRun.objects.get(pk=killed_computation.pk).status == Status.COMPUTED
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Only a failed run, or one whose worker stopped, can be retried."):
         call_command("selection_jobs", "--retry", str(killed_computation.pk), stdout=io.StringIO())
     out = io.StringIO()
     call_command("selection_jobs", stdout=out)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from bawaba.campaigns.models import Campaign
 from bawaba.selection.models import SelectionRun
@@ -49,7 +50,10 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"input digest  {run.input_digest}\noutput digest {run.output_digest}")
             self.stdout.write("timings (s): " + ", ".join(f"{k} {v}" for k, v in run.timings.items()))
-            for problem in describe_problems(run.problems):
+            # In English, as the command's other lines (the site's default language would be Arabic).
+            with translation.override("en"):
+                problems = describe_problems(run.problems)
+            for problem in problems:
                 self.stderr.write(problem.sentence)
                 for line in (*problem.examples, problem.more):
                     if line:

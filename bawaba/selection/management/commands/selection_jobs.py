@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils import translation
 
 from bawaba.selection.models import SelectionRun
 from bawaba.selection.services import (
@@ -73,7 +74,9 @@ class Command(BaseCommand):
         except SelectionRun.DoesNotExist:
             raise CommandError(f"No selection run {pk}.") from None
         try:
-            job = retry_run(run=run, enqueue=False)
+            # Refusals in English, as the command's other lines (the site's default language would be Arabic).
+            with translation.override("en"):
+                job = retry_run(run=run, enqueue=False)
         except SelectionError as error:
             raise CommandError(str(error)) from error
         if job == COMPUTATION:
@@ -84,4 +87,4 @@ class Command(BaseCommand):
             run = publish_requested_run(run_id=pk, actor_id=run.publish_requested_by_id)
             if not run.is_published:
                 raise CommandError(f"Run {pk} is not published: {run.publish_error}")
-        self.stdout.write(self.style.SUCCESS(f"Run {pk}: {job} retried, now {run.get_status_display()}."))
+        self.stdout.write(self.style.SUCCESS(f"Run {pk}: {job} retried, now {run.status}."))
