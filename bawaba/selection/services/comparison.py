@@ -158,7 +158,8 @@ def _read_packed(run_id: int, raw_connection: psycopg.Connection) -> StoredDecis
     # The driver's own cursor, asked for a binary result (see inputs.fetch_integers).
     with psycopg.Cursor(raw_connection) as cursor:
         cursor.execute(sql, [*OUTCOMES, run_id], binary=True)
-        integers, lottery, parts, tables = (bytes(value or b"") for value in cursor.fetchone())
+        row = cursor.fetchone() or (None, None, None, None)  # an aggregate always returns its one row
+        integers, lottery, parts, tables = (bytes(value or b"") for value in row)
     integers_array = np.frombuffer(integers, dtype=">i8").astype(np.int64)
     return StoredDecisions(integers_array.reshape(-1, len(_INTEGER_COLUMNS)), lottery, parts, tables)
 
@@ -277,22 +278,22 @@ def compare_decisions(expected: DecisionColumns, stored: StoredDecisions) -> tup
         ),
     )
     for name, (recomputed_data, recomputed_length), length_column, data in columns:
-        recorded = _matched(data, stored.column(length_column), s)
-        recomputed = (recomputed_data, _starts(recomputed_length), recomputed_length)
-        differ = _by_id(_differing_rows(recorded, recomputed), ids)
+        stored_side = _matched(data, stored.column(length_column), s)
+        recomputed_side = (recomputed_data, _starts(recomputed_length), recomputed_length)
+        differ = _by_id(_differing_rows(stored_side, recomputed_side), ids)
         changed[differ] = True
         if not differ.size:
             continue
         if name == "choice_table":
-            differences.extend(_choice_differences(ids, differ, recorded, recomputed))
+            differences.extend(_choice_differences(ids, differ, stored_side, recomputed_side))
         else:
             differences.append(
                 _difference(
                     "decision",
                     name,
                     ids[differ],
-                    lambda i, d=differ, r=recorded: _segment(r, int(d[i])).decode("utf-8", "replace"),
-                    lambda i, d=differ, c=recomputed: _segment(c, int(d[i])).decode("utf-8", "replace"),
+                    lambda i, d=differ, r=stored_side: _segment(r, int(d[i])).decode("utf-8", "replace"),
+                    lambda i, d=differ, c=recomputed_side: _segment(c, int(d[i])).decode("utf-8", "replace"),
                 )
             )
     differences.sort(key=lambda d: ("missing", "extra", *DECISION_FIELDS).index(d.field))
@@ -435,13 +436,13 @@ def compare_report(
     recomputed_summary = dict(_flat(expected_summary))
     if run.seed != seed:
         recorded_summary["seed (run)"], recomputed_summary["seed (run)"] = run.seed, seed
-    differ = [
+    totals: list[tuple[int | str, str, str]] = [
         (path, _shown(recorded_summary.get(path)), _shown(recomputed_summary.get(path)))
         for path in sorted(set(recorded_summary) | set(recomputed_summary))
         if recorded_summary.get(path, _ABSENT) != recomputed_summary.get(path, _ABSENT)
     ]
-    if differ:
-        differences.append(Difference("report", "summary", len(differ), tuple(differ[:MAX_EXAMPLES])))
+    if totals:
+        differences.append(Difference("report", "summary", len(totals), tuple(totals[:MAX_EXAMPLES])))
     return differences
 
 

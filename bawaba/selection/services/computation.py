@@ -151,7 +151,7 @@ def compute_run(*, run_id: int, progress: Progress | None = None) -> SelectionRu
             finished_at=timezone.now(),
         )
         raise
-    run.computation = computation  # for a caller that publishes at once (not stored)
+    run.computation = computation  # type: ignore[attr-defined]  # for a caller that publishes at once (not stored)
     return run
 
 

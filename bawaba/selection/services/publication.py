@@ -163,7 +163,7 @@ def publish_run(*, run: SelectionRun, actor=None, computation: Computation | Non
         run = SelectionRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
         _check_publishable(run)
         if computation is None:
-            computation = recompute(frozen.thaw(bytes(run.frozen_inputs)))
+            computation = recompute(frozen.thaw(bytes(run.frozen_inputs or b"")))
         if (computation.input_digest, computation.output_digest) != (run.input_digest, run.output_digest):
             raise SelectionError(_("Recomputing the run did not give the same digests; it is not published."))
         if computation.problems:
