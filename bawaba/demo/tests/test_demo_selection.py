@@ -96,7 +96,7 @@ def test_the_demo_candidate_reads_her_decision_published_today_and_the_training_
     from bawaba.campaigns.tests.helpers import day, translated
 
     generate()
-    publish_run(compute_run(create_run(campaign=demo_campaign(), seed="demo").pk))
+    publish_run(run=compute_run(run_id=create_run(campaign=demo_campaign(), seed="demo").pk))
     client.force_login(User.objects.get(email=CANDIDATE.email))
 
     page = client.get("/fr/me/").content.decode()
