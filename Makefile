@@ -13,7 +13,7 @@ DEMO_CAMPAIGN := rgph-2024
 PORT ?= 8000
 PYTEST_ARGS ?=
 # The packages mypy checks in `make lint`; add one once it is clean.
-MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal
+MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal bawaba/selection bawaba/notifications
 
 # Nothing is exported: a checkout is local unless its environment says it is deployed (docs/decisions/0005).
 

@@ -215,8 +215,9 @@ def _fetch_packed(raw_connection: psycopg.Connection, queryset, columns: int) ->
             params,
             binary=True,
         )
-        (data,) = cursor.fetchone()
-    return bytes(data or b"")
+        row = cursor.fetchone()
+    # string_agg over no rows is NULL: an empty list.
+    return bytes(row[0] or b"") if row else b""
 
 
 def _unpack(data: bytes, columns: int, order: tuple[int, ...]) -> np.ndarray:

@@ -205,9 +205,20 @@ def commune_figures(run: SelectionRun, *, province_code: str | None = None) -> l
     figures = []
     for *names, needs, places, candidates, first, admitted, is_full, priority, lottery, waitlist in rows:
         has_cutoff = is_full and admitted > 0 and priority is not None
+        code, name_ar, name_fr, province_code, province_ar, province_fr, region_code, region_ar, region_fr = (
+            names
+        )
         figures.append(
             CommuneFigures(
-                *names,
+                code=code,
+                name_ar=name_ar,
+                name_fr=name_fr,
+                province_code=province_code,
+                province_name_ar=province_ar,
+                province_name_fr=province_fr,
+                region_code=region_code,
+                region_name_ar=region_ar,
+                region_name_fr=region_fr,
                 needs=needs,
                 places=places,
                 candidates=candidates,

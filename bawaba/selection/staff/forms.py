@@ -199,7 +199,7 @@ class RulesForm(forms.Form):
         return [self[f"region_{region.code}"] for region in self.regions]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         min_age, max_age = data.get("min_age"), data.get("max_age")
         if min_age is not None and max_age is not None and min_age > max_age:
             self.add_error(
@@ -283,7 +283,8 @@ def initial_from_rules(rules: dict | None) -> dict:
     rules = rules or defaults
 
     def section(*path: str) -> dict:
-        value, fallback = rules, defaults
+        value: object = rules
+        fallback = defaults
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
             fallback = fallback.get(key, {})

@@ -21,6 +21,7 @@ from bawaba.campaigns.rules.problems import describe_all
 from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
 from bawaba.campaigns.rules.rounding import campaign_rounding_warning
 from bawaba.campaigns.rules.versions import campaign_rules, current_rules, save_rules_version
+from bawaba.core.http import HtmxHttpRequest
 from bawaba.core.pagination import numbered_page
 from bawaba.selection import services
 from bawaba.selection.models import SelectionRun
@@ -224,7 +225,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @central_admin_required
 @require_GET
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def run_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the run's page polls; once no worker has anything left to do, htmx reloads the page."""
     run = _run_or_404(pk)
     if request.htmx and not run.is_in_progress:
