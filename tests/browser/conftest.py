@@ -16,14 +16,27 @@ def page(chromium, live_server, transactional_db) -> Iterator:
     context.close()
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    """What `make demo-data` builds, at a small scale: the territory with its shipped centroids, the census campaign
-    just after its registration (dated from today) and the ministry's competition open now."""
+def _load_territory() -> None:
     from django.core.management import call_command
 
     call_command("load_territory", verbosity=0, stdout=io.StringIO())
+
+
+def _generate_demo() -> None:
+    from django.core.management import call_command
+
     call_command("generate_demo", "--scale", "0.002", "--seed", "2024", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_data(transactional_db, db_snapshots):
+    """What `make demo-data` builds, at a small scale: the territory with its shipped centroids, the census campaign
+    just after its registration (dated from today) and the ministry's competition open now.
+
+    Built by the first browser test that asks, restored for the next ones (tests/db_snapshots.py).
+    """
+    db_snapshots.load("browser-territory", _load_territory)
+    db_snapshots.load("browser-demo", _generate_demo)
 
 
 @pytest.fixture
