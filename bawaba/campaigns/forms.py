@@ -99,7 +99,10 @@ class DatePartsField(forms.MultiValueField):
             raise ValidationError(self.error_messages["invalid_year"], code="invalid_year")
         try:
             return dt.date(year, month, day)
-        except ValueError:
+        except (
+            ValueError,
+            OverflowError,
+        ):  # a day or month beyond a machine integer overflows, not a ValueError
             raise ValidationError(self.error_messages["invalid_date"], code="invalid_date") from None
 
     def compress(self, data_list: list) -> dt.date | None:  # not used: clean() does the whole job
