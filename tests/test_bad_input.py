@@ -161,3 +161,33 @@ def test_a_birth_day_or_month_beyond_a_machine_integer_is_a_form_error(
     response = candidate_client.post(url, identity_post(site, **{part: value}))
     assert response.status_code == 200
     assert "Saisissez une date valide, par exemple 15 3 1995." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [HUGE, HUGE_NEGATIVE, ENORMOUS])
+@pytest.mark.parametrize(("path", "name"), [("provinces", "region"), ("communes", "province")])
+def test_the_public_cascade_offers_nothing_for_an_id_beyond_64_bits(client, site, path, name, value):
+    response = client.get(f"/fr/campaigns/places/{path}/", {name: value})
+    assert response.status_code == 200
+    assert "<option" not in response.content.decode().replace('<option value="">', "")
+
+
+@pytest.mark.parametrize("value", [HUGE, HUGE_NEGATIVE, ENORMOUS])
+@pytest.mark.parametrize("name", ["region", "province"])
+@pytest.mark.parametrize("action", ["save", "show_places"])
+def test_an_identity_place_beyond_64_bits_is_no_choice(candidate_client, site, name, value, action):
+    url = f"/fr/campaigns/{site.campaign.slug}/apply/{steps.IDENTITY}/"
+    response = candidate_client.post(url, identity_post(site, **{name: value, "action": action}))
+    assert response.status_code == 200
+    if action == "save":  # the step is shown again with the message, nothing saved
+        assert "Choisissez dans la liste." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [HUGE, HUGE_NEGATIVE, ENORMOUS])
+@pytest.mark.parametrize("name", ["region", "province", "commune"])
+def test_a_commune_to_add_beyond_64_bits_is_no_choice(candidate_client, site, name, value):
+    commune = site.commune
+    picked = {"region": str(commune.region_id), "province": str(commune.province_id), "commune": ""}
+    url = f"/fr/campaigns/{site.campaign.slug}/apply/communes/"
+    response = candidate_client.post(url, {**picked, name: value, "action": "add"})
+    assert response.status_code == 200
+    assert site.draft.choices.count() == 2

@@ -25,6 +25,7 @@ from bawaba.campaigns.validators import (
     normalise_moroccan_mobile,
 )
 from bawaba.core.cin import CIN_MAX_DIGITS, normalise_cin
+from bawaba.core.params import bounded_int
 from bawaba.territory.models import Commune, Province, Region
 
 REQUIRED = _("This information is required.")
@@ -173,11 +174,8 @@ class PlacePickerMixin:
             value = self.data.get(self.add_prefix(name))  # type: ignore[attr-defined]
         else:
             value = self.initial.get(name)  # type: ignore[attr-defined]
-        value = getattr(value, "pk", value)
-        try:
-            return int(value) if value not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
+        # An id no table can hold (beyond 64 bits) is no pick, rather than an overflow in the query.
+        return bounded_int(getattr(value, "pk", value), min_value=1)
 
     @property
     def provinces_shown(self) -> bool:

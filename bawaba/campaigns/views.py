@@ -30,6 +30,7 @@ from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
 from bawaba.core.contributions import CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
+from bawaba.core.params import id_param
 
 CAMPAIGNS_PER_PAGE = 20
 
@@ -74,7 +75,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def province_options(request: HttpRequest) -> HttpResponse:
     """HTMX: the <option>s of the provinces of `region`, and the commune select emptied (out of band)."""
-    region_id = _int_or_none(request.GET.get("region"))
+    region_id = id_param(request.GET, "region")
     return render(
         request,
         "campaigns/partials/province_options.html",
@@ -89,7 +90,7 @@ def province_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def commune_options(request: HttpRequest) -> HttpResponse:
     """HTMX: the <option>s of the communes of `province`."""
-    province_id = _int_or_none(request.GET.get("province"))
+    province_id = id_param(request.GET, "province")
     return render(
         request,
         "campaigns/partials/commune_options.html",
@@ -175,7 +176,7 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     return redirect(_step_url(campaign, steps.COMMUNES) + "#choices")
         elif action in ("remove", "up", "down"):
-            commune_id = _int_or_none(request.POST.get("commune"))
+            commune_id = id_param(request.POST, "commune")
             try:
                 if action == "remove":
                     services.remove_choice(application=application, commune_id=commune_id)
@@ -393,13 +394,6 @@ def _render_step(
             **context,
         },
     )
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _element_id(value: str | None) -> str:
