@@ -191,3 +191,23 @@ def test_a_commune_to_add_beyond_64_bits_is_no_choice(candidate_client, site, na
     response = candidate_client.post(url, {**picked, name: value, "action": "add"})
     assert response.status_code == 200
     assert site.draft.choices.count() == 2
+
+
+@pytest.fixture
+def admin_client(db, site) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(site.admin)
+    return client
+
+
+@pytest.mark.parametrize("value", ["\x00", "01\x00", "\x1b[2J", "0" * 100_000])
+@pytest.mark.parametrize("name", ["region", "province"])
+@pytest.mark.parametrize("report", ["public", "staff"])
+def test_a_malformed_region_or_province_code_in_a_report_is_not_found(
+    client, admin_client, site, report, name, value
+):
+    if report == "public":
+        response = client.get(f"/fr/campaigns/{site.census.slug}/selection/{site.run.stage}/", {name: value})
+    else:
+        response = admin_client.get(f"/fr/campaigns/selection/runs/{site.run.pk}/report/", {name: value})
+    assert response.status_code == 404

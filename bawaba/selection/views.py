@@ -19,8 +19,12 @@ from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns.access import published_campaign
 from bawaba.core.charts import ADMITTED_COLOR, NEEDS_COLOR, Series, bar_chart
 from bawaba.core.csv_response import csv_attachment
+from bawaba.core.params import text_param
 from bawaba.selection import selectors
 from bawaba.selection.models import SelectionRun
+
+# As long as territory's HCP code column: anything longer is no code.
+CODE_MAX_LENGTH = 16
 
 # --- Pages --------------------------------------------------------------------------------------------------
 
@@ -44,10 +48,13 @@ def _staff_run(pk: int) -> SelectionRun:
 def _drill_down(request: HttpRequest, run: SelectionRun, report: selectors.Report) -> dict:
     """?region=CODE opens a region's provinces, ?province=CODE a province's communes (and its region's provinces).
 
-    A code that is not in this run's report is 404: the page would otherwise silently show something else.
+    A code that is not in this run's report is 404: the page would otherwise silently show something else. So is
+    a malformed one (a control character, which PostgreSQL refuses in a query, or an endless string).
     """
-    region_code = request.GET.get("region", "").strip()
-    province_code = request.GET.get("province", "").strip()
+    region_code = text_param(request.GET, "region", max_length=CODE_MAX_LENGTH)
+    province_code = text_param(request.GET, "province", max_length=CODE_MAX_LENGTH)
+    if region_code is None or province_code is None:
+        raise Http404
     communes: list[selectors.CommuneFigures] = []
     if province_code:
         communes = selectors.commune_figures(run, province_code=province_code)
