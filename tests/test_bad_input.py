@@ -211,3 +211,25 @@ def test_a_malformed_region_or_province_code_in_a_report_is_not_found(
     else:
         response = admin_client.get(f"/fr/campaigns/selection/runs/{site.run.pk}/report/", {name: value})
     assert response.status_code == 404
+
+
+def test_a_control_character_in_a_name_is_a_translated_form_error(candidate_client, site):
+    url = f"/fr/campaigns/{site.campaign.slug}/apply/{steps.IDENTITY}/"
+    response = candidate_client.post(url, identity_post(site, first_name_latin="Am\x1bina"))
+    assert response.status_code == 200
+    assert "Retirez de ce texte les caractères de contrôle invisibles." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["/fr/me/\x00", "/fr/\x1b", "/" + "x" * 100_000])
+def test_a_malformed_next_address_is_dropped_from_the_sign_in_page(client, site, value):
+    response = client.get("/fr/accounts/login/", {"next": value})
+    assert response.status_code == 200
+    assert response.context["next"] == ""
+
+
+@pytest.mark.parametrize("cursor", ["after", "before"])
+@pytest.mark.parametrize("value", [HUGE, ENORMOUS])
+def test_a_staff_page_cursor_beyond_64_bits_is_a_form_error(admin_client, site, cursor, value):
+    response = admin_client.get("/fr/staff/applications/", {cursor: value})
+    assert response.status_code == 200
+    assert response.context["form"].errors[cursor]

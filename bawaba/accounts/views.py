@@ -29,11 +29,14 @@ from bawaba.accounts.forms import EmailForm, PasswordChangeForm, RegistrationFor
 from bawaba.accounts.models import User
 from bawaba.accounts.selectors import user_for_reset_link
 from bawaba.accounts.tokens import confirmation_tokens, reset_tokens
+from bawaba.core.params import text_param
 
 # The "check your e-mail" pages show the address she typed (to catch a typo), kept in her session only.
 SESSION_SENT_TO = "accounts_sent_to"
 
 GET_POST = ["GET", "POST"]
+# Longer than any address of this site a sign-in could return to.
+NEXT_MAX_LENGTH = 2000
 
 
 @login_not_required
@@ -45,8 +48,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.user)
         return redirect(_next_url(request))
-    next_url = request.POST.get("next") or request.GET.get("next", "")
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return render(request, "accounts/login.html", {"form": form, "next": _next_param(request)})
 
 
 @login_not_required
@@ -221,9 +223,17 @@ def _too_many(request: HttpRequest, template: str, form, wait_seconds: int) -> H
 def _next_url(request: HttpRequest) -> str:
     """Where to go after sign-in: `next` if it is on this site, else LOGIN_REDIRECT_URL (the staff home for
     staff, the dashboard for candidates)."""
-    next_url = request.POST.get("next") or request.GET.get("next", "")
+    next_url = _next_param(request)
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _next_param(request: HttpRequest) -> str:
+    """The `next` address, posted or in the query string; "" when malformed (a control character, endless)."""
+    for params in (request.POST, request.GET):
+        if next_url := text_param(params, "next", max_length=NEXT_MAX_LENGTH):
+            return next_url
+    return ""

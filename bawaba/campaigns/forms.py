@@ -25,7 +25,7 @@ from bawaba.campaigns.validators import (
     normalise_moroccan_mobile,
 )
 from bawaba.core.cin import CIN_MAX_DIGITS, normalise_cin
-from bawaba.core.params import bounded_int
+from bawaba.core.params import bounded_int, no_control_characters, no_control_characters_but_lines
 from bawaba.territory.models import Commune, Province, Region
 
 REQUIRED = _("This information is required.")
@@ -258,6 +258,7 @@ def _text(label: Any, *, max_length: int, help_text: Any = "", **attrs: str) -> 
         max_length=max_length,
         help_text=help_text,
         widget=forms.TextInput(attrs=attrs),
+        validators=[no_control_characters],
         error_messages={"max_length": _("Use at most %(limit_value)d characters.")},
     )
 
@@ -462,6 +463,7 @@ class ExperienceForm(StepForm):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters_but_lines],
         error_messages={"max_length": _("Use at most %(limit_value)d characters.")},
     )
 

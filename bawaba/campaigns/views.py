@@ -30,7 +30,7 @@ from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
 from bawaba.core.contributions import CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
-from bawaba.core.params import id_param
+from bawaba.core.params import id_param, text_param
 
 CAMPAIGNS_PER_PAGE = 20
 
@@ -81,7 +81,7 @@ def province_options(request: HttpRequest) -> HttpResponse:
         "campaigns/partials/province_options.html",
         {
             "provinces": selectors.provinces_for_picker(region_id),
-            "commune_select_id": _element_id(request.GET.get("reset")),
+            "commune_select_id": _element_id(text_param(request.GET, "reset", max_length=60)),
         },
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.staff.selectors import campaigns_for_staff
+from bawaba.core.params import DB_INT_MAX, no_control_characters
 from bawaba.territory.models import Commune
 
 
@@ -15,6 +16,7 @@ class ApplicationSearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
+        validators=[no_control_characters],
         help_text=_("A CIN, an e-mail address, or names in Arabic or Latin script."),
     )
     campaign = CampaignChoiceField(
@@ -24,11 +26,12 @@ class ApplicationSearchForm(forms.Form):
         label=_("Commune (HCP code)"),
         required=False,
         max_length=16,
+        validators=[no_control_characters],
         help_text=_("Residence or chosen commune."),
     )
     # Keyset cursors (see pagination.py): carried by the page links, never shown as fields.
-    after = forms.IntegerField(required=False, min_value=1)
-    before = forms.IntegerField(required=False, min_value=1)
+    after = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+    before = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
 
     def clean_commune(self) -> Commune | None:
         code = self.cleaned_data["commune"].strip()

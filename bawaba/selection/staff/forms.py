@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import NOTE_MAX_LENGTH
+from bawaba.core.params import DB_INT_MAX, no_control_characters
 from bawaba.territory.models import Region
 
 # Rule numbers are bounded as bawaba.selection.scoring bounds them.
@@ -102,6 +103,7 @@ class RulesForm(forms.Form):
     min_choices = forms.IntegerField(
         label=_("Minimum number of communes chosen"),
         min_value=0,
+        max_value=DB_INT_MAX,  # the campaign's own maximum is checked in __init__, with its own message
         help_text=_("A candidate who chose fewer communes is not eligible."),
         error_messages={
             "required": _("Give the minimum number of communes."),
@@ -133,6 +135,7 @@ class RulesForm(forms.Form):
     note = forms.CharField(
         label=_("What changed"),
         max_length=NOTE_MAX_LENGTH,
+        validators=[no_control_characters],
         help_text=_(
             "One sentence for the history of versions, such as “Bonus for the residence commune raised to 25”."
         ),
@@ -335,6 +338,7 @@ class LaunchRunForm(forms.Form):
     seed = forms.CharField(
         label=_("Public seed of the draw"),
         max_length=200,
+        validators=[no_control_characters],
         help_text=_(
             "Announce the seed publicly before you launch the run (for example the numbers of a public draw "
             "and its date): the lottery numbers that break ties are computed from it, so anyone can check them."
