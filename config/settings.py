@@ -91,7 +91,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bawaba.core.admin_site.BawabaAdminConfig",  # django.contrib.admin, refusing unstorable values
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

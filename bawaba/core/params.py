@@ -70,6 +70,15 @@ def text_param(params: Mapping[str, str], name: str, *, max_length: int = 200) -
     return clean_text(params.get(name), max_length=max_length)
 
 
+def is_unstorable(value: str) -> bool:
+    """True when no database column could take or be compared with `value`: it holds a NUL character
+    (PostgreSQL refuses it in any query) or it is a whole number beyond 64 bits (SQLite overflows)."""
+    if "\x00" in value:
+        return True
+    text = value.strip().removeprefix("-").removeprefix("+")
+    return text.isdecimal() and bounded_int(value) is None
+
+
 def no_control_characters(value: str) -> None:
     """Form validator: a single-line text holds no control character (Django's CharField already refuses NUL)."""
     if has_control_character(value):

@@ -11,6 +11,7 @@ from bawaba.core.params import (
     clean_text,
     id_param,
     int_param,
+    is_unstorable,
     no_control_characters,
     no_control_characters_but_lines,
     text_param,
@@ -88,3 +89,21 @@ def test_form_validators_refuse_control_characters_but_lines_where_allowed():
     no_control_characters_but_lines("RGPH 2014, enumerator\r\nENE 2019,\tcontroller")
     with pytest.raises(ValidationError):
         no_control_characters_but_lines("RGPH\x1b 2014")
+
+
+@pytest.mark.parametrize(
+    ("value", "unstorable"),
+    [
+        ("abc", False),
+        ("42", False),
+        (str(DB_INT_MAX), False),
+        (str(DB_INT_MIN), False),
+        (str(DB_INT_MAX + 1), True),
+        (str(DB_INT_MIN - 1), True),
+        (" +" + "9" * 30, True),
+        ("a\x00", True),
+        ("two\r\nlines", False),  # an admin text area may hold them
+    ],
+)
+def test_is_unstorable_names_nul_and_integers_beyond_64_bits(value, unstorable):
+    assert is_unstorable(value) is unstorable
