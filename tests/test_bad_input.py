@@ -11,22 +11,44 @@ savepoint, so that what one test's requests change is undone before the next.
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
-from django.utils import timezone
+from django.test import Client, override_settings
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+)
+from django.utils import timezone, translation
 
 from bawaba.accounts.models import User
 from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_tokens
 from bawaba.campaigns import services as campaign_services
 from bawaba.campaigns import steps
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.territory.models import Commune
+from tests.site_walk import (
+    LANGUAGE,
+    Form,
+    PageParser,
+    all_patterns,
+    pattern_key,
+    recording_reads,
+    resolve_url,
+    reverse_url,
+)
+
+# Every test reads the module's data, so every test needs the database (and the test database is set up).
+pytestmark = pytest.mark.django_db
 
 HUGE = str(2**63)  # one beyond the largest 64-bit integer a database column holds
 HUGE_NEGATIVE = str(-(2**63) - 1)
@@ -94,30 +116,67 @@ def _build_site() -> SimpleNamespace:
     call_command("generate_demo", "--scale", "0.002", "--seed", "2024", stdout=io.StringIO())
     census = demo_campaign()
     admin = UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
-    run = create_run(campaign=census, seed="bad input", actor=admin)
-    run = publish_run(run=compute_run(run_id=run.pk), actor=admin)
+    run = compute_run(run_id=create_run(campaign=census, seed="bad input", actor=admin).pk)
+    # A dry run, computed and never published (nothing can be, once a run is): its page offers the publication.
+    dry_run = compute_run(run_id=create_run(campaign=census, seed="another draw", actor=admin).pk)
+    run = publish_run(run=run, actor=admin)
     # A candidate of the published run, who also has a draft in a campaign open now.
     decided = Application.objects.filter(campaign=census, status=Application.Status.SUBMITTED).first()
     candidate = decided.user
     communes = list(Commune.objects.filter(province=decided.residence_commune.province).order_by("code")[:3])
     campaign = _open_campaign()
     draft = _filled_draft(campaign, candidate, communes)
+    # Whom the e-mailed links name: an account awaiting confirmation, one asking for a new password.
+    unconfirmed = UserFactory(email="unconfirmed@example.ma", is_active=False)
+    forgetful = UserFactory(email="forgetful@example.ma")
     return SimpleNamespace(
         census=census,
         run=run,
+        dry_run=dry_run,
         admin=admin,
         candidate=candidate,
+        decided=decided,
         campaign=campaign,
         draft=draft,
         commune=communes[0],
+        confirmation_token=make_confirmation_token(unconfirmed),
+        reset_uidb64=encode_uid(forgetful),
+        reset_token=reset_tokens.make_token(forgetful),
+        mail_key=MAIL_KEY,
     )
 
 
+MAIL_KEY = "01733000000000000000-0123abcd"
+MAIL = b"""From: Bawaba <no-reply@bawaba.ma>
+To: amina@example.ma
+Subject: Test
+Date: Sat, 05 Dec 2026 10:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Hello.
+"""
+
+
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SimpleNamespace]:
+    # The demo mailbox is on, with one message, so that its pages are fuzzed too.
+    sink = tmp_path_factory.mktemp("mailbox")
+    (sink / f"{MAIL_KEY}.eml").write_bytes(MAIL)
+    with (
+        override_settings(BAWABA_DEMO_MAILBOX=True, BAWABA_MAIL_SINK_DIR=sink),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         yield _build_site()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _language() -> Iterator[None]:
+    """The URLs are reversed in French (a page fetched leaves its language active in the thread)."""
+    translation.activate(LANGUAGE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -233,3 +292,276 @@ def test_a_staff_page_cursor_beyond_64_bits_is_a_form_error(admin_client, site, 
     response = admin_client.get("/fr/staff/applications/", {cursor: value})
     assert response.status_code == 200
     assert response.context["form"].errors[cursor]
+
+
+# --- The whole site -------------------------------------------------------------------------------------------
+#
+# Every URL pattern of the resolver is filled with real objects of the site (_path_values), then fetched by each
+# persona; what a page reads from the query string (recorded as the view reads it), the query keys of its own
+# links and the fields of its GET forms are its query parameters; the POST forms it renders are posted back to
+# their action, one field at a time and all fields at once, with each bad value.
+
+PERSONAS = ["anonymous", "candidate", "admin"]
+
+BAD_VALUES = [
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    HUGE,
+    HUGE_NEGATIVE,
+    ENORMOUS,
+    "1e400",
+    "NaN",
+    "\x00",
+    "1\x00",
+    "\x01\x08\x1b\x7f",
+    "2024-02-30",
+    "31/13/2024",
+    "x" * 100_000,
+]
+# One field at a time (the others valid, so that the view acts on it), the values most likely to pass a field's
+# own checks and fail further on; every value of BAD_VALUES is also sent to all the fields at once.
+ONE_FIELD_VALUES = ["", "-1", HUGE, "\x00", "\x1b"]
+# Path segments must still match their converter (an int converter takes digits only) to reach the view.
+BAD_PATH_VALUES = {
+    "int": [HUGE, ENORMOUS, "0", "9" * 5000],
+    "slug": ["-", "x" * 5000],
+    "str": ["\x00", "\x1b", "x" * 5000, "a.b", HUGE],
+    "path": ["\x00", "x" * 5000, HUGE],
+}
+
+# URL patterns not fuzzed here, each with its reason (a prefix ends with "*"). A new pattern that can be neither
+# filled from _path_values() nor found here fails test_every_url_pattern_is_fuzzed_or_skipped_with_a_reason.
+SKIPPED = {
+    "admin/*": "Django's admin (superusers only): test_the_admin_never_fails_on_bad_input sends bad searches, "
+    "pages, orderings, filters and object ids to every registered model",
+}
+
+NOT_FUZZED_FIELDS = {"csrfmiddlewaretoken"}
+
+
+def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
+    """The real objects a path parameter can name, by the parameter's name."""
+    return {
+        "slug": [site.campaign.slug, site.census.slug],
+        "step": [steps.IDENTITY, steps.SITUATION, steps.EXPERIENCE, steps.SKILLS],
+        "stage": [site.run.stage],
+        # Ids of different tables: each view keeps what it knows (her application, a run) and 404s the rest.
+        "pk": sorted({str(obj.pk) for obj in (site.draft, site.decided, site.run, site.dry_run)}),
+        "version": ["1"],
+        "token": [site.confirmation_token, site.reset_token],
+        "uidb64": [site.reset_uidb64],
+        "key": [site.mail_key],
+    }
+
+
+def _skip_reason(key: str) -> str | None:
+    for skipped, reason in SKIPPED.items():
+        if key == skipped or (skipped.endswith("*") and key.startswith(skipped[:-1])):
+            return reason
+    return None
+
+
+def _fuzzed_keys() -> list[str]:
+    return sorted(key for key in all_patterns() if _skip_reason(key) is None)
+
+
+def _instances(site: SimpleNamespace, pattern: URLPattern, name: str) -> list[str]:
+    """The URLs of a pattern filled with every combination of real objects; [] when a parameter cannot be."""
+    names = list(pattern.pattern.regex.groupindex)
+    values = _path_values(site)
+    if not name or any(parameter not in values for parameter in names):
+        return []
+    urls = []
+    for combination in itertools.product(*(values[parameter] for parameter in names)):
+        try:
+            urls.append(reverse_url(name, dict(zip(names, combination, strict=True))))
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+def _bad_path_urls(pattern: URLPattern, name: str, url: str) -> list[str]:
+    """The URL with each path parameter in turn replaced by bad values its converter still accepts."""
+    match = resolve_url(url)
+    converters = getattr(pattern.pattern, "converters", {})
+    urls = []
+    for parameter in match.kwargs:
+        kind = type(converters.get(parameter)).__name__.removesuffix("Converter").lower() or "str"
+        for value in BAD_PATH_VALUES.get(kind, BAD_PATH_VALUES["str"]):
+            try:
+                urls.append(reverse_url(name, {**match.kwargs, parameter: value}))
+            except NoReverseMatch:
+                continue
+    return urls
+
+
+@dataclass
+class Found:
+    """What the crawl found of one URL pattern, per persona."""
+
+    urls: dict[str, list[str]] = field(default_factory=dict)  # the filled URLs worth fuzzing
+    params: dict[str, set[str]] = field(default_factory=dict)
+    forms: dict[str, dict[tuple, Form]] = field(default_factory=dict)
+
+
+def _client(persona: str, site: SimpleNamespace) -> Client:
+    client = Client(raise_request_exception=False)
+    if persona != "anonymous":
+        client.force_login(site.candidate if persona == "candidate" else site.admin)
+    return client
+
+
+def _crawl(site: SimpleNamespace) -> dict[str, Found]:
+    translation.activate(LANGUAGE)
+    found = {key: Found() for key in all_patterns()}
+    for persona in PERSONAS:
+        client = _client(persona, site)
+        for key, (pattern, name) in all_patterns().items():
+            if _skip_reason(key):
+                continue
+            shown = []
+            for url in _instances(site, pattern, name):
+                with recording_reads() as keys:
+                    # With a query string too: a view reads its form's fields only when the query is not empty.
+                    client.get(url, {"crawl": "1"})
+                    response = client.get(url)
+                found[key].params.setdefault(persona, set()).update(keys)
+                shown.append((response.status_code, url))
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                page = PageParser(url)
+                page.feed(response.content.decode())
+                for link in page.links:
+                    if urlsplit(link).query and pattern_key(link) == key:
+                        found[key].params[persona].update(
+                            parse_qs(urlsplit(link).query, keep_blank_values=True)
+                        )
+                for form in page.forms:
+                    target = pattern_key(form.action)
+                    if target is None:
+                        continue
+                    if form.method == "get":
+                        found[target].params.setdefault(persona, set()).update(form.names)
+                    else:
+                        found[target].forms.setdefault(persona, {}).setdefault(form.signature(), form)
+            # The pages she can see, else one she cannot (a 404 or a redirect can fail too).
+            ok = [url for status, url in shown if status < 400]
+            found[key].urls[persona] = ok or [url for _, url in shown[:1]]
+    return found
+
+
+@pytest.fixture(scope="module")
+def crawl(site, django_db_blocker) -> dict[str, Found]:
+    # In a savepoint rolled back at once: a page fetched (a confirmation link) may write.
+    with django_db_blocker.unblock(), transaction.atomic():
+        found = _crawl(site)
+        transaction.set_rollback(True)
+    return found
+
+
+def _short(value: str) -> str:
+    return repr(value if len(value) <= 24 else f"{value[:20]}…({len(value)})")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("key", _fuzzed_keys())
+def test_bad_input_never_gives_a_server_error(db, site, crawl, key, persona):
+    pattern, name = all_patterns()[key]
+    found = crawl[key]
+    client = _client(persona, site)
+    failures: list[str] = []
+
+    def check(response, what: str) -> None:
+        if response.status_code >= 500:
+            failures.append(f"{response.status_code} on {what}")
+
+    for url in found.urls.get(persona, []):
+        for bad_url in _bad_path_urls(pattern, name, url):
+            check(client.get(bad_url), f"GET {bad_url[:80]}")
+        for param in sorted(found.params.get(persona, set()) - NOT_FUZZED_FIELDS):
+            for value in BAD_VALUES:
+                check(client.get(url, {param: value}), f"GET {url}?{param}={_short(value)}")
+    for form in found.forms.get(persona, {}).values():
+        # The submit buttons' names too: a view reads which button was pressed.
+        fuzzed = sorted((set(form.names) | {button for button, _ in form.submits}) - NOT_FUZZED_FIELDS)
+        send = client.post if form.method == "post" else client.get
+        submits = list(dict.fromkeys(form.submits)) or [None]
+        for submit in submits:
+            base = form.data(submit)
+            what = f"{form.method.upper()} {form.action} ({submit})"
+            for value in BAD_VALUES:
+                check(
+                    send(form.action, {**base, **dict.fromkeys(fuzzed, [value])}),
+                    f"{what} all={_short(value)}",
+                )
+            # One field at a time with the form's main button (the last one, after the fields), which saves.
+            if submit != submits[-1]:
+                continue
+            for value in ONE_FIELD_VALUES:
+                for one in fuzzed:
+                    check(send(form.action, {**base, one: [value]}), f"{what} {one}={_short(value)}")
+    assert not failures, "\n".join(failures[:30])
+
+
+def test_every_url_pattern_is_fuzzed_or_skipped_with_a_reason(site, crawl):
+    patterns = all_patterns()
+    for skipped in SKIPPED:
+        assert any(key == skipped or key.startswith(skipped.rstrip("*")) for key in patterns), (
+            f"SKIPPED names {skipped!r}, which no URL pattern matches any more"
+        )
+    unreached = [
+        key
+        for key in _fuzzed_keys()
+        if not any(crawl[key].urls.values()) and not any(crawl[key].forms.values())
+    ]
+    assert not unreached, (
+        f"these URL patterns cannot be filled from _path_values(): {unreached}; add their parameters to "
+        "_path_values() or the pattern to SKIPPED with the reason"
+    )
+
+
+# The admin refuses what no column holds before reading it (core.admin_site); a few values show it does.
+ADMIN_VALUES = ["abc", HUGE, "\x00"]
+
+
+def test_the_admin_never_fails_on_bad_input(db, site):
+    """Django's admin, for a superuser: every registered model's list (its search, page, ordering and the filters
+    its own links carry), add form (every field at once) and object pages (bad ids)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(email="root@example.ma", is_staff=True, is_superuser=True))
+    failures: list[str] = []
+
+    def check(response, what: str) -> None:
+        if response.status_code >= 500:
+            failures.append(f"{response.status_code} on {what}")
+
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        changelist = reverse_url(f"{prefix}_changelist", {})
+        page = PageParser(changelist)
+        page.feed(client.get(changelist).content.decode())
+        params = {"q", "p", "o"}
+        for link in page.links:
+            if urlsplit(link).path == changelist:
+                params.update(parse_qs(urlsplit(link).query, keep_blank_values=True))
+        for param in sorted(params):
+            for value in ADMIN_VALUES:
+                check(client.get(changelist, {param: value}), f"GET {changelist}?{param}={_short(value)}")
+        add = reverse_url(f"{prefix}_add", {})
+        page = PageParser(add)
+        page.feed(client.get(add).content.decode())
+        for form in page.forms:
+            if form.method != "post":
+                continue
+            fuzzed = sorted(set(form.names) - NOT_FUZZED_FIELDS)
+            for value in (HUGE, "\x00"):
+                data = {**form.data(None), **dict.fromkeys(fuzzed, [value])}
+                check(client.post(add, data), f"POST {add} all={_short(value)}")
+        for view in ("change", "history", "delete"):
+            for object_id in ADMIN_VALUES:
+                url = reverse_url(f"{prefix}_{view}", {"object_id": object_id})
+                check(client.get(url), f"GET {url[:80]}")
+    assert not failures, "\n".join(failures[:30])
