@@ -12,6 +12,8 @@ SELECTION_SEED ?= tirage public de la démonstration Bawaba
 DEMO_CAMPAIGN := rgph-2024
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process, e.g. to debug a test.
+TEST_WORKERS ?= auto
 # The packages mypy checks in `make lint`; add one once it is clean.
 MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal bawaba/selection bawaba/notifications
 
@@ -50,7 +52,7 @@ test: install
 	else \
 		echo "Browser tests: NO Chromium found, they are SKIPPED (apt-get install chromium to run them)."; \
 	fi
-	$(PY) -m pytest --create-db $(PYTEST_ARGS)
+	$(PY) -m pytest --create-db -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
