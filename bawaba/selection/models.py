@@ -139,6 +139,21 @@ class SelectionRun(models.Model):
         ) and not self.is_stale
 
 
+# The figures of a report line (SelectionCommuneResult) that a run computes: read by the public report, compared
+# by the verification.
+REPORT_FIELDS = (
+    "needs",
+    "places",
+    "candidates",
+    "first_choice",
+    "admitted",
+    "is_full",
+    "cutoff_priority",
+    "cutoff_lottery",
+    "waitlist_length",
+)
+
+
 class SelectionCommuneResult(models.Model):
     """One commune's line of a run's report: public, no personal data."""
 

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
 from bawaba.core.names import localised
-from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.models import REPORT_FIELDS, SelectionCommuneResult, SelectionDecision, SelectionRun
 
 # Runs whose commune lines and summary were written: a computed (dry) run, a refused one, a published one.
 RUNS_WITH_REPORT = (
@@ -192,15 +192,7 @@ def commune_figures(run: SelectionRun, *, province_code: str | None = None) -> l
         "commune__region__code",
         "commune__region__name_ar",
         "commune__region__name_fr",
-        "needs",
-        "places",
-        "candidates",
-        "first_choice",
-        "admitted",
-        "is_full",
-        "cutoff_priority",
-        "cutoff_lottery",
-        "waitlist_length",
+        *REPORT_FIELDS,
     )
     figures = []
     for *names, needs, places, candidates, first, admitted, is_full, priority, lottery, waitlist in rows:

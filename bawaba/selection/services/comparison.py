@@ -18,8 +18,8 @@ import numpy as np
 import psycopg
 from django.db import connection, connections
 
-from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
-from bawaba.selection.services.computation import OUTCOMES, REPORT_FIELDS, DecisionColumns, score_parts_bytes
+from bawaba.selection.models import REPORT_FIELDS, SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.services.computation import OUTCOMES, DecisionColumns, score_parts_bytes
 
 # Each kind of difference shows at most this many examples.
 MAX_EXAMPLES = 5

@@ -31,18 +31,6 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 
-# The fields of a report line, in SelectionCommuneResult, that the run computes (`report_lines`).
-REPORT_FIELDS = (
-    "needs",
-    "places",
-    "candidates",
-    "first_choice",
-    "admitted",
-    "is_full",
-    "cutoff_priority",
-    "cutoff_lottery",
-    "waitlist_length",
-)
 # Outcomes as small integers for set-based comparisons, in this order.
 OUTCOMES = (
     SelectionDecision.Outcome.ADMITTED.value,
