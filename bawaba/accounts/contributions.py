@@ -8,11 +8,13 @@ ACCOUNT_CONFIRMATION = EmailKind(
     key="account_confirmation",
     label=_("Account confirmation"),
     template_prefix="accounts/email/account_confirmation",
+    secret_context=("confirm_url",),
 )
 PASSWORD_RESET = EmailKind(
     key="password_reset",
     label=_("Password reset"),
     template_prefix="accounts/email/password_reset",
+    secret_context=("reset_url",),
 )
 
 

@@ -9,14 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from bawaba.accounts.backends import AWAITING_CONFIRMATION
 from bawaba.accounts.models import User
-from bawaba.accounts.selectors import user_with_email
 
 
 def email_field(*, autocomplete: str) -> forms.EmailField:
@@ -79,23 +78,18 @@ class SignInForm(forms.Form):
             # failure is counted against the (lower-cased) address and the lockout cannot be dodged by case.
             self.user = authenticate(self.request, email=email, password=password)
             if self.user is None:
-                if self._is_unconfirmed(email, password):
+                if self._is_unconfirmed():
                     raise ValidationError(self.error_messages["not_confirmed"], code="not_confirmed")
                 raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return cleaned
 
-    @sensitive_variables("password")
-    def _is_unconfirmed(self, email: str, password: str) -> bool:
+    def _is_unconfirmed(self) -> bool:
         """Right password, unconfirmed account: she deserves to know why, and the password proves it is hers.
 
-        Skipped once django-axes has locked the address, so it cannot serve to guess passwords.
+        The backend found it out with the one hash every attempt costs (backends.py). When django-axes has
+        locked the address the backend is never reached, so this cannot serve to guess passwords.
         """
-        if getattr(self.request, "axes_locked_out", False):
-            return False
-        user = user_with_email(email)
-        # hashers.check_password, not user.check_password: that one may re-hash and save, which would change
-        # the password hash and so kill her confirmation link.
-        return bool(user and user.is_awaiting_confirmation and check_password(password, user.password))
+        return bool(getattr(self.request, AWAITING_CONFIRMATION, False))
 
 
 class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):

@@ -10,9 +10,12 @@ address return nothing, and their callers answer the same page whatever happened
   "check your e-mail" page tells every visitor that an existing account gets no new message and how to sign in or
   reset the password. A "someone tried to register with your address" notice would need a new outbox kind and
   would let anyone send it to any address; we chose silence.
-* Registration with an address awaiting confirmation takes the new password and language and sends a fresh link
-  (the person who holds the mailbox decides, by opening the latest link, which registration stands). Earlier
-  links die with the old password.
+* Registration with an address awaiting confirmation changes nothing on the account and sends its confirmation
+  link again (counted against the address's "new link" rate limit). It used to take the new password, so anyone
+  could register a pending address with a password of his own and wait for its owner to confirm the account he
+  could then sign in to (pre-account hijacking).
+* Confirmation takes a POST (the "Confirm my account" button the link's page shows): mail scanners open links, and
+  opening one must not activate anything.
 * A reset for an address awaiting confirmation sends a confirmation link instead (she must confirm first); for an
   unknown or deactivated address, nothing.
 * The password is hashed on every path of `register_candidate`, so the answer takes as long whether or not the
@@ -29,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from bawaba.accounts import ratelimit
 from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION, PASSWORD_RESET
 from bawaba.accounts.models import User
 from bawaba.accounts.tokens import (
@@ -79,16 +83,21 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
             _queue_confirmation(user, base_url=base_url)
             return
 
+    make_password(password)  # the same work as a new account, so timing tells nothing
     if user.is_awaiting_confirmation:
-        user.set_password(password)
-        user.preferred_language = language
-        user.save(update_fields=["password", "preferred_language"])
-        record_event(actor=user, action="account.registered_again", target=user, data={"language": language})
+        # Not her password: whoever registers again may not be the person who holds the mailbox.
+        if ratelimit.hit("confirmation:address", email):
+            record_event(action="account.registration_refused", target=user, data={"reason": "rate_limited"})
+            return
+        record_event(action="account.registered_again", target=user, data={"language": language})
         _queue_confirmation(user, base_url=base_url)
         return
-
-    make_password(password)  # the same work as the other paths, so timing tells nothing
     record_event(action="account.registration_refused", target=user, data={"reason": "address_in_use"})
+
+
+def check_confirmation_link(*, token: str) -> None:
+    """Raise as `confirm_account` would, changing nothing: the page the link opens asks before it activates."""
+    _user_to_confirm(token, lock=False)
 
 
 @transaction.atomic
@@ -97,18 +106,24 @@ def confirm_account(*, token: str) -> User:
 
     Raises `AlreadyConfirmed` for a genuine link that was already used, `AccountLinkError` for anything else.
     """
+    user = _user_to_confirm(token, lock=True)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_event(actor=user, action="account.confirmed", target=user)
+    return user
+
+
+def _user_to_confirm(token: str, *, lock: bool) -> User:
     uid, signature = split_confirmation_token(token)
-    user = User.objects.select_for_update().filter(pk=uid).first() if uid is not None else None
+    users = User.objects.select_for_update() if lock else User.objects.all()
+    user = users.filter(pk=uid).first() if uid is not None else None
     if user is None:
         raise AccountLinkError
     if user.is_awaiting_confirmation and confirmation_tokens.check_token(user, signature):
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        record_event(actor=user, action="account.confirmed", target=user)
         return user
     if user.is_active:
         # A link that matches the account as it was before confirmation was genuine and has been used: say so
-        # kindly (a mail scanner that opened it first must not leave her facing "invalid link").
+        # kindly (she may have pressed the button in another tab), never "invalid link".
         as_before = copy.copy(user)
         as_before.is_active = False
         if confirmation_tokens.check_token(as_before, signature):

@@ -96,15 +96,18 @@ def register_done(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(GET_POST)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the e-mailed link confirms the account (one click, as she expects from a link).
+    """Opening the e-mailed link shows a "Confirm my account" button; only pressing it (a POST) activates.
 
-    A mail scanner that opens the link first only confirms an address the mail reached; she then sees
-    "already confirmed", never an error.
+    Mail scanners open links: a GET must change nothing, or a scanner would confirm accounts nobody asked for.
     """
     try:
-        services.confirm_account(token=token)
+        if request.method == "POST":
+            services.confirm_account(token=token)
+        else:
+            services.check_confirmation_link(token=token)
+            return render(request, "accounts/confirm.html")
     except services.AlreadyConfirmed:
         messages.info(request, _("Your account is already confirmed. You can sign in."))
         return redirect("accounts:login")

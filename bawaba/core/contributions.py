@@ -73,6 +73,8 @@ class EmailKind:
     key: str
     label: str | Promise
     template_prefix: str
+    # Context entries that open something (a link's token): the outbox wipes them once the message is sent.
+    secret_context: tuple[str, ...] = ()
 
     @property
     def templates(self) -> tuple[str, str, str]:

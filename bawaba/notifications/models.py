@@ -34,7 +34,8 @@ class Notification(models.Model):
     )
     to_email = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=8, default="ar")
-    # What the template needs (links, names). It may hold a short-lived link token: it is never shown to staff.
+    # What the template needs (links, names). It may hold a short-lived link token: never shown to staff, and
+    # wiped once the message is sent or has failed for good (services._without_secrets).
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -113,16 +113,26 @@ def deliver(notification_id: int) -> str:
     except DELIVERY_ERRORS as error:
         return _record_failure(notification, error)
     Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        context=_without_secrets(notification),
     )
     return "sent"
+
+
+def _without_secrets(notification: Notification) -> dict:
+    """The context less what opens something: a live link token must not outlive its message in the database
+    (backups, a database dump, anyone with read access). Kind, address, status and dates stay for staff."""
+    secret = registry.email_kind(notification.kind).secret_context
+    return {key: value for key, value in notification.context.items() if key not in secret}
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:
     message = f"{type(error).__name__}: {error}"[:2000]
     if notification.attempts >= MAX_ATTEMPTS:
         Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.FAILED, last_error=message
+            status=Notification.Status.FAILED, last_error=message, context=_without_secrets(notification)
         )
         logger.error(
             "e-mail %s failed for good after %s attempts: %s", notification.pk, notification.attempts, message

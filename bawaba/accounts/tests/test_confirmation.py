@@ -1,4 +1,5 @@
-"""The confirmation link: it activates once, expires after 48 hours, and a new one can be asked for."""
+"""The confirmation link: its page asks before activating (a POST), it activates once, expires after 48 hours, and a
+new one can be asked for."""
 
 import datetime as dt
 
@@ -40,28 +41,48 @@ def link(register) -> str:
     return register()
 
 
-def test_the_link_activates_the_account_once(client, link):
-    response = client.get(link, follow=True)
+def test_opening_the_link_activates_nothing_and_shows_a_button(client, link):
+    """Mail scanners open links: a GET, however often, changes nothing."""
+    for _ in range(2):
+        response = client.get(link)
+        assert response.status_code == 200
+        assert translated_html("Confirm my account") in response.text
+        assert 'method="post"' in response.text and 'name="csrfmiddlewaretoken"' in response.text
+    assert not User.objects.get().is_active
+    assert not AuditEvent.objects.filter(action="account.confirmed").exists()
+
+
+def test_pressing_the_button_activates_the_account_once(client, link):
+    response = client.post(link, follow=True)
 
     assert response.redirect_chain == [(url("accounts:login"), 302)]
     assert translated_html("Your account is confirmed. You can now sign in.") in response.text
     assert User.objects.get().is_active
 
-    again = client.get(link, follow=True)
-    assert again.redirect_chain == [(url("accounts:login"), 302)]
-    assert translated_html("Your account is already confirmed. You can sign in.") in again.text
+    for again in (client.post(link, follow=True), client.get(link, follow=True)):
+        assert again.redirect_chain == [(url("accounts:login"), 302)]
+        assert translated_html("Your account is already confirmed. You can sign in.") in again.text
     assert AuditEvent.objects.filter(action="account.confirmed").count() == 1
 
 
+def test_the_button_needs_the_pages_csrf_token(link):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(link)
+
+    assert response.status_code == 403
+    assert not User.objects.get().is_active
+
+
 def test_a_used_link_does_not_reactivate_a_deactivated_account(client, link):
-    client.get(link)
+    client.post(link)
     user = User.objects.get()
     client.post(
         url("accounts:login"), {"email": "nadia@example.ma", "password": PASSWORD}
     )  # she signs in once
     User.objects.filter(pk=user.pk).update(is_active=False)  # staff deactivate her
 
-    response = client.get(link)
+    response = client.post(link)
 
     assert response.status_code == 200
     assert 'action="/fr/accounts/confirm/resend/"' in response.text
@@ -77,8 +98,10 @@ def test_the_link_expires_after_48_hours_with_a_way_to_ask_for_a_new_one(client,
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
         link = register()
         clock.shift(age)
-        response = client.get(link)
+        opened = client.get(link)
+        response = client.post(link)
 
+    assert not works or translated_html("Confirm my account") in opened.text
     assert User.objects.get().is_active is works
     if not works:
         assert response.status_code == 200
@@ -89,9 +112,12 @@ def test_the_link_expires_after_48_hours_with_a_way_to_ask_for_a_new_one(client,
 
 @pytest.mark.parametrize("token", ["garbage", "MQ.abc-def", "OTk5.cb1c2h-0123456789abcdef", "..."])
 def test_a_forged_or_damaged_link_is_refused(client, link, token):
-    response = client.get(url("accounts:confirm", token=token))
-    assert response.status_code == 200
-    assert translated_html("This link no longer works") in response.text
+    for response in (
+        client.get(url("accounts:confirm", token=token)),
+        client.post(url("accounts:confirm", token=token)),
+    ):
+        assert response.status_code == 200
+        assert translated_html("This link no longer works") in response.text
     assert not User.objects.get().is_active
 
 
@@ -114,7 +140,7 @@ def test_a_new_link_is_sent_in_her_language_and_works(
     assert message.subject == "تأكيد حسابك في بوابة"  # karim chose Arabic when he registered
     link = link_in(message)
     assert link.startswith("http://testserver/ar/accounts/confirm/")
-    client.get(link)
+    client.post(link)
     karim.refresh_from_db()
     assert karim.is_active
 
@@ -140,7 +166,7 @@ def test_she_can_sign_in_only_after_confirming(client, link):
     assert translated_html(NOT_CONFIRMED) in before.text
     assert "_auth_user_id" not in client.session
 
-    client.get(link)
+    client.post(link)
     after = client.post(url("accounts:login"), credentials)
     assert after.status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get().pk)

@@ -1,6 +1,9 @@
 """Registration: an inactive account, a link in her language, strong passwords only, and no enumeration."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.hashers import check_password
 
 from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION
@@ -131,24 +134,55 @@ def test_an_address_with_an_account_gets_the_same_answer_and_no_e_mail(
     assert AuditEvent.objects.filter(action="account.registration_refused", target_id=str(amina.pk)).exists()
 
 
-def test_registering_again_before_confirming_sends_a_fresh_link_and_kills_the_old_one(
+def test_registering_a_pending_address_again_resends_the_link_and_keeps_the_first_password(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        register(client, "nadia@example.ma", language="ar")
-        register(client, "nadia@example.ma", password=NEW_PASSWORD, language="fr")
+    """Pre-account hijacking: an attacker who registers the victim's pending address with his own password must not
+    be able to sign in once she confirms."""
+    with (
+        time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock,
+        django_capture_on_commit_callbacks(execute=True),  # inside: the e-mails go out at the travelled time
+    ):
+        register(client, "nadia@example.ma", language="ar")  # Nadia, who holds the mailbox
+        first_page = client.get(url("accounts:register_done")).text
+        clock.shift(1)
+        attack = register(client, "nadia@example.ma", password=NEW_PASSWORD, language="fr")
+        attack_page = client.get(url("accounts:register_done")).text
 
+    assert attack["Location"] == url("accounts:register_done")
+    assert same_page(attack_page, "nadia@example.ma") == same_page(first_page, "nadia@example.ma")
     user = User.objects.get()
-    assert user.check_password(NEW_PASSWORD) and user.preferred_language == "fr"
-    first, second = (CONFIRM_LINK.search(m.body).group(0) for m in mailoutbox)
-    assert first != second
+    assert user.check_password(PASSWORD) and not user.check_password(NEW_PASSWORD)
+    assert user.preferred_language == "ar"  # nothing the second registrant typed is kept
+    assert [m.to for m in mailoutbox] == [["nadia@example.ma"]] * 2  # the link again, to the mailbox only
+    assert AuditEvent.objects.filter(action="account.registered_again", actor=None).count() == 1
 
-    old = client.get(first)
-    assert old.status_code == 200 and 'action="/fr/accounts/confirm/resend/"' in old.text.replace(
-        "/ar/", "/fr/"
-    )
-    user.refresh_from_db()
-    assert not user.is_active
-    assert client.get(second)["Location"] == url("accounts:login")
+    assert client.post(CONFIRM_LINK.search(mailoutbox[-1].body).group(0)).status_code == 302
     user.refresh_from_db()
     assert user.is_active
+    attacker = client.post(url("accounts:login"), {"email": "nadia@example.ma", "password": NEW_PASSWORD})
+    assert attacker.status_code == 200 and "_auth_user_id" not in client.session
+    victim = client.post(url("accounts:login"), {"email": "nadia@example.ma", "password": PASSWORD})
+    assert victim.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_registering_a_pending_address_again_respects_the_new_link_rate_limit(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.BAWABA_RATE_LIMITS = {"confirmation:address": (2, 3600)}
+    answers = []
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock,
+    ):
+        register(client, "nadia@example.ma")  # a new account: not counted
+        for _ in range(3):
+            clock.shift(1)  # each in its own second, so each would be a new link
+            answers.append(register(client, "nadia@example.ma"))
+        clock.shift(1)
+        client.post(url("accounts:resend_confirmation"), {"email": "nadia@example.ma"})
+
+    assert {(r.status_code, r["Location"]) for r in answers} == {(302, url("accounts:register_done"))}
+    assert (
+        len(mailoutbox) == 3
+    )  # the first link, then two more: the limit is shared with "send me a new link"
