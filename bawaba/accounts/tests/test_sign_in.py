@@ -1,18 +1,26 @@
 """Sign-in and sign-out: where she lands, POST-only sign-out, the lockout after repeated failures, CSRF."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
 from bawaba.accounts.lockout import username_from_credentials
+from bawaba.accounts.models import User
+from bawaba.accounts.tests.factories import UserFactory
 from bawaba.accounts.tests.helpers import PASSWORD, landing, translated_html, url
 
 pytestmark = pytest.mark.django_db
+
+NOT_CONFIRMED = (
+    "Your account is not confirmed yet. Open the link in the e-mail we sent you, or ask for a new link."
+)
 
 LOCKED = (
     "There have been too many unsuccessful attempts to sign in to this account. "
@@ -165,3 +173,75 @@ def test_the_counted_name_is_the_lower_cased_address_from_either_form():
         == "admin@example.ma"
     )
     assert username_from_credentials(None, {"email": None, "username": None}) is None
+
+
+@pytest.fixture
+def omar(db):
+    """Deactivated by staff after he had signed in."""
+    return UserFactory(
+        email="omar@example.ma", is_active=False, last_login=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    )
+
+
+@pytest.fixture
+def hashes():
+    """Counts password hashes at the hasher's edge (checking a password and making one both run `encode`)."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    counter = {"count": 0}
+    original = hasher.encode
+
+    def counting_encode(self, *args, **kwargs):
+        counter["count"] += 1
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(hasher, "encode", counting_encode):
+        yield counter
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("nobody@example.ma", PASSWORD),  # unknown address
+        ("karim@example.ma", "not the password"),  # awaiting confirmation, wrong password
+        ("karim@example.ma", PASSWORD),  # awaiting confirmation, right password ("confirm first")
+        ("omar@example.ma", "not the password"),  # deactivated by staff
+        ("omar@example.ma", PASSWORD),
+        ("amina@example.ma", "not the password"),  # active, wrong password
+    ],
+    ids=[
+        "unknown",
+        "pending-wrong",
+        "pending-right",
+        "deactivated-wrong",
+        "deactivated-right",
+        "active-wrong",
+    ],
+)
+def test_every_failed_sign_in_costs_one_password_hash(client, amina, karim, omar, hashes, email, password):
+    """The answer's timing must not tell which addresses have (pending) accounts: Argon2id dominates it, so every
+    failure hashes exactly once."""
+    response = sign_in(client, email, password)
+
+    assert response.status_code == 200 and not signed_in(client)
+    assert hashes["count"] == 1
+    said_confirm_first = translated_html(NOT_CONFIRMED) in response.text
+    assert said_confirm_first is ((email, password) == ("karim@example.ma", PASSWORD))
+
+
+def test_a_successful_sign_in_costs_one_password_hash(client, amina, hashes):
+    assert sign_in(client, "amina@example.ma", PASSWORD).status_code == 302
+    assert hashes["count"] == 1
+
+
+def test_signing_in_to_a_pending_account_does_not_change_its_hash(client, karim):
+    """An old-parameter hash is upgraded on a successful sign-in only: re-hashing a pending account would change its
+    password hash and so kill her confirmation link."""
+    before = make_password(
+        PASSWORD, salt="short", hasher="md5"
+    )  # a salt too short: the hasher wants an upgrade
+    User.objects.filter(pk=karim.pk).update(password=before)
+    sign_in(client, "karim@example.ma", PASSWORD)
+    karim.refresh_from_db()
+    assert karim.password == before

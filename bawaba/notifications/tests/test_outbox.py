@@ -8,7 +8,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION
+from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION, PASSWORD_RESET
 from bawaba.accounts.models import User
 from bawaba.accounts.tests.factories import UserFactory
 from bawaba.campaigns.contributions import APPLICATION_RECEIVED
@@ -45,6 +45,35 @@ def test_an_email_is_written_with_its_event_and_sent_only_after_commit(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == "Confirmez votre compte Bawaba"
     assert "https://bawaba.example/confirm/abc" in mailoutbox[0].body
+
+
+def test_a_sent_message_leaves_no_live_link_token_in_its_row(mailoutbox, django_capture_on_commit_callbacks):
+    """A confirmation or reset link opens an account until it expires: once sent, its row keeps no copy (backups,
+    dumps, read access to the database), and staff still see what they saw."""
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation = _queue(key="confirm:1")
+        reset = _queue(
+            key="reset:1",
+            kind=PASSWORD_RESET.key,
+            context={"reset_url": "https://bawaba.example/reset/MQ/tok-en", "expires_hours": 24},
+        )
+        pending = _queue(key="confirm:2")
+        Notification.objects.filter(pk=pending.pk).update(
+            next_attempt_at=timezone.now() + dt.timedelta(hours=1)
+        )
+
+    assert len(mailoutbox) == 2
+    assert "https://bawaba.example/confirm/abc" in mailoutbox[0].body  # the message itself had the link
+    confirmation.refresh_from_db()
+    reset.refresh_from_db()
+    assert confirmation.context == {"expires_hours": 48}
+    assert reset.context == {"expires_hours": 24}
+    for row in (confirmation, reset):
+        assert (row.status, row.to_email) == (Status.SENT, "amina@example.ma")
+        assert row.sent_at is not None and row.created_at is not None
+    assert (confirmation.kind, reset.kind) == (ACCOUNT_CONFIRMATION.key, PASSWORD_RESET.key)
+    pending.refresh_from_db()
+    assert pending.context["confirm_url"]  # not sent yet: it still needs its link
 
 
 def test_a_rolled_back_event_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
@@ -133,6 +162,7 @@ def test_a_failed_send_is_retried_with_back_off_then_marked_failed(
                 assert notification.next_attempt_at == timezone.now() + services.RETRY_DELAYS[attempt - 1]
 
     assert (outcome, notification.status) == ("failed", Status.FAILED)
+    assert notification.context == {"expires_hours": 48}  # given up: the link's token goes too
     assert services.deliver(notification.pk) == "skipped"
 
 
