@@ -121,6 +121,7 @@ def test_a_newcomer_registers_confirms_applies_and_submits_to_the_open_competiti
     expect(page.locator(".mail-body")).to_contain_text("/accounts/confirm/")
     shoot(page, screenshots, f"{language}-mail")
     page.locator(".mail-body a").filter(has_text="/accounts/confirm/").click()
+    page.get_by_role("button", name=t("Confirm my account"), exact=True).click()
     expect(page.get_by_text(t("Your account is confirmed. You can now sign in."))).to_be_visible()
 
     # --- Sign in, back to the competition, start. ---------------------------------------------------------------
