@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.http import HttpRequest
 
 from bawaba.accounts.models import User
+from bawaba.accounts.selectors import user_with_email
 
 # Set on the request when the password was right but the account awaits confirmation.
 AWAITING_CONFIRMATION = "accounts_awaiting_confirmation"
@@ -25,7 +26,7 @@ class AccountBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if username is None or password is None:
             return None
-        user = User.objects.with_email(username.strip().lower()).first()
+        user = user_with_email(username)
         if user is None:
             make_password(password)  # the work of a check, so an unknown address answers as slowly
             return None
