@@ -266,7 +266,20 @@ TASKS = {
 }
 
 # --- Cache and sessions ---------------------------------------------------------------------------------
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+# Rate limits (registration, reset, resend) count in the default cache, so it must be one every web process shares:
+# a per-process cache would let each of N processes grant the full allowance. Locally: the database's
+# `bawaba_cache` table (created on every migrate, bawaba.core.apps). Production: CACHE_URL=redis://... (RedisCache).
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "dbcache://bawaba_cache")}
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not BAWABA_LOCAL and CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+    raise ImproperlyConfigured(
+        f"CACHE_URL gives {CACHES['default']['BACKEND']}, a cache each process keeps to itself; production runs "
+        "several processes that must share their rate limits. Set CACHE_URL=redis://host:6379/0 "
+        "(docs/operations.md, 'Cache')."
+    )
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
