@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "bawaba.core.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store for signed-in users
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -297,6 +298,16 @@ SESSION_COOKIE_SECURE = (
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+# HTTPS only, turned on by the deployment once TLS works end to end (docs/operations.md, 'HTTPS'): a local run on
+# plain HTTP must not send HSTS, or the browser refuses http://127.0.0.1 for a year.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The health check answers the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A new policy can be tried first in report-only mode (violations in the browser console, nothing blocked).
+BAWABA_CSP_REPORT_ONLY = env.bool("BAWABA_CSP_REPORT_ONLY", default=False)
 
 LOGGING = {
     "version": 1,

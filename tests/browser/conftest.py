@@ -8,12 +8,22 @@ import pytest
 
 @pytest.fixture
 def page(chromium, live_server, transactional_db) -> Iterator:
-    """A fresh browser context (no cookies) whose relative URLs go to the live server."""
+    """A fresh browser context (no cookies) whose relative URLs go to the live server.
+
+    Every journey also proves the Content-Security-Policy blocks nothing the page needs: the browser reports each
+    refused script, style or handler on the console, and any such report fails the test.
+    """
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not refused, refused
 
 
 def _load_territory() -> None:
