@@ -48,3 +48,14 @@ def test_bars_are_proportional_and_sit_on_the_baseline():
     assert (chart.total, chart.peak_day, chart.peak_count) == (15, dt.date(2024, 2, 7), 10)
     assert [tick.value for tick in chart.ticks] == [0, 5, 10]
     assert tall.width <= MAX_BAR_WIDTH
+
+
+def test_every_chart_colour_has_its_legend_class():
+    # The legend cannot carry style="" (Content-Security-Policy): each colour needs its class in report.css.
+    from pathlib import Path
+
+    from bawaba.core import charts
+
+    css = (Path(__file__).resolve().parents[2] / "selection/static/selection/report.css").read_text()
+    for colour in (charts.NEEDS_COLOR, charts.ADMITTED_COLOR):
+        assert f".report-legend__swatch--{colour[1:]} {{ background: {colour}; }}" in css
