@@ -37,7 +37,6 @@ PERMISSIONS_POLICY = ", ".join(
         "payment",
         "usb",
         "serial",
-        "bluetooth",
         "display-capture",
         "fullscreen",
         "browsing-topics",
