@@ -34,6 +34,7 @@ from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_to
 from bawaba.campaigns import services as campaign_services
 from bawaba.campaigns import steps
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
+from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.territory.models import Commune
 from tests.site_walk import (
@@ -187,24 +188,14 @@ def candidate_client(db, site) -> Client:
 
 
 def identity_post(site: SimpleNamespace, **overrides: str) -> dict:
+    """The identity step as a browser posts it (the campaigns tests' own), for the site's commune."""
     commune = site.commune
-    data = {
-        "cin": "ZZ987654",
-        "first_name_ar": "أمينة",
-        "last_name_ar": "العلوي",
-        "first_name_latin": "Amina",
-        "last_name_latin": "Alaoui",
-        "birth_date_day": "15",
-        "birth_date_month": "3",
-        "birth_date_year": "1995",
-        "sex": "F",
-        "phone": "06 12 34 56 78",
-        "region": str(commune.region_id),
-        "province": str(commune.province_id),
-        "residence_commune": str(commune.pk),
-        "action": "save",
-    }
-    return {**data, **overrides}
+    places = SimpleNamespace(
+        region=SimpleNamespace(pk=commune.region_id),
+        province=SimpleNamespace(pk=commune.province_id),
+        communes=[commune],
+    )
+    return typed_identity(places, **{"cin": "ZZ987654", **overrides})
 
 
 # --- Regressions ----------------------------------------------------------------------------------------------
