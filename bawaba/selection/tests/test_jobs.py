@@ -165,3 +165,24 @@ def test_the_command_line_lists_the_stopped_jobs_and_retries_them(killed_computa
     out = io.StringIO()
     call_command("selection_jobs", stdout=out)
     assert "No selection job is under way, stopped or failed." in out.getvalue()
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "candidate"])
+def test_only_a_central_administrator_may_retry_a_stopped_job(
+    client, request, persona, killed_computation, django_capture_on_commit_callbacks
+):
+    client.force_login(request.getfixturevalue(persona))
+    with django_capture_on_commit_callbacks(execute=True) as worker:
+        response = client.post(_url("run_retry", killed_computation.pk))
+    assert response.status_code == 404
+    assert worker == []
+    killed_computation.refresh_from_db()
+    assert killed_computation.is_stale and killed_computation.attempt == 0
+    assert not AuditEvent.objects.filter(action="selection.run_retried").exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_instead_of_retrying(client, killed_computation):
+    response = client.post(_url("run_retry", killed_computation.pk))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    killed_computation.refresh_from_db()
+    assert killed_computation.is_stale
