@@ -86,17 +86,21 @@ def karim(db):
 @pytest.fixture
 def central_admin(db):
     """A central administrator (national scope)."""
-    from bawaba.accounts.models import User
+    from bawaba.accounts.models import Assignment, User
 
-    return _user(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+    user = _user(email="admin@example.ma", kind=User.Kind.STAFF)
+    Assignment.objects.create(user=user, role=Assignment.Role.CENTRAL_ADMIN)
+    return user
 
 
 @pytest.fixture
 def supervisor(db):
-    """A provincial supervisor: staff, but not allowed the central administrator's pages."""
-    from bawaba.accounts.models import User
+    """A provincial supervisor with no province yet: staff, but not allowed the central administrator's pages."""
+    from bawaba.accounts.models import Assignment, User
 
-    return _user(email="supervisor@example.ma", role=User.Role.SUPERVISOR, is_staff=True)
+    user = _user(email="supervisor@example.ma", kind=User.Kind.STAFF)
+    Assignment.objects.create(user=user, role=Assignment.Role.PROVINCIAL_SUPERVISOR)
+    return user
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from django.urls import (
 )
 from django.utils import timezone, translation
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.models import Assignment, User
+from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_tokens
 from bawaba.campaigns import services as campaign_services
 from bawaba.campaigns import steps
@@ -116,7 +116,7 @@ def _build_site() -> SimpleNamespace:
     # The selection tests' small national demo (about 980 candidates): cheap, and a real published run.
     call_command("generate_demo", "--scale", "0.002", "--seed", "2024", stdout=io.StringIO())
     census = demo_campaign()
-    admin = UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+    admin = staff_member(Assignment.Role.CENTRAL_ADMIN, email="admin@example.ma")
     run = compute_run(run_id=create_run(campaign=census, seed="bad input", actor=admin).pk)
     # A dry run, computed and never published (nothing can be, once a run is): its page offers the publication.
     dry_run = compute_run(run_id=create_run(campaign=census, seed="another draw", actor=admin).pk)

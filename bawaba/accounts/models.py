@@ -7,6 +7,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.administrations.models import Administration
+from bawaba.territory.models import Province, Region
+
 
 class UserQuerySet(models.QuerySet):
     def with_email(self, email: str) -> "UserQuerySet":
@@ -35,8 +38,11 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return self._create_user(email, password, **fields)
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
-        fields.update(is_staff=True, is_superuser=True, is_active=True, role=User.Role.CENTRAL_ADMIN)
-        return self._create_user(email, password, **fields)
+        """`createsuperuser`: a central administrator (a national assignment) who may also open the Django admin."""
+        fields.update(is_staff=True, is_superuser=True, is_active=True, kind=User.Kind.STAFF)
+        user = self._create_user(email, password, **fields)
+        Assignment.objects.create(user=user, role=Assignment.Role.CENTRAL_ADMIN)
+        return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
         # E-mail addresses are compared without case: "Amina@X.ma" and "amina@x.ma" are one account.
@@ -46,15 +52,15 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: candidates and staff alike. The e-mail address is the login."""
 
-    class Role(models.TextChoices):
+    class Kind(models.TextChoices):
+        """Who the account is for. What a staff member may do, and where, is in her assignments."""
+
         CANDIDATE = "candidate", _("Candidate")
-        SUPERVISOR = "supervisor", _("Provincial supervisor")
-        CENTRAL_ADMIN = "central_admin", _("Central administrator")
-        AGENT = "agent", _("Administration agent")
+        STAFF = "staff", _("Staff member")
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CANDIDATE)
+    kind = models.CharField(_("kind of account"), max_length=20, choices=Kind, default=Kind.CANDIDATE)
     preferred_language = models.CharField(_("preferred language"), max_length=8, default="ar")
     is_active = models.BooleanField(
         _("active"), default=False, help_text=_("Inactive until the e-mailed confirmation link is opened.")
@@ -89,4 +95,71 @@ class User(AbstractBaseUser, PermissionsMixin):
         Only these accounts are sent confirmation links (which activate). An account that staff deactivated has
         signed in at least once, and staff accounts are activated by an administrator, never by a link.
         """
-        return self.role == self.Role.CANDIDATE and not self.is_active and self.last_login is None
+        return self.kind == self.Kind.CANDIDATE and not self.is_active and self.last_login is None
+
+
+class Assignment(models.Model):
+    """One role a staff member holds, and where: the one model of who may do what, read by every app's access.py.
+
+    The scope follows from the role: a central administrator is national; a regional coordinator has a region;
+    a provincial supervisor and an interviewer have one or more provinces; an administration agent has an
+    administration. A staff member may hold several assignments (a supervisor of two provinces who also
+    interviews in a third). `bawaba.accounts.scopes` turns them into what a user may see.
+    """
+
+    class Role(models.TextChoices):
+        CENTRAL_ADMIN = "central_admin", _("Central administrator")
+        REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+        PROVINCIAL_SUPERVISOR = "provincial_supervisor", _("Provincial supervisor")
+        INTERVIEWER = "interviewer", _("Interviewer")
+        ADMINISTRATION_AGENT = "administration_agent", _("Administration agent")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provinces = models.ManyToManyField(
+        Province, verbose_name=_("provinces and prefectures"), blank=True, related_name="+"
+    )
+    administration = models.ForeignKey(
+        Administration,
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["user", "role", "pk"]
+        constraints = [
+            # A region for the coordinator and only for her; an administration for the agent and only for him.
+            # Provinces (a many-to-many) are checked by the service that writes assignments.
+            models.CheckConstraint(
+                condition=models.Q(role="regional_coordinator", region__isnull=False)
+                | (~models.Q(role="regional_coordinator") & models.Q(region__isnull=True)),
+                name="assignment_region_for_coordinator_only",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="administration_agent", administration__isnull=False)
+                | (~models.Q(role="administration_agent") & models.Q(administration__isnull=True)),
+                name="assignment_administration_for_agent_only",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(role="central_admin"),
+                name="assignment_one_central_admin_role_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    # Roles whose scope is a list of provinces.
+    PROVINCIAL_ROLES = frozenset({Role.PROVINCIAL_SUPERVISOR, Role.INTERVIEWER})

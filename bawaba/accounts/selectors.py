@@ -1,6 +1,9 @@
 """Reads for the account pages."""
 
+from dataclasses import dataclass
+
 from bawaba.accounts.models import User
+from bawaba.accounts.scopes import assignments_of
 from bawaba.accounts.tokens import decode_uid, reset_tokens
 
 
@@ -14,3 +17,23 @@ def user_for_reset_link(*, uidb64: str, token: str) -> User | None:
     uid = decode_uid(uidb64)
     user = User.objects.filter(pk=uid, is_active=True).first() if uid is not None else None
     return user if user is not None and reset_tokens.check_token(user, token) else None
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    role: str  # the role's label, in the active language
+    places: list[str]  # the region, provinces or administration, by name
+
+
+def assignment_summaries(user) -> list[AssignmentSummary]:
+    """Her roles and where, as the staff home shows them ("Provincial supervisor: Kénitra")."""
+    summaries = []
+    for assignment in assignments_of(user):
+        places: list[str] = []
+        if assignment.region is not None:
+            places.append(assignment.region.name)
+        places.extend(province.name for province in assignment.provinces.all())
+        if assignment.administration is not None:
+            places.append(assignment.administration.name)
+        summaries.append(AssignmentSummary(role=str(assignment.get_role_display()), places=places))
+    return summaries

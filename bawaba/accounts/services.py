@@ -74,7 +74,7 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
         try:
             with transaction.atomic():  # a savepoint: a concurrent registration may win the insert
                 user = User.objects.create_user(
-                    email, password, is_active=False, role=User.Role.CANDIDATE, preferred_language=language
+                    email, password, is_active=False, kind=User.Kind.CANDIDATE, preferred_language=language
                 )
         except IntegrityError:
             user = User.objects.select_for_update().with_email(email).get()

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from bawaba.campaigns.models import (
-    Administration,
     Application,
     ApplicationChoice,
     Campaign,
@@ -9,12 +8,6 @@ from bawaba.campaigns.models import (
     CampaignStage,
     CommuneNeed,
 )
-
-
-@admin.register(Administration)
-class AdministrationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ar", "name_fr"]
-    search_fields = ["code", "name_ar", "name_fr"]
 
 
 class CampaignStageInline(admin.TabularInline):

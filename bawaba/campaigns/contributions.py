@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from bawaba.accounts.permissions import is_central_admin
+from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
 from bawaba.core.contributions import EmailKind, Registry, StaffMenuEntry
 
 APPLICATION_RECEIVED = EmailKind(
@@ -19,8 +19,8 @@ def register(registry: Registry) -> None:
             key="campaigns.applications",
             label=_("Applications (staff)"),
             url_name="staff:applications",
-            allowed=is_central_admin,
+            allowed=holds_any(*APPLICATION_READERS),
             order=10,
-            description=_("Search the applications, read one, follow the registrations day by day."),
+            description=_("Search the applications in your area, read one, download them."),
         )
     )

@@ -5,29 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.administrations.models import Administration
 from bawaba.core.names import localised
 from bawaba.territory.models import Commune
-
-
-class Administration(models.Model):
-    """A ministry, local authority or public establishment that runs campaigns (the census office is one)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("administration")
-        verbose_name_plural = _("administrations")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localised(self, "name")
 
 
 class Campaign(models.Model):

@@ -386,3 +386,8 @@ def withdraw_application(*, application: Application) -> Application:
         record_event(actor=locked.user, action="application.withdrawn", target=locked)
     _sync(application, locked)
     return application
+
+
+def record_applications_export(*, actor, filters: dict) -> None:
+    """Audit a download of candidates' personal data: who, when, and with which search (the rows are her scope's)."""
+    record_event(actor=actor, action="campaigns.applications_exported", data=filters)

@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.db import transaction
 
+from bawaba.administrations.models import Administration
 from bawaba.campaigns.models import (
-    Administration,
     Application,
     Campaign,
     CampaignRules,

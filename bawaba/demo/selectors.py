@@ -117,7 +117,7 @@ def demo_data_digest(*, campaign: Campaign) -> str:
         [
             list(row)
             for row in User.objects.filter(applications__campaign=campaign).values_list(
-                "email", "full_name", "role", "preferred_language", "is_active", "is_staff", "date_joined"
+                "email", "full_name", "kind", "preferred_language", "is_active", "is_staff", "date_joined"
             )
         ],
     )

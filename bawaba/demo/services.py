@@ -19,9 +19,9 @@ from django.db import connection, models, transaction
 from django.db.models.deletion import get_candidate_relations_to_delete
 from django.utils import timezone
 
-from bawaba.accounts.models import User
+from bawaba.accounts.models import Assignment, User
+from bawaba.administrations.models import Administration
 from bawaba.campaigns.models import (
-    Administration,
     Application,
     ApplicationChoice,
     Campaign,
@@ -44,7 +44,7 @@ from bawaba.demo.selectors import (
     territory_for_demo,
 )
 from bawaba.selection.models import SelectionRun
-from bawaba.territory.models import Commune
+from bawaba.territory.models import Commune, Province, Region
 
 # Every demo candidate shares one unusable password: nobody signs in as them (hashing 488,321 real passwords
 # would take hours), and a constant keeps two runs with the same seed identical.
@@ -68,11 +68,19 @@ class DemoAccount:
 
 # Known passwords, printed by the command: these accounts exist only in demo data sets.
 ADMIN = DemoAccount(f"admin@{DEMO_EMAIL_DOMAIN}", "demo-admin-2024", "central administrator (superuser)")
-SUPERVISOR = DemoAccount(f"supervisor@{DEMO_EMAIL_DOMAIN}", "demo-supervisor-2024", "provincial supervisor")
+SUPERVISOR = DemoAccount(
+    f"supervisor@{DEMO_EMAIL_DOMAIN}", "demo-supervisor-2024", "provincial supervisor (Kénitra)"
+)
+COORDINATOR = DemoAccount(
+    f"coordinator@{DEMO_EMAIL_DOMAIN}", "demo-coordinator-2024", "regional coordinator (Rabat-Salé-Kénitra)"
+)
 CANDIDATE = DemoAccount(
     f"candidate@{DEMO_EMAIL_DOMAIN}", "demo-candidate-2024", "candidate (first application)"
 )
-DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, CANDIDATE)
+DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, COORDINATOR, CANDIDATE)
+# Where the demo's scoped staff work: a large province and the region around it.
+SUPERVISED_PROVINCE_CODE = "04.281"  # Kénitra
+COORDINATED_REGION_CODE = "04"  # Rabat-Salé-Kénitra
 
 
 @dataclass
@@ -433,7 +441,7 @@ def _write_candidates(
                 "is_superuser": False,
                 "email": emails,
                 "full_name": full_names,
-                "role": User.Role.CANDIDATE.value,
+                "kind": User.Kind.CANDIDATE.value,
                 "preferred_language": site_language,
                 "is_active": True,
                 "is_staff": False,
@@ -495,15 +503,29 @@ def _write_candidates(
 
 
 def _create_staff_accounts() -> None:
-    """The demo's central administrator and provincial supervisor, with Argon2-hashed known passwords."""
+    """The demo's staff, one per role, with Argon2-hashed known passwords: a central administrator (national), a
+    provincial supervisor of Kénitra and a regional coordinator of Rabat-Salé-Kénitra."""
     User.objects.create_superuser(ADMIN.email, ADMIN.password, full_name="Demo administrator")
-    User.objects.create_user(
+    supervisor = User.objects.create_user(
         SUPERVISOR.email,
         SUPERVISOR.password,
         full_name="Demo supervisor",
-        role=User.Role.SUPERVISOR,
-        is_staff=True,
+        kind=User.Kind.STAFF,
         is_active=True,
+    )
+    assignment = Assignment.objects.create(user=supervisor, role=Assignment.Role.PROVINCIAL_SUPERVISOR)
+    assignment.provinces.set([Province.objects.get(code=SUPERVISED_PROVINCE_CODE)])
+    coordinator = User.objects.create_user(
+        COORDINATOR.email,
+        COORDINATOR.password,
+        full_name="Demo coordinator",
+        kind=User.Kind.STAFF,
+        is_active=True,
+    )
+    Assignment.objects.create(
+        user=coordinator,
+        role=Assignment.Role.REGIONAL_COORDINATOR,
+        region=Region.objects.get(code=COORDINATED_REGION_CODE),
     )
 
 

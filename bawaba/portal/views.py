@@ -2,12 +2,13 @@
 staff menu entries the apps registered (bawaba.core.contributions)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bawaba.accounts.permissions import is_staff_member
+from bawaba.accounts.permissions import is_staff_member, staff_page
+from bawaba.accounts.selectors import assignment_summaries
 from bawaba.campaigns.dashboard import dashboard_entries
 from bawaba.campaigns.selectors import campaigns_for_home
 from bawaba.core.contributions import DASHBOARD, registry, render_sections
@@ -53,9 +54,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_page()
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
-    """What her roles let her do: the staff menu entries she may open. Not staff: 404, as every staff page."""
-    if not is_staff_member(request.user):
-        raise Http404
-    return render(request, "portal/staff_home.html", {"entries": registry.staff_menu_for(request.user)})
+    """Her roles and where, and what they let her do: the staff menu entries she may open."""
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "entries": registry.staff_menu_for(request.user),
+            "assignments": assignment_summaries(request.user),
+        },
+    )

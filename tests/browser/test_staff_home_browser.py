@@ -4,8 +4,8 @@ the apps registered it, and the navigation holds the same pages. A candidate sig
 import pytest
 from playwright.sync_api import expect
 
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.models import Assignment
+from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tests.helpers import PASSWORD, translated
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def sign_in(page, email: str, language: str) -> None:
 def test_a_central_administrator_signs_in_to_her_staff_home_and_opens_a_page(
     page, live_server, transactional_db, language, screenshots
 ):
-    admin = UserFactory(email="admin@example.ma", role=User.Role.CENTRAL_ADMIN)
+    admin = staff_member(Assignment.Role.CENTRAL_ADMIN, email="admin@example.ma")
     sign_in(page, admin.email, language)
 
     expect(page).to_have_url(f"{live_server.url}/{language}/staff/")

@@ -34,7 +34,7 @@ def test_registration_creates_an_inactive_candidate_and_emails_her_a_link(
     assert response["Location"] == url("accounts:register_done")
     user = User.objects.get()
     assert user.email == "nadia.berrada@example.ma"
-    assert (user.is_active, user.role, user.preferred_language) == (False, User.Role.CANDIDATE, "fr")
+    assert (user.is_active, user.kind, user.preferred_language) == (False, User.Kind.CANDIDATE, "fr")
     assert check_password(PASSWORD, user.password)
     notification = Notification.objects.get()
     assert (notification.kind, notification.language, notification.user) == (

@@ -78,7 +78,7 @@ def test_reset_requests_return_nothing_a_caller_could_leak(amina, karim, email):
 def test_an_inactive_staff_account_is_never_taken_over_by_registration(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    staff = User.objects.create_user("supervisor@example.ma", PASSWORD, role=User.Role.SUPERVISOR)
+    staff = User.objects.create_user("supervisor@example.ma", PASSWORD, kind=User.Kind.STAFF)
     with django_capture_on_commit_callbacks(execute=True):
         services.register_candidate(
             email=staff.email, password="a brand new passphrase", language="fr", base_url=BASE_URL

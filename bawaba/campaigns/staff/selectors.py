@@ -1,6 +1,7 @@
 """Reads for the central administrator's pages: the applications list and search, one application, daily counts."""
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -114,10 +115,10 @@ def _in_commune(commune: Commune) -> Q:
     """
     if commune.population_2024 >= BIG_COMMUNE_POPULATION:
         chose_it = ApplicationChoice.objects.filter(application=OuterRef("pk"), commune=commune)
-        return Q(residence_commune=commune) | Exists(chose_it)
+        return Q(residence_commune=commune) | Q(Exists(chose_it))
     lives_there = Application.objects.filter(residence_commune=commune).order_by().values("pk")
-    chose_it = ApplicationChoice.objects.filter(commune=commune).order_by().values("application_id")
-    return Q(pk__in=lives_there.union(chose_it, all=True))
+    chose_there = ApplicationChoice.objects.filter(commune=commune).order_by().values("application_id")
+    return Q(pk__in=lives_there.union(chose_there, all=True))
 
 
 def _choice_count() -> Coalesce:
@@ -167,7 +168,8 @@ def recent_registrations_by_day(*, campaign: Campaign) -> list[tuple[dt.date, in
     SQLite: docs/benchmarks.md); a chart a few minutes old is as useful, and a reload must not pay that again.
     """
     key = f"staff:registrations-by-day:{campaign.pk}"
-    return cache.get_or_set(key, lambda: registrations_by_day(campaign=campaign), REGISTRATIONS_CACHE_SECONDS)
+    days = cache.get_or_set(key, lambda: registrations_by_day(campaign=campaign), REGISTRATIONS_CACHE_SECONDS)
+    return days or []
 
 
 def campaigns_for_staff() -> QuerySet[Campaign]:
@@ -175,3 +177,38 @@ def campaigns_for_staff() -> QuerySet[Campaign]:
     return Campaign.objects.order_by("-registration_opens_at", "-pk").only(
         "slug", "title_ar", "title_fr", "title_en", "registration_opens_at"
     )
+
+
+EXPORT_HEADER = (
+    "application",
+    "campaign",
+    "status",
+    "cin",
+    "last_name_ar",
+    "first_name_ar",
+    "last_name_latin",
+    "first_name_latin",
+    "email",
+    "residence_commune",
+    "submitted_at",
+)
+
+
+def export_rows(applications: QuerySet[Application]) -> Iterator[tuple]:
+    """One CSV row per application, newest first, read in chunks (a server-side cursor on PostgreSQL)."""
+    rows = applications.order_by("-pk").values_list(
+        "pk",
+        "campaign__slug",
+        "status",
+        "cin",
+        "last_name_ar",
+        "first_name_ar",
+        "last_name_latin",
+        "first_name_latin",
+        "user__email",
+        "residence_commune__code",
+        "submitted_at",
+    )
+    for row in rows.iterator(chunk_size=2000):
+        submitted_at = row[-1]
+        yield (*row[:-1], submitted_at.isoformat() if submitted_at else "")

@@ -3,21 +3,30 @@
 import csv
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bawaba.accounts.permissions import central_admin_required
+from bawaba.accounts.permissions import (
+    APPLICATION_READERS,
+    central_admin_required,
+    is_central_admin,
+    staff_page,
+)
+from bawaba.campaigns.access import applications_in_scope, staff_application, staff_scope
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.services import record_applications_export
 from bawaba.campaigns.staff.forms import ApplicationSearchForm, RegistrationsForm
 from bawaba.campaigns.staff.selectors import (
-    application_for_staff,
+    EXPORT_HEADER,
     applications_for_staff,
     campaigns_for_staff,
+    export_rows,
     recent_registrations_by_day,
 )
 from bawaba.core.charts import daily_bar_chart, every_day
-from bawaba.core.csv_response import csv_attachment
+from bawaba.core.csv_response import csv_attachment, streamed_csv
 from bawaba.core.pagination import KeysetPage, count_up_to, keyset_page
 
 # A search narrower than this many rows shows how many it found; beyond, only "more than" (a bounded count).
@@ -28,16 +37,22 @@ def _page_size() -> int:
     return getattr(settings, "BAWABA_STAFF_PAGE_SIZE", 50)
 
 
-@central_admin_required
+def _searched(request: HttpRequest, form: ApplicationSearchForm):
+    """The applications the valid search form asks for, within what the user may see."""
+    filters = form.cleaned_data if form.is_bound else {}
+    matching = applications_for_staff(
+        campaign=filters.get("campaign"), query=filters.get("q", ""), commune=filters.get("commune")
+    )
+    return applications_in_scope(matching, staff_scope(request.user)), filters
+
+
+@staff_page(*APPLICATION_READERS)
 @require_GET
 def applications(request: HttpRequest) -> HttpResponse:
     form = ApplicationSearchForm(request.GET or None)
     page, found = KeysetPage(), None
     if not form.is_bound or form.is_valid():
-        filters = form.cleaned_data if form.is_bound else {}
-        matching = applications_for_staff(
-            campaign=filters.get("campaign"), query=filters.get("q", ""), commune=filters.get("commune")
-        )
+        matching, filters = _searched(request, form)
         page = keyset_page(
             matching, size=_page_size(), after=filters.get("after"), before=filters.get("before")
         )
@@ -57,17 +72,15 @@ def applications(request: HttpRequest) -> HttpResponse:
             "found": found,
             "count_limit": COUNT_LIMIT,
             "query": query.urlencode(),
+            "may_see_registrations": is_central_admin(request.user),
         },
     )
 
 
-@central_admin_required
+@staff_page(*APPLICATION_READERS)
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        application = application_for_staff(pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    application = staff_application(request.user, pk)
     languages = dict(Application.Language.choices)
     return render(
         request,
@@ -110,3 +123,22 @@ def registrations_csv(request: HttpRequest) -> HttpResponse:
     for day, count in every_day(recent_registrations_by_day(campaign=campaign)):
         writer.writerow([day.isoformat(), count])
     return response
+
+
+@staff_page(*APPLICATION_READERS)
+@require_GET
+def applications_csv(request: HttpRequest) -> HttpResponse:
+    """The search's applications (all pages) as CSV, within the user's scope; every download is audited."""
+    form = ApplicationSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("Correct the search before exporting it."))
+    matching, filters = _searched(request, form)
+    record_applications_export(
+        actor=request.user,
+        filters={
+            "q": filters.get("q", ""),
+            "campaign": filters["campaign"].slug if filters.get("campaign") else "",
+            "commune": filters["commune"].code if filters.get("commune") else "",
+        },
+    )
+    return streamed_csv(filename="applications.csv", header=EXPORT_HEADER, rows=export_rows(matching))

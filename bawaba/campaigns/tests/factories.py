@@ -4,7 +4,8 @@ import factory
 from django.utils import timezone
 
 from bawaba.accounts.tests.factories import UserFactory
-from bawaba.campaigns.models import Administration, Application, Campaign, CommuneNeed
+from bawaba.administrations.models import Administration
+from bawaba.campaigns.models import Application, Campaign, CommuneNeed
 
 
 class AdministrationFactory(factory.django.DjangoModelFactory):

@@ -63,14 +63,14 @@ def test_two_apps_under_one_key_are_refused_and_the_same_one_twice_is_harmless(a
 
 def test_the_staff_menu_holds_only_the_entries_whose_predicate_allows_the_user():
     fresh = Registry()
-    fresh.add_staff_entry(_entry("outbox", 90, allowed=lambda user: user.role == "central_admin"))
+    fresh.add_staff_entry(_entry("outbox", 90, allowed=lambda user: "admin" in user.roles))
     fresh.add_staff_entry(
-        _entry("reviews", 10, allowed=lambda user: user.role in ("supervisor", "central_admin"))
+        _entry("reviews", 10, allowed=lambda user: bool({"supervisor", "admin"} & user.roles))
     )
-    admin = SimpleNamespace(is_authenticated=True, role="central_admin")
-    supervisor = SimpleNamespace(is_authenticated=True, role="supervisor")
-    candidate = SimpleNamespace(is_authenticated=True, role="candidate")
-    visitor = SimpleNamespace(is_authenticated=False, role="central_admin")
+    admin = SimpleNamespace(is_authenticated=True, roles={"admin"})
+    supervisor = SimpleNamespace(is_authenticated=True, roles={"supervisor"})
+    candidate = SimpleNamespace(is_authenticated=True, roles=set())
+    visitor = SimpleNamespace(is_authenticated=False, roles={"admin"})
 
     assert [entry.key for entry in fresh.staff_menu_for(admin)] == ["reviews", "outbox"]
     assert [entry.key for entry in fresh.staff_menu_for(supervisor)] == ["reviews"]

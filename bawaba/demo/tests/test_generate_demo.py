@@ -11,7 +11,8 @@ from django.db import IntegrityError
 from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
-from bawaba.accounts.models import User
+from bawaba.accounts.models import Assignment, User
+from bawaba.accounts.scopes import Scope, roles_of, scope_of
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CampaignStage, CommuneNeed
 from bawaba.core.audit import record_event
 from bawaba.core.models import AuditEvent
@@ -19,7 +20,7 @@ from bawaba.demo import calibration, services
 from bawaba.demo.competition import COMPETITION_SLUG, demo_competition
 from bawaba.demo.generator import apportion, scaled_total
 from bawaba.demo.selectors import demo_campaign, demo_data_digest
-from bawaba.territory.models import Commune
+from bawaba.territory.models import Commune, Province, Region
 
 SCALE = 0.005
 SEED = 7
@@ -145,11 +146,20 @@ def test_the_census_closed_two_weeks_ago_and_its_stages_read_as_on_that_day(demo
 
 def test_demo_accounts_have_known_passwords_and_the_candidate_owns_the_first_application(demo):
     admin = User.objects.get(email=services.ADMIN.email)
-    assert admin.is_superuser and admin.is_staff and admin.role == User.Role.CENTRAL_ADMIN
+    assert admin.is_superuser and admin.is_staff and admin.kind == User.Kind.STAFF
+    assert roles_of(admin) == {Assignment.Role.CENTRAL_ADMIN}
     assert admin.check_password(services.ADMIN.password)
     supervisor = User.objects.get(email=services.SUPERVISOR.email)
-    assert supervisor.is_staff and supervisor.role == User.Role.SUPERVISOR
+    assert supervisor.kind == User.Kind.STAFF and not supervisor.is_staff  # no Django admin for her
+    assert scope_of(supervisor) == Scope(
+        province_ids=frozenset({Province.objects.get(code=services.SUPERVISED_PROVINCE_CODE).pk})
+    )
     assert supervisor.check_password(services.SUPERVISOR.password)
+    coordinator = User.objects.get(email=services.COORDINATOR.email)
+    assert scope_of(coordinator) == Scope(
+        region_ids=frozenset({Region.objects.get(code=services.COORDINATED_REGION_CODE).pk})
+    )
+    assert coordinator.check_password(services.COORDINATOR.password)
     candidate = User.objects.get(email=services.CANDIDATE.email)
     assert candidate.check_password(services.CANDIDATE.password)
     first = Application.objects.filter(campaign=demo).order_by("submitted_at", "id").first()
@@ -218,7 +228,7 @@ def test_replace_removes_the_old_data_and_detaches_what_points_at_it(demo):
     assert AuditEvent.objects.get(action="demo.test").actor is None
     assert User.objects.filter(pk=outsider.pk).exists()
     assert User.objects.filter(email__endswith="@demo.bawaba.ma").count() == (
-        scaled_total(calibration.TOTAL_CANDIDATES, SCALE) + 2
+        scaled_total(calibration.TOTAL_CANDIDATES, SCALE) + 3
     )
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from bawaba.accounts.models import User
-from bawaba.campaigns.models import Administration, Application, ApplicationChoice
+from bawaba.administrations.models import Administration
+from bawaba.campaigns.models import Application, ApplicationChoice
 from bawaba.core.bulk import BulkWriter, MissingColumnError
 from bawaba.core.models import AuditEvent
 

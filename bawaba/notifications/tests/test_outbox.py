@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION, PASSWORD_RESET
-from bawaba.accounts.models import User
-from bawaba.accounts.tests.factories import UserFactory
+from bawaba.accounts.models import Assignment
+from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.campaigns.contributions import APPLICATION_RECEIVED
 from bawaba.notifications import services
 from bawaba.notifications.models import Notification
@@ -212,7 +212,7 @@ def test_a_recent_claim_is_left_to_its_sender():
 class TestStaffOutboxPage:
     @pytest.fixture
     def central_admin(self):
-        return UserFactory(role=User.Role.CENTRAL_ADMIN)
+        return staff_member(Assignment.Role.CENTRAL_ADMIN)
 
     def test_central_administrator_sees_and_filters_the_outbox(
         self, client, central_admin, django_assert_max_num_queries

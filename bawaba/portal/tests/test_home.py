@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from bawaba.campaigns.models import Administration, Campaign, CampaignStage
+from bawaba.administrations.models import Administration
+from bawaba.campaigns.models import Campaign, CampaignStage
 from bawaba.territory.models import Region
 
 CASABLANCA_TIME = ZoneInfo("Africa/Casablanca")

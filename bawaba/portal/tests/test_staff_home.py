@@ -4,15 +4,20 @@ staff there and candidates to their dashboard."""
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
-from bawaba.accounts.models import User
+from bawaba.accounts.models import Assignment, User
+from bawaba.accounts.permissions import holds_any
+from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tests.helpers import PASSWORD, translated_html, url
 from bawaba.core.contributions import StaffMenuEntry
 from bawaba.core.tests.helpers import registered
+from bawaba.territory.models import Province
 
 pytestmark = pytest.mark.django_db
 
 STAFF_HOME = "/fr/staff/"
-CENTRAL_ADMIN_PAGES = ("/fr/staff/applications/", "/fr/staff/selection/", "/fr/staff/outbox/")
+APPLICATIONS = "/fr/staff/applications/"
+NATIONAL_PAGES = ("/fr/staff/selection/", "/fr/staff/outbox/")
+CENTRAL_ADMIN_PAGES = (APPLICATIONS, *NATIONAL_PAGES)
 
 
 def test_a_central_administrator_s_home_lists_her_staff_pages(client, central_admin):
@@ -25,8 +30,19 @@ def test_a_central_administrator_s_home_lists_her_staff_pages(client, central_ad
     assertContains(page, translated_html("E-mail outbox"))
 
 
-def test_a_supervisor_reaches_her_home_without_the_central_administrators_pages(client, supervisor):
-    client.force_login(supervisor)
+def test_a_supervisor_reaches_her_home_with_her_role_and_without_the_national_pages(client, territory):
+    kenitra = Province.objects.get(code="04.281")
+    client.force_login(staff_member(Assignment.Role.PROVINCIAL_SUPERVISOR, provinces=[kenitra]))
+    page = client.get(STAFF_HOME)
+    assert page.status_code == 200
+    for path in NATIONAL_PAGES:
+        assertNotContains(page, f'href="{path}"')
+    assertContains(page, f'href="{APPLICATIONS}"', count=2)
+    assertContains(page, f"<strong>{translated_html('Provincial supervisor')}</strong> — Kénitra", html=False)
+
+
+def test_a_staff_member_without_assignments_is_told_so(client):
+    client.force_login(UserFactory(kind=User.Kind.STAFF))
     page = client.get(STAFF_HOME)
     assert page.status_code == 200
     for path in CENTRAL_ADMIN_PAGES:
@@ -54,7 +70,7 @@ def test_a_registered_staff_entry_shows_only_to_the_users_its_predicate_allows(
         key="test.reviews",
         label="Document reviews",
         url_name="portal:home",
-        allowed=lambda user: user.role == User.Role.SUPERVISOR,
+        allowed=holds_any(Assignment.Role.PROVINCIAL_SUPERVISOR),
         order=5,
         description="Review the documents of your provinces.",
     )
