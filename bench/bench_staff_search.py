@@ -129,7 +129,7 @@ def respell(arabic: str) -> str:
     return text[:1] + "\u064e" + text[1:] if text else text
 
 
-def scenarios(sample: list, census_id: int, lowest_id: int) -> list[Scenario]:
+def scenarios(sample: list, census_id: int, lowest_id: int, *, national: bool) -> list[Scenario]:
     from django.urls import reverse
     from django.utils import translation
 
@@ -137,6 +137,7 @@ def scenarios(sample: list, census_id: int, lowest_id: int) -> list[Scenario]:
         applications_url = reverse("staff:applications")
         registrations_url = reverse("staff:registrations")
         csv_url = reverse("staff:registrations_csv")
+        export_url = reverse("staff:applications_csv")
         detail_url = reverse("staff:application_detail", args=[0]).replace("/0/", "/{}/")
 
     def pick(i: int):
@@ -149,6 +150,15 @@ def scenarios(sample: list, census_id: int, lowest_id: int) -> list[Scenario]:
     def listing(label: str, params: Callable[[int], dict]) -> Scenario:
         return Scenario(label, lambda i: applications_url, params)
 
+    national_only = [
+        Scenario(
+            "registrations by day (SVG chart + table)",
+            lambda i: registrations_url,
+            lambda i: {"campaign": census_id},
+            False,
+        ),
+        Scenario("registrations CSV", lambda i: csv_url, lambda i: {"campaign": census_id}, False),
+    ]
     return [
         listing("first page, no filter", lambda i: {}),
         listing(
@@ -182,26 +192,31 @@ def scenarios(sample: list, census_id: int, lowest_id: int) -> list[Scenario]:
             "one application (detail page)", lambda i: detail_url.format(pick(i).pk), lambda i: {}, False
         ),
         Scenario(
-            "registrations by day (SVG chart + table)",
-            lambda i: registrations_url,
-            lambda i: {"campaign": census_id},
+            "CSV export of a commune's applications (streamed, read to the end)",
+            lambda i: export_url,
+            lambda i: {"commune": pick(i).residence_commune.code},
             False,
         ),
-        Scenario("registrations CSV", lambda i: csv_url, lambda i: {"campaign": census_id}, False),
+        *(national_only if national else []),
     ]
 
 
-def selectors_only(params: dict) -> int:
-    """The list page's database work without the request: validate, select, one page, the bounded count."""
+def selectors_only(params: dict, user) -> int:
+    """The list page's database work without the request: validate, select within her scope, one page, the bounded
+    count."""
+    from bawaba.campaigns.access import applications_in_scope, staff_scope
     from bawaba.campaigns.staff.forms import ApplicationSearchForm
-    from bawaba.campaigns.staff.pagination import count_up_to, keyset_page
     from bawaba.campaigns.staff.selectors import applications_for_staff
     from bawaba.campaigns.staff.views import COUNT_LIMIT
+    from bawaba.core.pagination import count_up_to, keyset_page
 
     form = ApplicationSearchForm(params)
     assert form.is_valid(), form.errors
     data = form.cleaned_data
-    matching = applications_for_staff(campaign=data["campaign"], query=data["q"], commune=data["commune"])
+    matching = applications_in_scope(
+        applications_for_staff(campaign=data["campaign"], query=data["q"], commune=data["commune"]),
+        staff_scope(user),
+    )
     page = keyset_page(matching, size=50, after=data["after"], before=data["before"])
     if data["q"].strip():
         count_up_to(matching, COUNT_LIMIT)
@@ -235,6 +250,14 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--fresh", action="store_true", help="create the database anew and fill it")
     parser.add_argument("--runs", type=int, default=100, help="timed requests per scenario (default 100)")
+    parser.add_argument(
+        "--as",
+        dest="persona",
+        choices=["admin", "supervisor", "coordinator"],
+        default="admin",
+        help="whose pages: the central administrator (national), the demo's supervisor of Kénitra, or its "
+        "coordinator of Rabat-Salé-Kénitra (their scope filters every page)",
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
@@ -273,8 +296,23 @@ def main() -> None:
     )
     rng.shuffle(sample)
 
+    from bawaba.campaigns.access import applications_in_scope, staff_scope
+    from bawaba.demo import services as demo
+
+    staff = {
+        "admin": User.objects.filter(is_superuser=True).order_by("pk").first(),
+        "supervisor": User.objects.get(email=demo.SUPERVISOR.email),
+        "coordinator": User.objects.get(email=demo.COORDINATOR.email),
+    }[args.persona]
+    if args.persona != "admin":
+        # Her own applications: the sample is drawn from what she may see, so that detail pages answer 200.
+        sample = list(
+            applications_in_scope(Application.objects.filter(campaign=census), staff_scope(staff))
+            .select_related("user", "residence_commune")
+            .order_by("?")[:SAMPLE]
+        )
     client = Client()
-    client.force_login(User.objects.filter(is_superuser=True).order_by("pk").first())
+    client.force_login(staff)
 
     engine = (
         f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}"
@@ -284,7 +322,8 @@ def main() -> None:
             cursor.execute("SHOW server_version")
             engine = f"PostgreSQL {cursor.fetchone()[0]}"
     print(f"\nEngine: {engine}; {total:,} applications, {ApplicationChoice.objects.count():,} choices")
-    print(f"Machine: {machine()}; Python {platform.python_version()}; {args.runs} runs per scenario\n")
+    print(f"Machine: {machine()}; Python {platform.python_version()}; {args.runs} runs per scenario")
+    print(f"Signed in as: {args.persona} ({staff.email})\n")
     if phases:
         print("| fill phase | seconds |\n|---|---:|")
         for label, seconds in phases.items():
@@ -295,7 +334,7 @@ def main() -> None:
         "| scenario | page p50 ms | page p99 ms | queries p50 ms | queries p99 ms | rows on page (median) |"
     )
     print("|---|---:|---:|---:|---:|---:|")
-    for scenario in scenarios(sample, census.pk, lowest):
+    for scenario in scenarios(sample, census.pk, lowest, national=args.persona == "admin"):
         for i in range(3):  # warm-up
             client.get(scenario.path(i), scenario.params(i))
         page_times, query_times, rows = [], [], []
@@ -303,11 +342,13 @@ def main() -> None:
             path, params = scenario.path(i), scenario.params(i)
             started = time.perf_counter()
             response = client.get(path, params)
+            if response.streaming:
+                b"".join(response.streaming_content)
             page_times.append(time.perf_counter() - started)
             assert response.status_code == 200, (scenario.label, params, response.status_code)
             if scenario.list_filters:
                 started = time.perf_counter()
-                rows.append(selectors_only(params))
+                rows.append(selectors_only(params, staff))
                 query_times.append(time.perf_counter() - started)
         page_p50, page_p99 = percentiles(page_times)
         if query_times:
@@ -317,6 +358,8 @@ def main() -> None:
             queries = "– | – | –"
         print(f"| {scenario.label} | {page_p50:.1f} | {page_p99:.1f} | {queries} |", flush=True)
 
+    if args.persona != "admin":
+        return
     # The registrations pages above read a five-minute cache; this is what filling it costs.
     samples = []
     for _ in range(max(5, args.runs // 10)):

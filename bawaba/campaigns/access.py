@@ -1,6 +1,6 @@
 """Fetch what a request names and check who may see it. Missing and forbidden answer the same: 404."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
 from bawaba.accounts.permissions import APPLICATION_READERS
@@ -8,6 +8,7 @@ from bawaba.accounts.scopes import Scope, scope_of
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
 from bawaba.campaigns.selectors import published_campaigns
 from bawaba.campaigns.staff.selectors import application_for_staff
+from bawaba.core.queries import ProbedExists
 from bawaba.territory.models import Commune
 
 
@@ -50,6 +51,9 @@ def own_application_in(campaign: Campaign, user) -> Application | None:
 
 # Staff: who sees which candidates' applications (the staff search, its export, the detail).
 
+# A scope at least this populous (2024 census) is searched with a probe per row; see applications_in_scope.
+LARGE_SCOPE_POPULATION = 500_000
+
 
 def staff_scope(user) -> Scope:
     """Where the user may read applications: national for a central administrator, her region for a regional
@@ -60,24 +64,30 @@ def staff_scope(user) -> Scope:
 def applications_in_scope(applications: QuerySet[Application], scope: Scope) -> QuerySet[Application]:
     """The applications that lie in the scope: the residence, or any chosen commune, is in one of its places.
 
-    One list of commune ids (a province holds tens of communes, a region a few hundred), then the two indexed
-    lookups (residence, choices) joined as a UNION of ids, as the staff search does for a small commune: no row is
-    tested against a join, and an application that matches twice appears once.
+    One list of commune ids (a province holds tens of communes, a region a few hundred), then residence IN the list
+    OR EXISTS a choice IN the list. How PostgreSQL should test the EXISTS depends on the scope's size, which it
+    cannot estimate from a list of ids (docs/benchmarks.md, "Scoped staff search", 500,000 applications):
+    * a large scope (a big province, a region) holds tens or hundreds of thousands of applications: probe each row
+      the other filters leave through the choices' index (ProbedExists). Left to itself the planner hashes every
+      application id of the scope first: 0.6 s for a region's first page instead of 28 ms;
+    * a small province holds a few thousand: the UNION of the two indexed id lists (residence, choices) is cheap to
+      build, and a broad name search that must read far down the table to fill a page is faster against it (25 ms)
+      than with a probe per row (250 ms).
     """
     if scope.national:
         return applications
-    communes = list(
-        Commune.objects.filter(
-            scope.territory_q(province_fields=["province_id"], region_fields=["region_id"])
-        ).values_list("pk", flat=True)
-    )
-    if not communes:
+    communes = Commune.objects.filter(
+        scope.territory_q(province_fields=["province_id"], region_fields=["region_id"])
+    ).values_list("pk", "population_2024")
+    ids = [pk for pk, _ in communes]
+    if not ids:
         return applications.none()
-    lives_there = Application.objects.filter(residence_commune_id__in=communes).order_by().values("pk")
-    chose_there = (
-        ApplicationChoice.objects.filter(commune_id__in=communes).order_by().values("application_id")
-    )
-    return applications.filter(pk__in=lives_there.union(chose_there, all=True))
+    if sum(population for _, population in communes) >= LARGE_SCOPE_POPULATION:
+        chose_there = ApplicationChoice.objects.filter(application=OuterRef("pk"), commune_id__in=ids)
+        return applications.filter(Q(residence_commune_id__in=ids) | Q(ProbedExists(chose_there)))
+    lives_there = Application.objects.filter(residence_commune_id__in=ids).order_by().values("pk")
+    chose_it = ApplicationChoice.objects.filter(commune_id__in=ids).order_by().values("application_id")
+    return applications.filter(pk__in=lives_there.union(chose_it, all=True))
 
 
 def staff_application(user, pk: int) -> Application:

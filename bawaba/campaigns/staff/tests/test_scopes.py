@@ -19,6 +19,14 @@ from bawaba.territory.models import Commune, Province, Region
 Role = Assignment.Role
 
 
+@pytest.fixture(autouse=True, params=["probed", "union"])
+def _both_query_forms(request, monkeypatch):
+    """Every test runs with both ways of testing a scope (a probe per row for a large scope, a UNION of ids for a
+    small one): they must return the same applications."""
+    threshold = 0 if request.param == "probed" else 10**12
+    monkeypatch.setattr("bawaba.campaigns.access.LARGE_SCOPE_POPULATION", threshold)
+
+
 def _place(region: Region, code: str) -> tuple[Province, Commune]:
     province = Province.objects.create(
         code=code, name_fr=f"P{code}", name_ar="إقليم", region=region, kind="province"
