@@ -1,8 +1,8 @@
-"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends and its staff page."""
+"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends and its staff pages."""
 
 from django.utils.translation import gettext_lazy as _
 
-from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
+from bawaba.accounts.permissions import APPLICATION_READERS, holds_any, is_central_admin
 from bawaba.core.contributions import EmailKind, Registry, StaffMenuEntry
 
 APPLICATION_RECEIVED = EmailKind(
@@ -22,5 +22,17 @@ def register(registry: Registry) -> None:
             allowed=holds_any(*APPLICATION_READERS),
             order=10,
             description=_("Search the applications in your area, read one, download them."),
+        )
+    )
+    registry.add_staff_entry(
+        StaffMenuEntry(
+            key="campaigns.setup",
+            label=_("Campaigns (set-up)"),
+            url_name="staff:campaigns",
+            allowed=is_central_admin,
+            order=5,
+            description=_(
+                "Create and edit the campaigns, their calendar, and their needs per commune imported from a CSV file."
+            ),
         )
     )

@@ -279,3 +279,45 @@ class ApplicationChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.commune}"
+
+
+class NeedsImport(models.Model):
+    """A needs file checked whole and waiting on its preview page; applying it replaces the campaign's needs.
+
+    The checked lines are kept here, so that applying uses exactly what the preview showed and never data the
+    browser sends back. `base_digest` fingerprints the needs the preview compared the file with: if they changed
+    since (another file applied), applying refuses rather than act on figures nobody saw.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be applied")
+        APPLIED = "applied", _("Applied")
+        SUPERSEDED = "superseded", _("Replaced by a newer file")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="needs_imports")
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    file_digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # [[commune id, stage, need], ...], in the file's order; emptied once the import is superseded.
+    rows = models.JSONField(_("checked lines"), default=list)
+    stages = models.JSONField(_("stages in the file"), default=list)
+    base_digest = models.CharField(_("fingerprint of the needs compared with"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("needs import")
+        verbose_name_plural = _("needs imports")
+        ordering = ["campaign", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="applied") | Q(applied_at__isnull=True),
+                name="needs_import_applied_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.filename} {self.status}"

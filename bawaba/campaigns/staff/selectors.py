@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Lower, TruncDate
 
 from bawaba.accounts.models import User
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
+from bawaba.campaigns.rules.versions import campaign_rules
 from bawaba.campaigns.search import search_words
 from bawaba.core.cin import normalise_cin
 from bawaba.territory.models import Commune
@@ -212,3 +213,19 @@ def export_rows(applications: QuerySet[Application]) -> Iterator[tuple]:
     for row in rows.iterator(chunk_size=2000):
         submitted_at = row[-1]
         yield (*row[:-1], submitted_at.isoformat() if submitted_at else "")
+
+
+def campaigns_for_setup() -> QuerySet[Campaign]:
+    """Every campaign, newest registration first, with its administration: the set-up list."""
+    return Campaign.objects.select_related("administration").order_by("-registration_opens_at", "-pk")
+
+
+def campaign_for_setup(slug: str) -> Campaign:
+    """One campaign, published or not, with its administration and stages (Campaign.DoesNotExist if none)."""
+    return Campaign.objects.select_related("administration").prefetch_related("stages").get(slug=slug)
+
+
+def admitted_categories(campaign: Campaign) -> list[str]:
+    """The categories the campaign's current rules admit (the census defaults before any version), as labels."""
+    labels = dict(Application.Category.choices)
+    return [str(labels.get(code, code)) for code in campaign_rules(campaign).categories]

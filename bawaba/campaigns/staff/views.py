@@ -1,12 +1,14 @@
-"""The central administrator's view of applications: search and list, one application, registrations by day."""
+"""The central administrator's staff pages: applications (search and list, one application, registrations by day)
+and the campaigns' set-up (the campaign and its calendar, its needs imported from a CSV file)."""
 
 import csv
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bawaba.accounts.permissions import (
     APPLICATION_READERS,
@@ -15,12 +17,34 @@ from bawaba.accounts.permissions import (
     staff_page,
 )
 from bawaba.campaigns.access import applications_in_scope, staff_application, staff_scope
-from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.models import Application, Campaign, CampaignStage, CommuneNeed, NeedsImport
+from bawaba.campaigns.needs.csvfile import NeedsFileError, write_needs_file
+from bawaba.campaigns.needs.problems import describe_all
+from bawaba.campaigns.needs.selectors import (
+    needs_by_region,
+    needs_by_stage,
+    needs_export,
+    needs_import_of,
+    needs_preview,
+    pending_import,
+)
+from bawaba.campaigns.needs.services import NeedsImportRefused, apply_needs_import, check_needs_file
+from bawaba.campaigns.rules.versions import current_rules
 from bawaba.campaigns.services import record_applications_export
-from bawaba.campaigns.staff.forms import ApplicationSearchForm, RegistrationsForm
+from bawaba.campaigns.setup import CampaignSetupError, create_campaign, update_campaign
+from bawaba.campaigns.staff.forms import (
+    ApplicationSearchForm,
+    ApplyNeedsForm,
+    CampaignForm,
+    NeedsFileForm,
+    RegistrationsForm,
+)
 from bawaba.campaigns.staff.selectors import (
     EXPORT_HEADER,
+    admitted_categories,
     applications_for_staff,
+    campaign_for_setup,
+    campaigns_for_setup,
     campaigns_for_staff,
     export_rows,
     recent_registrations_by_day,
@@ -142,3 +166,160 @@ def applications_csv(request: HttpRequest) -> HttpResponse:
         },
     )
     return streamed_csv(filename="applications.csv", header=EXPORT_HEADER, rows=export_rows(matching))
+
+
+# --- A campaign's set-up: the campaign, its calendar, its needs -------------------------------------------------
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    try:
+        return campaign_for_setup(slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+@central_admin_required
+@require_GET
+def campaigns(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/staff/campaigns.html", {"campaigns": campaigns_for_setup()})
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = create_campaign(
+                fields=form.campaign_values(), stages=form.stage_dates(), actor=request.user
+            )
+        except CampaignSetupError as error:
+            for problem in error.problems:
+                form.add_error(problem.field, problem.message)
+        else:
+            messages.success(request, _("The campaign is created."))
+            return redirect("staff:campaign", slug=campaign.slug)
+    return render(request, "campaigns/staff/campaign_form.html", {"form": form, "campaign": None})
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    # The form works on its own copy: a refused form must not change the page's title and links.
+    form = CampaignForm(request.POST or None, instance=_campaign_or_404(slug))
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = update_campaign(
+                campaign=campaign,
+                fields=form.campaign_values(),
+                stages=form.stage_dates(),
+                actor=request.user,
+            )
+        except CampaignSetupError as error:
+            for problem in error.problems:
+                form.add_error(problem.field, problem.message)
+        else:
+            messages.success(request, _("The campaign is saved."))
+            return redirect("staff:campaign", slug=campaign.slug)
+    return render(request, "campaigns/staff/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@central_admin_required
+@require_GET
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    return render(
+        request,
+        "campaigns/staff/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "stages": sorted(
+                campaign.stages.all(), key=lambda stage: CampaignStage.Kind.values.index(stage.kind)
+            ),
+            # The categories admitted are the selection rules' (the census defaults until a version is saved).
+            "categories": admitted_categories(campaign),
+            "has_rules": current_rules(campaign) is not None,
+            "needs": needs_by_stage(campaign),
+        },
+    )
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def campaign_needs(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    form = NeedsFileForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data, filename = form.data_and_name()
+        try:
+            needs_import = check_needs_file(
+                campaign=campaign, data=data, filename=filename, actor=request.user
+            )
+        except NeedsFileError as error:
+            problems = describe_all(error.problems)
+        else:
+            return redirect("staff:needs_import", slug=campaign.slug, pk=needs_import.pk)
+    return render(
+        request,
+        "campaigns/staff/needs.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "problems": problems,
+            "by_stage": needs_by_stage(campaign),
+            "stage_labels": CommuneNeed.Stage.choices,
+            "regions": needs_by_region(campaign),
+            "pending": pending_import(campaign),
+        },
+    )
+
+
+@central_admin_required
+@require_GET
+def campaign_needs_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    response = csv_attachment(filename=f"needs-{campaign.slug}.csv")
+    write_needs_file(response, needs_export(campaign))
+    return response
+
+
+def _needs_import_or_404(campaign: Campaign, pk: int) -> NeedsImport:
+    try:
+        return needs_import_of(campaign, pk)
+    except NeedsImport.DoesNotExist:
+        raise Http404 from None
+
+
+@central_admin_required
+@require_GET
+def needs_import(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    checked = _needs_import_or_404(campaign, pk)
+    return render(
+        request,
+        "campaigns/staff/needs_import.html",
+        {"campaign": campaign, "preview": needs_preview(checked), "form": ApplyNeedsForm()},
+    )
+
+
+@central_admin_required
+@require_POST
+def needs_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    checked = _needs_import_or_404(campaign, pk)
+    try:
+        change = apply_needs_import(needs_import=checked, actor=request.user)
+    except NeedsImportRefused as error:
+        messages.error(request, str(error.message))
+        return redirect("staff:needs_import", slug=campaign.slug, pk=checked.pk)
+    if change.is_empty:
+        messages.success(request, _("No change: the needs were already those of the file."))
+    else:
+        messages.success(
+            request,
+            _("The needs are replaced: %(added)s lines added, %(changed)s changed, %(removed)s removed.")
+            % {"added": change.added, "changed": change.changed, "removed": change.removed},
+        )
+    return redirect("staff:campaign_needs", slug=campaign.slug)
