@@ -34,6 +34,7 @@ from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_to
 from bawaba.campaigns import services as campaign_services
 from bawaba.campaigns import steps
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
+from bawaba.campaigns.needs.services import check_needs_file
 from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.territory.models import Commune
@@ -127,6 +128,13 @@ def _build_site() -> SimpleNamespace:
     communes = list(Commune.objects.filter(province=decided.residence_commune.province).order_by("code")[:3])
     campaign = _open_campaign()
     draft = _filled_draft(campaign, candidate, communes)
+    # A needs file checked for the census and waiting on its preview page, which offers to apply it.
+    needs_import = check_needs_file(
+        campaign=census,
+        data=f"commune_code,stage,need\n{communes[0].code},field,3\n".encode(),
+        filename="needs.csv",
+        actor=admin,
+    )
     # Whom the e-mailed links name: an account awaiting confirmation, one asking for a new password.
     unconfirmed = UserFactory(email="unconfirmed@example.ma", is_active=False)
     forgetful = UserFactory(email="forgetful@example.ma")
@@ -139,6 +147,7 @@ def _build_site() -> SimpleNamespace:
         decided=decided,
         campaign=campaign,
         draft=draft,
+        needs_import=needs_import,
         commune=communes[0],
         confirmation_token=make_confirmation_token(unconfirmed),
         reset_uidb64=encode_uid(forgetful),
@@ -341,7 +350,9 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "step": [steps.IDENTITY, steps.SITUATION, steps.EXPERIENCE, steps.SKILLS],
         "stage": [site.run.stage],
         # Ids of different tables: each view keeps what it knows (her application, a run) and 404s the rest.
-        "pk": sorted({str(obj.pk) for obj in (site.draft, site.decided, site.run, site.dry_run)}),
+        "pk": sorted(
+            {str(obj.pk) for obj in (site.draft, site.decided, site.run, site.dry_run, site.needs_import)}
+        ),
         "version": ["1"],
         "token": [site.confirmation_token, site.reset_token],
         "uidb64": [site.reset_uidb64],

@@ -187,7 +187,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @central_admin_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = create_campaign(
@@ -207,7 +207,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     # The form works on its own copy: a refused form must not change the page's title and links.
-    form = CampaignForm(request.POST or None, instance=_campaign_or_404(slug))
+    form = CampaignForm(request.POST if request.method == "POST" else None, instance=_campaign_or_404(slug))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = update_campaign(
@@ -249,7 +249,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_needs(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
-    form = NeedsFileForm(request.POST or None, request.FILES or None)
+    form = NeedsFileForm(request.POST, request.FILES) if request.method == "POST" else NeedsFileForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data, filename = form.data_and_name()
@@ -319,7 +319,7 @@ def needs_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     else:
         messages.success(
             request,
-            _("The needs are replaced: %(added)s lines added, %(changed)s changed, %(removed)s removed.")
+            _("The needs are replaced. Added: %(added)s; changed: %(changed)s; removed: %(removed)s.")
             % {"added": change.added, "changed": change.changed, "removed": change.removed},
         )
     return redirect("staff:campaign_needs", slug=campaign.slug)

@@ -168,7 +168,9 @@ def test_comparison_counts_added_changed_removed_and_keeps_other_stages():
     change = compare_needs(current, incoming, stages=["training"])
     assert (change.added, change.changed, change.removed, change.unchanged) == (1, 1, 1, 1)
     assert not change.is_empty
-    assert compare_needs(current, {k: v for k, v in current.items() if k[1] == "field"}, stages=["field"]).is_empty
+    assert compare_needs(
+        current, {k: v for k, v in current.items() if k[1] == "field"}, stages=["field"]
+    ).is_empty
 
 
 needs_tables = st.dictionaries(
