@@ -131,34 +131,27 @@ def _check(fields: Mapping[str, Any], stages: Mapping[str, StageDates]) -> None:
 
 def _save_stages(campaign: Campaign, stages: Mapping[str, StageDates]) -> dict[str, list[str | None]]:
     """Write the calendar (the registration stage from the window); the stages' days as the audit row keeps them."""
-    wanted = {
-        Kind.REGISTRATION.value: StageDates(
+    wanted: dict[str, tuple[dt.date, dt.date | None]] = {
+        Kind.REGISTRATION.value: (
             timezone.localdate(campaign.registration_opens_at),
             timezone.localdate(campaign.registration_closes_at),
-        ),
-        **{
-            kind: dates
-            for kind, dates in stages.items()
-            if kind in LATER_STAGES and dates.starts_on is not None
-        },
+        )
     }
+    for kind, dates in stages.items():
+        if kind in LATER_STAGES and dates.starts_on is not None:
+            wanted[kind] = (dates.starts_on, dates.ends_on)
     existing = {stage.kind: stage for stage in CampaignStage.objects.filter(campaign=campaign)}
     CampaignStage.objects.filter(campaign=campaign).exclude(kind__in=list(wanted)).delete()
-    for kind, dates in wanted.items():
+    for kind, (starts_on, ends_on) in wanted.items():
         stage = existing.get(kind)
         if stage is None:
-            CampaignStage.objects.create(
-                campaign=campaign, kind=kind, starts_on=dates.starts_on, ends_on=dates.ends_on
-            )
-        elif (stage.starts_on, stage.ends_on) != (dates.starts_on, dates.ends_on):
-            stage.starts_on, stage.ends_on = dates.starts_on, dates.ends_on
+            CampaignStage.objects.create(campaign=campaign, kind=kind, starts_on=starts_on, ends_on=ends_on)
+        elif (stage.starts_on, stage.ends_on) != (starts_on, ends_on):
+            stage.starts_on, stage.ends_on = starts_on, ends_on
             stage.save(update_fields=["starts_on", "ends_on"])
     return {
-        kind: [
-            dates.starts_on.isoformat() if dates.starts_on else None,
-            dates.ends_on.isoformat() if dates.ends_on else None,
-        ]
-        for kind, dates in wanted.items()
+        kind: [starts_on.isoformat(), ends_on.isoformat() if ends_on else None]
+        for kind, (starts_on, ends_on) in wanted.items()
     }
 
 

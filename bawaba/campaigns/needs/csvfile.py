@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol, TypeVar
 
 __all__ = [
     "HEADER",
@@ -280,7 +280,13 @@ def _need(number: int, value: str, problems: list[NeedsProblem]) -> int | None:
     return int(digits)
 
 
-def write_needs_file(out: TextIO, needs: Iterable[tuple[str, str, int]]) -> None:
+class TextOutput(Protocol):
+    """Where a file is written: a text file, a StringIO, a Django HttpResponse."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def write_needs_file(out: TextOutput, needs: Iterable[tuple[str, str, int]]) -> None:
     """Write needs as (commune code, stage, need) in the file format, header first: what the import reads back."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -308,9 +314,12 @@ class NeedsChange:
         return not (self.added or self.changed or self.removed)
 
 
+CommuneKey = TypeVar("CommuneKey", bound=Hashable)
+
+
 def compare_needs(
-    current: Mapping[tuple[Hashable, str], int],
-    incoming: Mapping[tuple[Hashable, str], int],
+    current: Mapping[tuple[CommuneKey, str], int],
+    incoming: Mapping[tuple[CommuneKey, str], int],
     *,
     stages: Collection[str],
 ) -> NeedsChange:

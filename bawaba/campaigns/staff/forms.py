@@ -63,7 +63,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Short names that are a page of their own under /staff/campaigns/.
 RESERVED_SLUGS = frozenset({"new"})
 MAX_CHOICES_LIMIT = 20  # the campaign_max_choices_1_to_20 constraint
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# To the second: a window closing at 23:59:59 must not lose its last minute when the form is saved unchanged.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M:%S"
 
 
 def _within_years(value: dt.date | dt.datetime | None) -> None:
@@ -78,7 +79,7 @@ def _within_years(value: dt.date | dt.datetime | None) -> None:
 def _instant_field(label, *, required_message) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format=DATETIME_LOCAL),
         help_text=_("Morocco time, such as 2027-02-07 08:00."),
         validators=[_within_years],
         error_messages={
@@ -175,7 +176,7 @@ class CampaignForm(forms.ModelForm):
     def stage_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
         """(label, first day, last day) of each stage after registration, in their order."""
         return [
-            (CampaignStage.Kind(kind).label, self[f"{kind}_starts_on"], self[f"{kind}_ends_on"])
+            (str(CampaignStage.Kind(kind).label), self[f"{kind}_starts_on"], self[f"{kind}_ends_on"])
             for kind in LATER_STAGES
         ]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bawaba.campaigns.models import Campaign, CampaignRules, CampaignStage, CommuneNeed, NeedsImport
 from bawaba.campaigns.needs.csvfile import MAX_FILE_BYTES, needs_file_bytes
@@ -388,3 +388,25 @@ def test_the_needs_page_shows_totals_by_region_and_a_pending_file(admin_client, 
 def test_the_file_name_is_stored_without_control_characters(admin_client, campaign, communes):
     upload(admin_client, campaign, needs_file_bytes([(communes[0].code, "field", 2)]), name="be\x1bsoins.csv")
     assert NeedsImport.objects.get().filename == "besoins.csv"
+
+
+def test_the_window_is_shown_to_the_second_so_saving_it_keeps_it(admin_client, campaign):
+    """The demo's windows close at 23:59:59: an edit of something else must not move it to 23:59:00."""
+    closes_at = timezone.localtime(campaign.registration_closes_at).replace(
+        hour=23, minute=59, second=59, microsecond=0
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(registration_closes_at=closes_at)
+    shown = f"{closes_at:%Y-%m-%dT%H:%M:%S}"
+    assert f'value="{shown}"' in admin_client.get(url("campaign_edit", campaign.slug)).content.decode()
+
+    opens = f"{timezone.localtime(campaign.registration_opens_at):%Y-%m-%dT%H:%M:%S}"
+    data = form_data(
+        campaign.administration,
+        slug=campaign.slug,
+        title_fr="Autre titre",
+        registration_opens_at=opens,
+        registration_closes_at=shown,
+    )
+    assert admin_client.post(url("campaign_edit", campaign.slug), data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.registration_closes_at == closes_at and campaign.title_fr == "Autre titre"
