@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "bawaba.selection",
     "bawaba.notifications",
     "bawaba.portal",
+    "bawaba.pages",
     "bawaba.demo",
 ]
 
@@ -240,6 +241,8 @@ STORAGES = {
 # WhiteNoise serves static files from the app process, so the platform needs no separate web server or CDN.
 # Finders let a fresh clone serve them without collectstatic; production runs collectstatic and may turn it off.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "bawaba/core/root_files"
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -253,6 +256,33 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bawaba <no-reply@baw
 # Where the local SMTP sink (demo only) keeps what it receives, for the demo mailbox page.
 BAWABA_MAIL_SINK_DIR = env_path("BAWABA_MAIL_SINK_DIR", VAR_DIR / "mailbox")
 BAWABA_DEMO_MAILBOX = env.bool("BAWABA_DEMO_MAILBOX", default=False)
+
+# --- The operator, the legal pages and the contact form (bawaba.pages) ---------------------------------------
+# Shown on the legal notice and the personal-data notice. A deployment sets them all (`check --deploy` warns about
+# each one left empty); a local checkout shows what the demonstration is instead.
+BAWABA_OPERATOR_NAME = env.str("BAWABA_OPERATOR_NAME", default="")
+BAWABA_OPERATOR_ADDRESS = env.str("BAWABA_OPERATOR_ADDRESS", default="")
+# The controller of the personal data in the sense of law 09-08 (often the operator itself).
+BAWABA_DATA_CONTROLLER = env.str("BAWABA_DATA_CONTROLLER", default="")
+BAWABA_HOST_NAME = env.str("BAWABA_HOST_NAME", default="")
+BAWABA_PUBLICATION_DIRECTOR = env.str("BAWABA_PUBLICATION_DIRECTOR", default="")
+# The CNDP's declaration or authorisation number for this processing. Locally an obviously fictitious one, which the
+# pages label as such (with the demonstration banner on).
+BAWABA_CNDP_DECLARATION = env.str("BAWABA_CNDP_DECLARATION", default="") or (
+    "D-DEMO-0000/2024" if BAWABA_LOCAL else ""
+)
+# How long applications are kept after the campaign's last stage ends, then deleted or anonymised.
+BAWABA_RETENTION_MONTHS = env.int("BAWABA_RETENTION_MONTHS", default=24)
+# Where the contact form's messages are forwarded (in the site's default language).
+BAWABA_CONTACT_EMAIL = env.str("BAWABA_CONTACT_EMAIL", default="") or (
+    "contact@bawaba.localhost" if BAWABA_LOCAL else ""
+)
+# The "demonstration" banner on every page: on for a local checkout, off in production unless asked for (a public
+# demonstration server sets BAWABA_DEMO_BANNER=1).
+# Empty (as in a copied .env.example) means the default.
+BAWABA_DEMO_BANNER = (
+    env.bool("BAWABA_DEMO_BANNER") if env.str("BAWABA_DEMO_BANNER", default="") else BAWABA_LOCAL
+)
 
 # --- Background work ------------------------------------------------------------------------------------
 # A selection run's worker refreshes its lease at each step; a job whose lease is older than this is taken for dead

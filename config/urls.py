@@ -21,4 +21,5 @@ urlpatterns += i18n_patterns(
     path("", include("bawaba.selection.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
+    path("", include("bawaba.pages.urls")),
 )

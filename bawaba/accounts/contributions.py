@@ -1,8 +1,10 @@
-"""What the accounts app registers, in AccountsConfig.ready(): the e-mails it sends."""
+"""What the accounts app registers, in AccountsConfig.ready(): the e-mails it sends, and her account in her
+personal-data download."""
 
 from django.utils.translation import gettext_lazy as _
 
-from bawaba.core.contributions import EmailKind, Registry
+from bawaba.accounts.personal_data import account_records
+from bawaba.core.contributions import EmailKind, PersonalDataProvider, Registry
 
 ACCOUNT_CONFIRMATION = EmailKind(
     key="account_confirmation",
@@ -21,3 +23,6 @@ PASSWORD_RESET = EmailKind(
 def register(registry: Registry) -> None:
     registry.add_email_kind(ACCOUNT_CONFIRMATION)
     registry.add_email_kind(PASSWORD_RESET)
+    registry.add_personal_data(
+        PersonalDataProvider(key="accounts.account", label=_("Account"), records=account_records, order=10)
+    )

@@ -41,6 +41,9 @@ DEFAULT_RATES: dict[str, Rate] = {
     "confirmation:ip": Rate(100, 3600),
     "reset:address": Rate(5, 3600),
     "reset:ip": Rate(100, 3600),
+    # The contact form (bawaba.pages): each message e-mails the operator and acknowledges to the address given.
+    "contact:address": Rate(5, 3600),
+    "contact:ip": Rate(30, 3600),
 }
 
 

@@ -1,9 +1,11 @@
-"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends and its staff pages."""
+"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends, its staff pages and her
+applications in her personal-data download."""
 
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any, is_central_admin
-from bawaba.core.contributions import EmailKind, Registry, StaffMenuEntry
+from bawaba.campaigns.personal_data import application_records
+from bawaba.core.contributions import EmailKind, PersonalDataProvider, Registry, StaffMenuEntry
 
 APPLICATION_RECEIVED = EmailKind(
     key="application_received",
@@ -14,6 +16,11 @@ APPLICATION_RECEIVED = EmailKind(
 
 def register(registry: Registry) -> None:
     registry.add_email_kind(APPLICATION_RECEIVED)
+    registry.add_personal_data(
+        PersonalDataProvider(
+            key="campaigns.applications", label=_("Applications"), records=application_records, order=20
+        )
+    )
     registry.add_staff_entry(
         StaffMenuEntry(
             key="campaigns.applications",

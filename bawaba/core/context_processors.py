@@ -6,9 +6,11 @@ from django.utils.translation import get_language_bidi
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """What every page's frame needs: direction for RTL, the languages for the switcher."""
+    """What every page's frame needs: direction for RTL, the languages for the switcher, the demonstration
+    banner."""
     return {
         "text_direction": "rtl" if get_language_bidi() else "ltr",
         "site_languages": settings.LANGUAGES,
         "demo_mailbox_enabled": settings.BAWABA_DEMO_MAILBOX,
+        "demo_banner": settings.BAWABA_DEMO_BANNER,
     }

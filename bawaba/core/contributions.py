@@ -7,11 +7,13 @@ outbox that sends every app's e-mails do not go looking for those parts: each ap
 AppConfig.ready(), and the page or the outbox reads them. Core holds the registry because every app may import
 core and core imports none of them.
 
-Three kinds of contribution:
+Four kinds of contribution:
 
 * a **section** of a candidate-facing page (`Section`): a template and a context function, ordered;
 * a **staff menu entry** (`StaffMenuEntry`): a label, a URL name and who may see it;
-* an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it.
+* an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it;
+* a **personal-data provider** (`PersonalDataProvider`): what the app holds on one person, for her data download
+  (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there.
 
 And one port: `accounts` lies below `notifications` (the outbox's rows point at users), yet it sends e-mails
 (confirmation, password reset). It queues them through `registry.queue_email`, which the notifications app
@@ -85,6 +87,29 @@ class EmailKind:
         )
 
 
+# One value of a person's data: JSON-ready (text, number, boolean, None or a list of those), dates as ISO text.
+PersonalValue = str | int | bool | None | list
+
+
+@dataclass(frozen=True)
+class PersonalRecord:
+    """One thing an app holds on her (her account, one application, one decision): a title and its fields, each
+    (key for the JSON, label for the page, value)."""
+
+    title: str | Promise
+    fields: tuple[tuple[str, str | Promise, PersonalValue], ...]
+
+
+@dataclass(frozen=True)
+class PersonalDataProvider:
+    """What an app holds on one person: `records(user)` reads it (through the app's selectors), only hers."""
+
+    key: str
+    label: str | Promise
+    records: Callable[[Any], Sequence[PersonalRecord]]
+    order: int = 100
+
+
 class UnknownEmailKind(ValueError):
     """An e-mail of a kind no app registered: a programming error, refused before anything is written."""
 
@@ -107,6 +132,7 @@ class Registry:
     sections: dict[tuple[str, str], Section] = field(default_factory=dict)
     staff_entries: dict[str, StaffMenuEntry] = field(default_factory=dict)
     email_kinds: dict[str, EmailKind] = field(default_factory=dict)
+    personal_data: dict[str, PersonalDataProvider] = field(default_factory=dict)
     outbox: Outbox | None = None
 
     # --- Registering (AppConfig.ready()) ---------------------------------------------------------------------
@@ -121,6 +147,9 @@ class Registry:
 
     def add_email_kind(self, kind: EmailKind) -> None:
         _add(self.email_kinds, kind.key, kind, "e-mail kind")
+
+    def add_personal_data(self, provider: PersonalDataProvider) -> None:
+        _add(self.personal_data, provider.key, provider, "personal-data provider")
 
     def set_outbox(self, outbox: Outbox) -> None:
         self.outbox = outbox
@@ -148,6 +177,9 @@ class Registry:
 
     def email_kind_choices(self) -> list[tuple[str, str | Promise]]:
         return [(kind.key, kind.label) for kind in sorted(self.email_kinds.values(), key=lambda k: k.key)]
+
+    def personal_data_providers(self) -> list[PersonalDataProvider]:
+        return sorted(self.personal_data.values(), key=lambda provider: (provider.order, provider.key))
 
     def queue_email(self, **kwargs: Any) -> Any:
         """Queue an e-mail in the outbox (see the module's docstring: for the apps below notifications)."""

@@ -1,6 +1,6 @@
 """What the selection adds to pages of other apps, registered in SelectionConfig.ready(): the decision on the
 candidate's dashboard, the published reports on the campaign's page, the place she gives up if she withdraws,
-and its staff pages in the staff menu."""
+its staff pages in the staff menu, and her decisions in her personal-data download."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -13,11 +13,13 @@ from bawaba.core.contributions import (
     CAMPAIGN_PAGE,
     DASHBOARD,
     WITHDRAWAL,
+    PersonalDataProvider,
     Registry,
     Section,
     StaffMenuEntry,
 )
 from bawaba.selection.explanations import explanations_for
+from bawaba.selection.personal_data import decision_records
 from bawaba.selection.selectors import published_runs
 
 
@@ -77,5 +79,10 @@ def register(registry: Registry) -> None:
             allowed=is_central_admin,
             order=20,
             description=_("Selection rules, dry runs and publication of each campaign's selection."),
+        )
+    )
+    registry.add_personal_data(
+        PersonalDataProvider(
+            key="selection.decisions", label=_("Selection decisions"), records=decision_records, order=30
         )
     )

@@ -4,27 +4,41 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bawaba.core.contributions import EmailKind, Section, StaffMenuEntry, registry
+from bawaba.core.contributions import EmailKind, PersonalDataProvider, Section, StaffMenuEntry, registry
 
 
 @contextmanager
-def registered(*contributions: Section | StaffMenuEntry | EmailKind, alone: bool = False) -> Iterator[None]:
+def registered(
+    *contributions: Section | StaffMenuEntry | EmailKind | PersonalDataProvider, alone: bool = False
+) -> Iterator[None]:
     """These contributions are registered inside the block (`alone`: instead of the apps' ones), and the registry
     is as it was after it."""
-    saved = (dict(registry.sections), dict(registry.staff_entries), dict(registry.email_kinds))
+    saved = (
+        dict(registry.sections),
+        dict(registry.staff_entries),
+        dict(registry.email_kinds),
+        dict(registry.personal_data),
+    )
     if alone:
-        registry.sections, registry.staff_entries, registry.email_kinds = {}, {}, {}
+        registry.sections, registry.staff_entries, registry.email_kinds, registry.personal_data = (
+            {},
+            {},
+            {},
+            {},
+        )
     try:
         for contribution in contributions:
             if isinstance(contribution, Section):
                 registry.add_section(contribution)
             elif isinstance(contribution, StaffMenuEntry):
                 registry.add_staff_entry(contribution)
+            elif isinstance(contribution, PersonalDataProvider):
+                registry.add_personal_data(contribution)
             else:
                 registry.add_email_kind(contribution)
         yield
     finally:
-        registry.sections, registry.staff_entries, registry.email_kinds = saved
+        registry.sections, registry.staff_entries, registry.email_kinds, registry.personal_data = saved
 
 
 def with_templates(settings: Any, templates: dict[str, str]) -> None:
