@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,8 @@ class ContactForm(forms.Form):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "dir": "ltr"})
         self.fields["name"].widget.attrs.update({"autocomplete": "name"})
         if application_references:
-            self.fields["application_reference"].choices = [
+            field = cast(forms.ChoiceField, self.fields["application_reference"])
+            field.choices = [
                 ("", _("None in particular")),
                 *((reference, reference) for reference in application_references),
             ]

@@ -24,6 +24,14 @@ DOCUMENTED_PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    # What the legal pages name (bawaba.pages.checks warns about each one left empty).
+    "BAWABA_OPERATOR_NAME": "Haut-Commissariat au Plan",
+    "BAWABA_OPERATOR_ADDRESS": "Rabat",
+    "BAWABA_DATA_CONTROLLER": "Haut-Commissariat au Plan",
+    "BAWABA_HOST_NAME": "Hébergeur, Rabat",
+    "BAWABA_PUBLICATION_DIRECTOR": "Directrice de la publication",
+    "BAWABA_CNDP_DECLARATION": "D-123/2025",
+    "BAWABA_CONTACT_EMAIL": "contact@bawaba.example.ma",
 }
 
 
