@@ -84,6 +84,16 @@ def test_a_retried_delivery_never_sends_twice_and_the_outbox_keeps_no_copy_of_th
     assert Notification.objects.get(kind=CONTACT_ACKNOWLEDGEMENT.key).status == Notification.Status.SENT
 
 
+def test_without_an_operator_address_the_message_waits_in_the_staff_list(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.BAWABA_CONTACT_EMAIL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, posted()).status_code == 302
+    assert ContactMessage.objects.count() == 1
+    assert [message.to for message in mailoutbox] == [["amina@example.ma"]]  # her acknowledgement only
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
