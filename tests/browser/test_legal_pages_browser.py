@@ -49,3 +49,28 @@ def test_a_visitor_sends_a_message_from_the_contact_page(phone):
     from bawaba.pages.models import ContactMessage
 
     assert ContactMessage.objects.get().category == ContactMessage.Category.ACCESSIBILITY
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr")])
+def test_a_candidate_reads_and_downloads_her_data_on_a_phone(phone, language, direction, screenshots):
+    from bawaba.accounts.tests.factories import UserFactory
+    from bawaba.accounts.tests.helpers import PASSWORD, translated
+    from bawaba.campaigns.tests.factories import ApplicationFactory
+
+    candidate = UserFactory(email="amina@example.ma")
+    ApplicationFactory(
+        user=candidate, cin="AB123456", education_field="Géographie et aménagement du territoire"
+    )
+    phone.goto(f"/{language}/accounts/login/")
+    phone.get_by_label(translated("E-mail address", language), exact=True).fill(candidate.email)
+    phone.get_by_label(translated("Password", language), exact=True).fill(PASSWORD)
+    phone.get_by_role("button", name=translated("Sign in", language), exact=True).click()
+
+    phone.get_by_role("link", name=translated("My personal data", language), exact=True).click()
+    expect(phone.locator("html")).to_have_attribute("dir", direction)
+    expect(phone.get_by_text("AB123456")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.screenshot(path=screenshots / f"my-data-{language}-390.png", full_page=True)
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name=translated("Download it as a file (JSON)", language)).click()
+    assert download.value.suggested_filename == "bawaba-personal-data.json"

@@ -4,6 +4,8 @@ provider, as a page and as JSON; hers only, audited."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bawaba.accounts.models import Assignment
 from bawaba.campaigns.models import Application, ApplicationChoice
@@ -156,3 +158,22 @@ def test_an_application_without_anything_declared_yet_still_downloads(alice_clie
     Application.objects.create(campaign=ApplicationFactory().campaign, user=alice)
     [record] = _download(alice_client)["campaigns.applications"]["records"]
     assert record["data"]["cin"] is None and record["data"]["communes"] == []
+
+
+def test_the_page_costs_the_same_queries_for_one_application_or_several(
+    alice_client, alice, django_assert_max_num_queries, territory
+):
+    communes = list(Commune.objects.order_by("code")[:3])
+
+    def apply() -> None:
+        application = ApplicationFactory(user=alice, residence_commune=communes[0])
+        for rank, commune in enumerate(communes, start=1):
+            ApplicationChoice.objects.create(application=application, rank=rank, commune=commune)
+
+    apply()
+    with CaptureQueriesContext(connection) as one:
+        alice_client.get(PAGE)
+    apply()
+    apply()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        alice_client.get(PAGE)
