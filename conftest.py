@@ -103,6 +103,33 @@ def supervisor(db):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _staff_sessions_pass_the_second_factor(monkeypatch):
+    """`client.force_login(staff)` opens a session verified by her second factor, as after typing her code, so
+    that tests of staff pages need not repeat the step; the step's own tests sign in with
+    `sign_in_without_second_factor` (bawaba/accounts/twofactor/tests/helpers.py)."""
+    from django.conf import settings
+
+    if not settings.configured:  # the pure tests, run without Django
+        yield
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from bawaba.accounts.permissions import is_staff_member
+        from bawaba.accounts.twofactor.tests.helpers import verify_session
+
+        if is_staff_member(user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_without_second_factor", original, raising=False)
+    yield
+
+
 @pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)

@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bawaba.core",
     "bawaba.territory",
     "bawaba.administrations",
@@ -122,9 +125,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bawaba.core.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store for signed-in users
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bawaba.accounts.twofactor.middleware.StaffIdleTimeoutMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -212,6 +217,17 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 # Our lockout page (translated, 429, keeps the address) and the e-mail as the counted username on every form.
+# Staff sign in with a second factor (docs/decisions/0010-staff-two-factor-sign-in.md): an authenticator app and
+# recovery codes through django-otp. Wrong codes are counted in the shared cache (bawaba.accounts.ratelimit), so
+# django-otp's own per-device back-off is off; its admin hides the keys.
+OTP_TOTP_ISSUER = "Bawaba"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session ends after this many minutes without a request (bawaba.accounts.twofactor.middleware).
+BAWABA_STAFF_IDLE_MINUTES = env.int("BAWABA_STAFF_IDLE_MINUTES", default=30)
+# Who may open Django's admin: superusers and central administrators with is_staff, verified (core.admin_site).
+BAWABA_ADMIN_GATE = "bawaba.accounts.permissions.admin_site_gate"
 AXES_LOCKOUT_CALLABLE = "bawaba.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "bawaba.accounts.lockout.username_from_credentials"
 AXES_CLIENT_IP_CALLABLE = "bawaba.core.client_ip.client_ip"

@@ -13,3 +13,9 @@ class AccountsConfig(AppConfig):
         from bawaba.core.contributions import registry
 
         contributions.register(registry)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from bawaba.accounts.twofactor.middleware import stamp_sign_in
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="bawaba_staff_idle_from_sign_in")

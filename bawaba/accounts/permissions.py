@@ -10,10 +10,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from bawaba.accounts.models import Assignment, User
 from bawaba.accounts.scopes import has_role, roles_of
+from bawaba.accounts.twofactor.devices import has_authenticator
+from bawaba.core.staff_pages import StaffPage, mark
 
 Role = Assignment.Role
 
@@ -44,17 +50,22 @@ def holds_any(*roles: str) -> Callable[[Any], bool]:
 
 
 def second_factor_verified(user: Any) -> bool:
-    """Whether this session passed the staff member's second factor.
-
-    Until two-factor sign-in is in place every staff session counts as verified; the function is the one place
-    that decides it, so that every staff page asks the same question.
-    """
-    return True
+    """Whether this session passed the staff member's second factor (django-otp's OTPMiddleware tells, from the
+    device the session holds; a device deleted by a reset un-verifies every session that used it)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
 
 
 def second_factor_step(request: HttpRequest) -> HttpResponse:
-    """Where a staff member without a verified second factor is sent (the step that verifies it)."""
-    raise Http404  # replaced by the second-factor step together with second_factor_verified
+    """The code page when she has an authenticator, else its enrolment; back to this page afterwards.
+
+    Only a page read with GET is worth returning to: after a refused POST she starts again from the staff home.
+    """
+    step = "accounts:two_factor_verify" if has_authenticator(request.user) else "accounts:two_factor_setup"
+    url = reverse(step)
+    if request.method == "GET":
+        url += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(url)
 
 
 def staff_page(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -70,10 +81,27 @@ def staff_page(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[
                 return second_factor_step(request)
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return mark(wrapper, StaffPage(roles=tuple(roles)))
 
     return decorator
 
 
 # The central administrator's pages: national work (selection runs, rules, the outbox, staff accounts).
 central_admin_required = staff_page(Role.CENTRAL_ADMIN)
+
+
+def admin_site_gate(request: HttpRequest) -> HttpResponse | None:
+    """Who may open Django's admin (BAWABA_ADMIN_GATE): an active account with Django's `is_staff` flag that is a
+    superuser or a central administrator, in a session verified by her second factor. None lets her through.
+
+    The admin edits any row of any table, so a staff flag alone is not enough; a central administrator without the
+    flag works on the staff pages. Visitors are sent to sign in, the others get 404 as on any staff page.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (is_staff_member(user) and user.is_staff and (user.is_superuser or is_central_admin(user))):
+        raise Http404
+    if not second_factor_verified(user):
+        return second_factor_step(request)
+    return None

@@ -44,6 +44,10 @@ DEFAULT_RATES: dict[str, Rate] = {
     # The contact form (bawaba.pages): each message e-mails the operator and acknowledges to the address given.
     "contact:address": Rate(5, 3600),
     "contact:ip": Rate(30, 3600),
+    # Codes of the second factor (twofactor/services.py): a few typos an hour, a slow trickle of guesses a day.
+    "second_factor:user": Rate(10, 900),
+    "second_factor:user:day": Rate(50, 86400),
+    "second_factor:ip": Rate(100, 900),
 }
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from bawaba.accounts import views
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
     path("password/reset/complete/", views.password_reset_complete, name="password_reset_complete"),
+    path("two-factor/", include("bawaba.accounts.twofactor.urls")),
     path(
         "password/reset/<str:uidb64>/<str:token>/",
         views.password_reset_confirm,

@@ -1,0 +1,46 @@
+"""Second-factor helpers for every app's tests.
+
+The root conftest verifies every staff session opened with `client.force_login` (as if she had typed her code), so
+tests of staff pages need nothing more. A test of the second-factor step itself signs in without it
+(`sign_in_without_second_factor`) and types codes computed here.
+"""
+
+import time
+from typing import Any
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# A fixed key for test authenticators: codes are computed from it, never read from the page.
+TEST_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret "12345678901234567890"
+
+
+def authenticator_for(user: Any, *, key: str = TEST_KEY) -> TOTPDevice:
+    """Her confirmed authenticator, made with `key` if she has none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True)
+
+
+def code_for(user_or_key: Any, *, at: float | None = None) -> str:
+    """The 6 digits her authenticator shows now (or at the Unix time `at`); a hex key works too."""
+    key = user_or_key if isinstance(user_or_key, str) else authenticator_for(user_or_key).key
+    generator = TOTP(bytes.fromhex(key))
+    generator.time = time.time() if at is None else at
+    return f"{generator.token():06d}"
+
+
+def verify_session(client: Client, user: Any) -> TOTPDevice:
+    """Mark the client's session as having passed the second factor (what django_otp.login stores)."""
+    device = authenticator_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def sign_in_without_second_factor(client: Client, user: Any) -> None:
+    """Signed in with her password only: staff pages send her to the second-factor step."""
+    unverified = getattr(type(client), "force_login_without_second_factor", None)
+    (unverified or type(client).force_login)(client, user)
