@@ -127,6 +127,11 @@ def _staff_sessions_pass_the_second_factor(monkeypatch):
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "force_login_without_second_factor", original, raising=False)
+    # The rate limits count in the (per-process) test cache, by user id, and ids come back after a rollback: one
+    # test's codes must not count against the next one's.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
 
 

@@ -5,10 +5,13 @@ bawaba.campaigns.rules, which the service checks again with the selection's own 
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.accounts.twofactor import services as twofactor
+from bawaba.accounts.twofactor.forms import CodeForm
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import NOTE_MAX_LENGTH
@@ -347,8 +350,36 @@ class LaunchRunForm(forms.Form):
     )
 
 
-class PublishRunForm(forms.Form):
+class PublishRunForm(CodeForm):
+    """Publishing writes every candidate's decision at once and cannot be undone: it asks, besides the tick, for a
+    fresh code from the publisher's authenticator app (her session's own verification, however recent, does not
+    do; nor does a recovery code)."""
+
     confirm = forms.BooleanField(
         label=_("I have checked the dry-run report"),
         error_messages={"required": _("Tick the box to confirm that you have checked the dry-run report.")},
     )
+    field_order = ["confirm", "code"]
+
+    def __init__(self, *args, user: Any, client_ip: str = "", **kwargs) -> None:
+        super().__init__(*args, recovery=False, **kwargs)
+        self.user = user
+        self.client_ip = client_ip
+        self.fields["code"].label = _("Code from your authenticator app")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The code is checked last, and only when the rest is right: a checked code is spent.
+        if not self.errors:
+            try:
+                fresh = twofactor.verify_fresh_code(
+                    user=self.user, typed=cleaned["code"], client_ip=self.client_ip, purpose="selection.publish"
+                )
+            except twofactor.TooManyCodes:
+                self.add_error("code", _("Too many codes tried. Please wait a few minutes, then try again."))
+            else:
+                if not fresh:
+                    self.add_error(
+                        "code", _("This code is not right, or it has already been used. Try the next one.")
+                    )
+        return cleaned

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from bawaba.accounts import ratelimit
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns import schedule
 from bawaba.campaigns.models import Campaign, CampaignRules
@@ -209,7 +210,7 @@ def _render_run(
                 (TIMING_LABELS.get(key, key), seconds) for key, seconds in (run.timings or {}).items()
             ],
             "totals": [(label, totals[key]) for key, label in TOTAL_LABELS.items() if key in totals],
-            "publish_form": publish_form or PublishRunForm(),
+            "publish_form": publish_form or PublishRunForm(user=request.user),
             # Stored in the source language by the worker (services.publish_requested_run), read in the reader's.
             "publish_error": _(run.publish_error) if run.publish_error else "",
             "verification": verification,
@@ -241,7 +242,7 @@ def run_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
-    form = PublishRunForm(request.POST)
+    form = PublishRunForm(request.POST, user=request.user, client_ip=ratelimit.client_ip(request))
     if form.is_valid():
         try:
             services.request_publication(run=run, actor=request.user)

@@ -9,7 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bawaba.accounts.models import User
 from bawaba.accounts.tests.helpers import translated, translated_html
+from bawaba.accounts.twofactor import services as second_factor
+from bawaba.accounts.twofactor.tests.helpers import code_for, fresh_code
 from bawaba.campaigns.models import CampaignRules
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
@@ -200,6 +203,11 @@ PUBLICATION_REQUESTED = (
 )
 
 
+def _confirmed() -> dict[str, str]:
+    """The publish form as the central administrator fills it: the tick and a code her authenticator shows."""
+    return {"confirm": "on", "code": fresh_code(User.objects.get(email="admin@example.ma"))}
+
+
 class TestPublishing:
     def test_requires_the_confirmation(self, admin_client, computed_run):
         response = admin_client.post(_url("run_publish", computed_run.pk), {})
@@ -209,11 +217,57 @@ class TestPublishing:
         assert computed_run.status == Status.COMPUTED
         assert computed_run.publish_requested_at is None
 
+    @pytest.mark.parametrize(
+        "code, message",
+        [
+            ("", "Enter the code."),
+            ("12345", "Enter the 6 digits from your authenticator app."),
+            ("abcd2345", "Enter the 6 digits from your authenticator app."),  # a recovery code does not do
+            ("wrong", "This code is not right, or it has already been used. Try the next one."),
+        ],
+    )
+    def test_requires_a_right_code_from_her_authenticator(
+        self, admin_client, computed_run, central_admin, code, message
+    ):
+        if code == "wrong":
+            code = f"{(int(code_for(central_admin)) + 1) % 1_000_000:06d}"
+        response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on", "code": code})
+        assert response.status_code == 200
+        assert html.escape(message) in _page(response)
+        computed_run.refresh_from_db()
+        assert computed_run.publish_requested_at is None
+
+    def test_the_code_that_verified_her_session_does_not_publish_again(
+        self, admin_client, computed_run, central_admin
+    ):
+        """A code already used (here to pass the second step a moment ago) is refused: the form asks for a new one."""
+        code = fresh_code(central_admin)
+        assert second_factor.verify(user=central_admin, typed=code, client_ip="127.0.0.1") is not None
+        response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on", "code": code})
+        assert response.status_code == 200
+        computed_run.refresh_from_db()
+        assert computed_run.publish_requested_at is None
+        assert AuditEvent.objects.filter(action="second_factor.failed").count() == 1
+
+    def test_a_right_code_publishes(
+        self, admin_client, computed_run, central_admin, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                _url("run_publish", computed_run.pk), {"confirm": "on", "code": code_for(central_admin)}
+            )
+        assert response.status_code == 302
+        computed_run.refresh_from_db()
+        assert computed_run.is_published
+        assert AuditEvent.objects.filter(
+            action="second_factor.confirmed_action", data__purpose="selection.publish"
+        ).exists()
+
     def test_a_worker_publishes_and_the_page_follows_it(
         self, admin_client, computed_run, central_admin, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks() as worker:
-            response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            response = admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         assert response.status_code == 302
         assert response["Location"] == _url("run", computed_run.pk)
 
@@ -243,7 +297,7 @@ class TestPublishing:
         self, admin_client, computed_run, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks() as worker:
-            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         SelectionRun.objects.filter(pk=computed_run.pk).update(progress_step="publication_running")
         fragment = _page(
             admin_client.get(_url("run_progress", computed_run.pk), headers={"HX-Request": "true"})
@@ -260,22 +314,22 @@ class TestPublishing:
         self, admin_client, computed_run, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks():
-            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         assert "Publication in progress" in _page(admin_client.get(_url("runs", computed_run.campaign.slug)))
 
     def test_a_second_request_is_refused_while_one_is_under_way_and_once_published(
         self, admin_client, computed_run, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks() as worker:
-            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
-        again = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
+        again = admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         assert again.status_code == 200
         assert "The publication of this run is already requested." in _page(again)
 
         worker[0]()
         computed_run.refresh_from_db()
         published_at = computed_run.published_at
-        once_more = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+        once_more = admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         assert once_more.status_code == 200
         assert "This run is already published." in _page(once_more)
         computed_run.refresh_from_db()
@@ -291,7 +345,7 @@ class TestPublishing:
         SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest="0" * 64)
         with django_capture_on_commit_callbacks(execute=True):
             # Requested from the Arabic page: the reason is stored once and read in each reader's language.
-            admin_client.post(_url("run_publish", computed_run.pk, language="ar"), {"confirm": "on"})
+            admin_client.post(_url("run_publish", computed_run.pk, language="ar"), _confirmed())
 
         page = _page(admin_client.get(_url("run", computed_run.pk, language=language)))
         assert translated("The publication failed", language) in page
@@ -304,7 +358,7 @@ class TestPublishing:
 
         SelectionRun.objects.filter(pk=computed_run.pk).update(output_digest=digest)
         with django_capture_on_commit_callbacks(execute=True):
-            admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         page = _page(admin_client.get(_url("run", computed_run.pk, language=language)))
         assert translated("The publication failed", language) not in page
         computed_run.refresh_from_db()
@@ -316,7 +370,7 @@ class TestPublishing:
         client.force_login(central_admin)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                _url("run_publish", computed_run.pk, language="fr"), {"confirm": "on"}, follow=True
+                _url("run_publish", computed_run.pk, language="fr"), _confirmed(), follow=True
             )
         page = response.content.decode()
         assert translated_html(PUBLICATION_REQUESTED, "fr", number=computed_run.pk) in page
@@ -338,7 +392,7 @@ class TestWhoMayPublish:
         self, admin_client, computed_run, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post(_url("run_publish", computed_run.pk), {"confirm": "on"})
+            response = admin_client.post(_url("run_publish", computed_run.pk), _confirmed())
         assert response.status_code == 302
         computed_run.refresh_from_db()
         assert computed_run.is_published
@@ -497,4 +551,4 @@ class TestWhoMay:
 
     def test_an_unknown_run_is_not_found(self, admin_client):
         assert admin_client.get(_url("run", 999_999)).status_code == 404
-        assert admin_client.post(_url("run_publish", 999_999), {"confirm": "on"}).status_code == 404
+        assert admin_client.post(_url("run_publish", 999_999), _confirmed()).status_code == 404

@@ -44,3 +44,11 @@ def sign_in_without_second_factor(client: Client, user: Any) -> None:
     """Signed in with her password only: staff pages send her to the second-factor step."""
     unverified = getattr(type(client), "force_login_without_second_factor", None)
     (unverified or type(client).force_login)(client, user)
+
+
+def fresh_code(user: Any) -> str:
+    """A code her authenticator shows now, accepted even if this time step was used already: for tests that act
+    twice within 30 seconds and are not about replay (django-otp refuses a time step used before)."""
+    device = authenticator_for(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return code_for(user)
