@@ -6,6 +6,7 @@ Everything is written in one transaction, so a failed run leaves nothing behind.
 (writer.BulkWriter): at scale 1 that is 488,321 accounts and applications and about 2.2 million choices.
 """
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -14,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import connection, models, transaction
 from django.db.models.deletion import get_candidate_relations_to_delete
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bawaba.accounts.models import Assignment, User
 from bawaba.administrations.models import Administration
@@ -64,20 +67,33 @@ class DemoAccount:
     email: str
     password: str
     description: str
+    staff: bool = False
+
+    @property
+    def authenticator_key(self) -> str:
+        """The fixed key of a demo staff account's authenticator (hex, as django-otp stores it), the same on every
+        checkout so that `make demo` can print it; made on local checkouts only (`ensure_demo_authenticators`)."""
+        return hashlib.sha256(f"bawaba demo authenticator {self.email}".encode()).hexdigest()[:40]
 
 
 # Known passwords, printed by the command: these accounts exist only in demo data sets.
-ADMIN = DemoAccount(f"admin@{DEMO_EMAIL_DOMAIN}", "demo-admin-2024", "central administrator (superuser)")
+ADMIN = DemoAccount(
+    f"admin@{DEMO_EMAIL_DOMAIN}", "demo-admin-2024", "central administrator (superuser)", staff=True
+)
 SUPERVISOR = DemoAccount(
-    f"supervisor@{DEMO_EMAIL_DOMAIN}", "demo-supervisor-2024", "provincial supervisor (Kénitra)"
+    f"supervisor@{DEMO_EMAIL_DOMAIN}", "demo-supervisor-2024", "provincial supervisor (Kénitra)", staff=True
 )
 COORDINATOR = DemoAccount(
-    f"coordinator@{DEMO_EMAIL_DOMAIN}", "demo-coordinator-2024", "regional coordinator (Rabat-Salé-Kénitra)"
+    f"coordinator@{DEMO_EMAIL_DOMAIN}",
+    "demo-coordinator-2024",
+    "regional coordinator (Rabat-Salé-Kénitra)",
+    staff=True,
 )
 CANDIDATE = DemoAccount(
     f"candidate@{DEMO_EMAIL_DOMAIN}", "demo-candidate-2024", "candidate (first application)"
 )
 DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, COORDINATOR, CANDIDATE)
+DEMO_STAFF_ACCOUNTS = tuple(account for account in DEMO_ACCOUNTS if account.staff)
 # Where the demo's scoped staff work: a large province and the region around it.
 SUPERVISED_PROVINCE_CODE = "04.281"  # Kénitra
 COORDINATED_REGION_CODE = "04"  # Rabat-Salé-Kénitra
@@ -126,12 +142,14 @@ def generate_demo(
         competition = demo_competition()
         if competition is None:
             # A demo made before the competition existed: the competition alone is cheap to add.
+            ensure_demo_authenticators()
             return DemoResult(
                 created=False,
                 campaign=existing,
                 competition=create_competition(today=today),
                 competition_created=True,
             )
+        ensure_demo_authenticators()  # a demo made before staff had a second factor gets theirs
         return DemoResult(created=False, campaign=existing, competition=competition)
     if existing is None and not replace and demo_users().exists():
         raise DemoError(
@@ -179,6 +197,7 @@ def generate_demo(
             note(f"{len(load.rebuild)} statements")
         with phases.timed("demo staff accounts and the open competition"):
             _create_staff_accounts()
+            ensure_demo_authenticators()
             competition = create_competition(today=today)
         with phases.timed("check foreign keys"):
             connection.check_constraints(table_names=_tables_to_check(replaced=replace))
@@ -527,6 +546,25 @@ def _create_staff_accounts() -> None:
         role=Assignment.Role.REGIONAL_COORDINATOR,
         region=Region.objects.get(code=COORDINATED_REGION_CODE),
     )
+
+
+def ensure_demo_authenticators() -> int:
+    """Give each demo staff account its authenticator with the fixed, printed key; return how many were made.
+
+    Local checkouts only: a key printed by `make demo` and in this repository protects nothing, so a production
+    run makes none, and its demo staff (if anyone generates a demo there) enrol their own phone at first sign-in.
+    """
+    if not settings.BAWABA_LOCAL:
+        return 0
+    made = 0
+    for account in DEMO_STAFF_ACCOUNTS:
+        user = User.objects.with_email(account.email).first()
+        if user is not None and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, name="authenticator", key=account.authenticator_key, confirmed=True
+            )
+            made += 1
+    return made
 
 
 def _lookup(table: tuple[str, ...] | list[str], indices: np.ndarray) -> list[str]:

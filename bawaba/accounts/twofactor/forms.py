@@ -17,7 +17,12 @@ class CodeForm(forms.Form):
         max_length=TYPED_MAX_LENGTH,
         error_messages={"required": _("Enter the code."), "max_length": _("This is not a code.")},
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none", "dir": "ltr"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "dir": "ltr",
+            }
         ),
     )
 
@@ -35,9 +40,7 @@ class CodeForm(forms.Form):
     def clean_code(self) -> str:
         typed = self.cleaned_data["code"]
         code = codes.normalised(typed)
-        if not (
-            codes.is_totp_code(code) or (self.recovery and codes.is_recovery_code(code))
-        ):
+        if not (codes.is_totp_code(code) or (self.recovery and codes.is_recovery_code(code))):
             if self.recovery:
                 raise forms.ValidationError(
                     _("Enter the 6 digits from your authenticator app, or a recovery code of 8 characters.")

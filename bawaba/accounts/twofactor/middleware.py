@@ -64,6 +64,8 @@ class StaffIdleTimeoutMiddleware:
         if request.method == "GET" and not htmx:
             return redirect_to_login(request.get_full_path())
         response = redirect(settings.LOGIN_URL)
-        if htmx:  # a polled fragment: htmx loads the whole sign-in page rather than swapping it into the fragment
+        if (
+            htmx
+        ):  # a polled fragment: htmx loads the whole sign-in page rather than swapping it into the fragment
             response["HX-Redirect"] = response["Location"]
         return response

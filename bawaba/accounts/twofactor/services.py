@@ -131,6 +131,11 @@ def reset(*, actor: Any, user: Any) -> bool:
     """Remove every second-factor device of `user`: she enrols again at her next staff page, and every session
     verified with them stops being verified (OTPMiddleware finds the device gone). False when she had none."""
     with transaction.atomic():
-        deleted = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
-        record_event(actor=actor, action="second_factor.reset", target=user, data={"had_devices": bool(deleted)})
+        deleted = (
+            TOTPDevice.objects.filter(user=user).delete()[0]
+            + StaticDevice.objects.filter(user=user).delete()[0]
+        )
+        record_event(
+            actor=actor, action="second_factor.reset", target=user, data={"had_devices": bool(deleted)}
+        )
     return bool(deleted)

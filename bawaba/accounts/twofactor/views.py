@@ -100,7 +100,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             del request.session[SESSION_PENDING_KEY]
             request.session[SESSION_NEW_RECOVERY_CODES] = recovery_codes
             return redirect(_with_next("accounts:two_factor_recovery_codes", request, next_url))
-        form.add_error("code", _("This code is not right. Check that your phone's clock is set automatically."))
+        form.add_error(
+            "code", _("This code is not right. Check that your phone's clock is set automatically.")
+        )
     return render(request, "accounts/twofactor/setup.html", _setup_context(user, key, form, next_url))
 
 
@@ -130,12 +132,16 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404
     if person.pk == request.user.pk:
         # Her own would let whoever holds her session enrol a phone of theirs: another administrator must do it.
-        messages.error(request, _("You cannot reset your own second factor: ask another central administrator."))
+        messages.error(
+            request, _("You cannot reset your own second factor: ask another central administrator.")
+        )
     else:
         services.reset(actor=request.user, user=person)
         messages.success(
             request,
-            _("The second factor of %(email)s is reset: they set up an authenticator app at their next sign-in.")
+            _(
+                "The second factor of %(email)s is reset: they set up an authenticator app at their next sign-in."
+            )
             % {"email": person.email},
         )
     return HttpResponseRedirect(_next_url(request))
@@ -206,8 +212,12 @@ def _next_url(request: HttpRequest) -> str:
     for params in (request.POST, request.GET):
         next_url = text_param(params, "next", max_length=NEXT_MAX_LENGTH)
         # A path of this site only: anything else (a bare word would even be read as a URL name) is ignored.
-        if next_url and next_url.startswith("/") and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if (
+            next_url
+            and next_url.startswith("/")
+            and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
         ):
             return next_url
     return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -373,7 +373,10 @@ class PublishRunForm(CodeForm):
         if not self.errors:
             try:
                 fresh = twofactor.verify_fresh_code(
-                    user=self.user, typed=cleaned["code"], client_ip=self.client_ip, purpose="selection.publish"
+                    user=self.user,
+                    typed=cleaned["code"],
+                    client_ip=self.client_ip,
+                    purpose="selection.publish",
                 )
             except twofactor.TooManyCodes:
                 self.add_error("code", _("Too many codes tried. Please wait a few minutes, then try again."))

@@ -1,11 +1,13 @@
 """What a newcomer needs to try the demo, printed by `make demo` and `make serve` before the server starts."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from bawaba.accounts.twofactor.codes import base32_key, grouped
 from bawaba.demo.competition import demo_competition
 from bawaba.demo.selectors import demo_campaign, published_preselection
-from bawaba.demo.services import DEMO_ACCOUNTS
+from bawaba.demo.services import DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS
 
 
 class Command(BaseCommand):
@@ -47,6 +49,14 @@ class Command(BaseCommand):
             lines.append("No demo data yet: run `make demo-data` (or `make demo`).")
         lines.append("Demo accounts (public passwords: they exist only in this demo data set):")
         lines += [f"  {a.email:<28} {a.password:<22} {a.description}" for a in DEMO_ACCOUNTS]
+        if settings.BAWABA_LOCAL:
+            lines.append(
+                "Staff sign in with a second factor. Add a key to an authenticator app (time-based, 6 digits), or "
+                "print the current code with `.venv/bin/python manage.py demo_totp <e-mail>`:"
+            )
+            lines += [
+                f"  {a.email:<28} {grouped(base32_key(a.authenticator_key))}" for a in DEMO_STAFF_ACCOUNTS
+            ]
         lines += [
             f"  Sign in as the candidate to read her preselection decision explained: {base}/fr/me/",
             f"  Staff pages, as the administrator: {base}/fr/staff/",
