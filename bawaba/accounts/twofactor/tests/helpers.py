@@ -52,3 +52,11 @@ def fresh_code(user: Any) -> str:
     device = authenticator_for(user)
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     return code_for(user)
+
+
+def pass_second_factor(page: Any, user_or_key: Any, language: str, *, at: float | None = None) -> None:
+    """In a browser (Playwright) just signed in with her password: type the code her authenticator shows."""
+    from bawaba.accounts.tests.helpers import translated
+
+    page.get_by_label(translated("Code", language), exact=True).fill(code_for(user_or_key, at=at))
+    page.get_by_role("button", name=translated("Continue", language), exact=True).click()

@@ -67,7 +67,9 @@ def holder_of(page: StaffPage):
     if page.admin:
         return staff_member(Role.CENTRAL_ADMIN, is_staff=True)
     roles = page.roles or (Role.PROVINCIAL_SUPERVISOR,)
-    role = next((r for r in (Role.CENTRAL_ADMIN, Role.PROVINCIAL_SUPERVISOR, Role.INTERVIEWER) if r in roles), None)
+    role = next(
+        (r for r in (Role.CENTRAL_ADMIN, Role.PROVINCIAL_SUPERVISOR, Role.INTERVIEWER) if r in roles), None
+    )
     if role is not None:
         return staff_member(role)
     if Role.REGIONAL_COORDINATOR in roles:
