@@ -217,7 +217,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 # Our lockout page (translated, 429, keeps the address) and the e-mail as the counted username on every form.
-# Staff sign in with a second factor (docs/decisions/0010-staff-two-factor-sign-in.md): an authenticator app and
+# Staff sign in with a second factor (docs/decisions/0013-staff-two-factor-sign-in.md): an authenticator app and
 # recovery codes through django-otp. Wrong codes are counted in the shared cache (bawaba.accounts.ratelimit), so
 # django-otp's own per-device back-off is off; its admin hides the keys.
 OTP_TOTP_ISSUER = "Bawaba"

@@ -368,7 +368,8 @@ class PublishRunForm(CodeForm):
         self.fields["code"].label = _("Code from your authenticator app")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The code is checked last, and only when the rest is right: a checked code is spent.
         if not self.errors:
             try:
