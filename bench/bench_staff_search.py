@@ -313,6 +313,10 @@ def main() -> None:
         )
     client = Client()
     client.force_login(staff)
+    # As after her code: the benchmark measures the pages, not the second step.
+    from bawaba.accounts.twofactor.tests.helpers import verify_session
+
+    verify_session(client, staff)
 
     engine = (
         f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}"
