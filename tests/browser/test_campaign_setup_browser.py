@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from bawaba.accounts.tests.helpers import translated
+from bawaba.accounts.twofactor.tests.helpers import pass_second_factor
 from bawaba.campaigns.models import Campaign, CampaignStage, CommuneNeed
 from bawaba.campaigns.tests.helpers import day
 from bawaba.demo.competition import demo_competition
@@ -29,6 +30,7 @@ def sign_in(page, language: str) -> None:
     page.get_by_label(translated("E-mail address", language), exact=True).fill(ADMIN.email)
     page.get_by_label(translated("Password", language), exact=True).fill(ADMIN.password)
     page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
+    pass_second_factor(page, ADMIN.authenticator_key, language)  # the demo's authenticator, as make demo prints it
 
 
 def fits_a_phone(page) -> bool:
