@@ -30,7 +30,9 @@ def sign_in(page, language: str) -> None:
     page.get_by_label(translated("E-mail address", language), exact=True).fill(ADMIN.email)
     page.get_by_label(translated("Password", language), exact=True).fill(ADMIN.password)
     page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
-    pass_second_factor(page, ADMIN.authenticator_key, language)  # the demo's authenticator, as make demo prints it
+    pass_second_factor(
+        page, ADMIN.authenticator_key, language
+    )  # the demo's authenticator, as make demo prints it
 
 
 def fits_a_phone(page) -> bool:
