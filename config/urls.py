@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("bawaba.campaigns.urls")),
     path("staff/", include("bawaba.campaigns.staff.urls")),
     path("staff/selection/", include("bawaba.selection.staff.urls")),
+    path("staff/accounts/", include("bawaba.accounts.staff.urls")),
     path("", include("bawaba.selection.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),

@@ -66,6 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=False, help_text=_("Inactive until the e-mailed confirmation link is opened.")
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
+    # When a central administrator deactivated this staff account: tells a deactivated invitee (who never signed
+    # in) from one whose invitation is still pending, so that a withdrawn invitation cannot be accepted.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -96,6 +99,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         signed in at least once, and staff accounts are activated by an administrator, never by a link.
         """
         return self.kind == self.Kind.CANDIDATE and not self.is_active and self.last_login is None
+
+    @property
+    def is_invited(self) -> bool:
+        """A staff account whose invitation is pending: never activated, never signed in, not deactivated.
+
+        Only these accounts may accept an invitation (bawaba.accounts.staff); a candidate's confirmation link never
+        applies to them (`is_awaiting_confirmation` is for candidates only).
+        """
+        return (
+            self.kind == self.Kind.STAFF
+            and not self.is_active
+            and self.last_login is None
+            and self.deactivated_at is None
+        )
 
 
 class Assignment(models.Model):

@@ -1,0 +1,1 @@
+"""Staff accounts: the central administrator's pages to create, import, invite, change and deactivate them."""
