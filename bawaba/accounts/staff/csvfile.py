@@ -36,6 +36,7 @@ __all__ = [
     "StaffFileProblem",
     "StaffLine",
     "parse_staff_file",
+    "read_staff_file",
     "write_staff_file",
 ]
 
@@ -204,6 +205,15 @@ def _delimiter(header_line: str) -> str:
 
 def parse_staff_file(data: bytes) -> list[StaffLine]:
     """The file's lines, or StaffFileError with every problem (see the module for the format)."""
+    lines, problems = read_staff_file(data)
+    if problems:
+        raise StaffFileError(problems)
+    return lines
+
+
+def read_staff_file(data: bytes) -> tuple[list[StaffLine], list[StaffFileProblem]]:
+    """The well-formed lines and the problems of the others, so that the database's checks can run on the former
+    and the page list every problem at once. A file that cannot be read at all raises StaffFileError."""
     if len(data) > MAX_FILE_BYTES:
         raise StaffFileError([StaffFileProblem("too_big", params={"maximum": MAX_FILE_BYTES // 1024})])
     text = _decoded(data)
@@ -228,13 +238,12 @@ def parse_staff_file(data: bytes) -> list[StaffLine]:
         next_line = reader.line_num + 1
         if number > MAX_LINES + 1:
             raise StaffFileError([StaffFileProblem("too_many_lines", params={"maximum": MAX_LINES})])
-        if any(_has_control_character(cell) for cell in cells):
-            problems.append(StaffFileProblem("control_character", number))
-            continue
         if number == 1:
             if tuple(cell.strip().lower() for cell in cells) != HEADER:
-                problems.append(StaffFileProblem("header", 1, {"found": _shown(first_line)}))
-                raise StaffFileError(problems)
+                raise StaffFileError([StaffFileProblem("header", 1, {"found": _shown(first_line)})])
+            continue
+        if any(_has_control_character(cell) for cell in cells):
+            problems.append(StaffFileProblem("control_character", number))
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, which spreadsheets leave at the end
@@ -250,11 +259,9 @@ def parse_staff_file(data: bytes) -> list[StaffLine]:
             problems.append(StaffFileProblem("conflict", number, {"email": line.email, "first": first[0]}))
             continue
         lines.append(line)
-    if problems:
-        raise StaffFileError(problems)
-    if not lines:
+    if not lines and not problems:
         raise StaffFileError([StaffFileProblem("no_lines")])
-    return lines
+    return lines, problems
 
 
 def _line(number: int, cells: list[str], problems: list[StaffFileProblem]) -> StaffLine | None:

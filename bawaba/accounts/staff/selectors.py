@@ -20,7 +20,7 @@ from bawaba.accounts.staff.csvfile import (
     StaffFileError,
     StaffFileProblem,
     StaffLine,
-    parse_staff_file,
+    read_staff_file,
 )
 from bawaba.accounts.staff.tokens import decode_uid, invitation_tokens
 from bawaba.administrations.models import Administration
@@ -212,7 +212,7 @@ def existing_identities(user: User) -> set[tuple]:
 def plan_import(data: bytes) -> ImportPlan:
     """What importing the file would change, or StaffFileError naming every faulty line (the parser's problems
     and the database's: unknown codes, an address of a candidate, an address the site refuses)."""
-    lines = parse_staff_file(data)
+    lines, problems = read_staff_file(data)
     codes: dict[str, set[str]] = {REGION: set(), PROVINCES: set(), ADMINISTRATION: set()}
     for line in lines:
         kind = ROLES[line.role]
@@ -230,7 +230,6 @@ def plan_import(data: bytes) -> ImportPlan:
         .filter(email_lower__in={line.email for line in lines})
         .prefetch_related(_assignments_prefetch())
     }
-    problems: list[StaffFileProblem] = []
     people: dict[str, PlannedPerson] = {}
     for line in lines:
         planned = _planned_assignment(line, regions, provinces, administrations, problems)

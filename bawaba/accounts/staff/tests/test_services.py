@@ -3,6 +3,7 @@ staff, deactivation ending her session."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bawaba.accounts import services as account_services
 from bawaba.accounts.models import Assignment, User
@@ -77,7 +78,7 @@ def test_a_rolled_back_creation_sends_nothing(
 
 
 def test_a_candidates_address_is_refused_and_her_account_left_alone(central_admin, places, candidate):
-    with pytest.raises(StaffChangeRefused, match="candidate"):
+    with translation.override("en"), pytest.raises(StaffChangeRefused, match="candidate"):
         create(central_admin, places, email="CANDIDATE@example.ma")
 
     candidate.refresh_from_db()
@@ -85,7 +86,7 @@ def test_a_candidates_address_is_refused_and_her_account_left_alone(central_admi
 
 
 def test_an_existing_staff_address_is_refused(central_admin, places, province_supervisor):
-    with pytest.raises(StaffChangeRefused, match="already has a staff account"):
+    with translation.override("en"), pytest.raises(StaffChangeRefused, match="already has a staff account"):
         create(central_admin, places, email=province_supervisor.email)
 
 
