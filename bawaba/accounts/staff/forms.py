@@ -10,20 +10,48 @@ from bawaba.accounts.staff import selectors
 from bawaba.accounts.staff.csvfile import MAX_FILE_BYTES
 from bawaba.accounts.staff.services import AssignmentSpec, StaffChangeRefused, check_assignment
 from bawaba.administrations.models import Administration
-from bawaba.core.params import no_control_characters
+from bawaba.core.params import has_control_character, no_control_characters
 from bawaba.territory.models import Province, Region
 
 Role = Assignment.Role
 
 
+# Places are chosen by their code (HCP code, administration code), never by id: what a form posts is then no
+# number a database column could overflow on, and a value that could be no code is refused before any query.
+_MAX_CODE_LENGTH = 40
+
+
+def _could_be_code(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= _MAX_CODE_LENGTH and not has_control_character(value)
+
+
 class NamedChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(to_field_name="code", **kwargs)
+
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.code})"
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _could_be_code(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(to_field_name="code", **kwargs)
+
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.code})"
+
+    def _check_values(self, value):
+        for code in value:
+            if not _could_be_code(code):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"}
+                )
+        return super()._check_values(value)
 
 
 def _language_field() -> forms.ChoiceField:
