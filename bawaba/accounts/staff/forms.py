@@ -45,13 +45,13 @@ class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.code})"
 
-    def _check_values(self, value):
-        for code in value:
+    def clean(self, value):
+        for code in value or ():
             if not _could_be_code(code):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 def _language_field() -> forms.ChoiceField:
@@ -124,7 +124,8 @@ class AssignmentForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         spec = AssignmentSpec(
@@ -174,12 +175,12 @@ class ImportUploadForm(forms.Form):
 class ImportApplyForm(forms.Form):
     """The previewed file (base64, carried by the preview page) and the digest of the plan the preview showed."""
 
-    data = forms.CharField(widget=forms.HiddenInput, max_length=(MAX_FILE_BYTES * 4) // 3 + 8, strip=False)
+    content = forms.CharField(widget=forms.HiddenInput, max_length=(MAX_FILE_BYTES * 4) // 3 + 8, strip=False)
     digest = forms.RegexField(widget=forms.HiddenInput, regex=r"\A[0-9a-f]{64}\Z")
 
-    def clean_data(self) -> bytes:
+    def clean_content(self) -> bytes:
         try:
-            return base64.b64decode(self.cleaned_data["data"], validate=True)
+            return base64.b64decode(self.cleaned_data["content"], validate=True)
         except (binascii.Error, ValueError):
             raise forms.ValidationError(
                 _("The file was damaged on the way: upload it again."), code="bad"

@@ -3,6 +3,8 @@
 Thin views: forms validate, selectors read, services write (services.py says the policies).
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
@@ -44,6 +46,11 @@ def _url_or_none(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in central administrator (every view that writes is behind central_admin_required)."""
+    return cast(User, request.user)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -105,7 +112,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             member = services.create_staff_account(
-                actor=request.user,
+                actor=_actor(request),
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 language=form.cleaned_data["language"],
@@ -166,7 +173,7 @@ def staff_details_change(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, member, details_form=form, status=400)
     services.update_staff_details(
-        actor=request.user,
+        actor=_actor(request),
         user=member,
         full_name=form.cleaned_data["full_name"],
         language=form.cleaned_data["language"],
@@ -183,7 +190,7 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_assignment(
-                actor=request.user, user=member, assignment=form.cleaned_data["assignment"]
+                actor=_actor(request), user=member, assignment=form.cleaned_data["assignment"]
             )
         except services.StaffChangeRefused as refusal:
             form.add_error(None, refusal.message)
@@ -201,7 +208,7 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         raise Http404
     assignment = get_object_or_404(Assignment, pk=assignment_pk, user=member)
     try:
-        services.remove_assignment(actor=request.user, assignment=assignment)
+        services.remove_assignment(actor=_actor(request), assignment=assignment)
     except services.StaffChangeRefused as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -214,7 +221,7 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
     try:
-        services.deactivate_staff(actor=request.user, user=member)
+        services.deactivate_staff(actor=_actor(request), user=member)
     except services.StaffChangeRefused as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -226,7 +233,7 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
-    services.reactivate_staff(actor=request.user, user=member, base_url=_base_url(request))
+    services.reactivate_staff(actor=_actor(request), user=member, base_url=_base_url(request))
     messages.success(request, _("The account is reactivated."))
     return redirect("staff_accounts:detail", pk=member.pk)
 
@@ -236,7 +243,7 @@ def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
     try:
-        services.resend_invitation(actor=request.user, user=member, base_url=_base_url(request))
+        services.resend_invitation(actor=_actor(request), user=member, base_url=_base_url(request))
     except services.StaffChangeRefused as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -257,7 +264,9 @@ def staff_import(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "accounts/staff/import.html", {"form": form, "problems": sentences(error.problems)}
             )
-        apply_form = ImportApplyForm(initial={"data": ImportApplyForm.encoded(data), "digest": plan.digest})
+        apply_form = ImportApplyForm(
+            initial={"content": ImportApplyForm.encoded(data), "digest": plan.digest}
+        )
         return render(request, "accounts/staff/import_preview.html", {"plan": plan, "apply_form": apply_form})
     return render(request, "accounts/staff/import.html", {"form": form})
 
@@ -271,8 +280,8 @@ def staff_import_apply(request: HttpRequest) -> HttpResponse:
         return redirect("staff_accounts:import")
     try:
         outcome = services.apply_staff_import(
-            actor=request.user,
-            data=form.cleaned_data["data"],
+            actor=_actor(request),
+            data=form.cleaned_data["content"],
             expected_digest=form.cleaned_data["digest"],
             base_url=_base_url(request),
         )

@@ -51,7 +51,7 @@ def test_a_valid_file_gives_one_line_per_assignment():
 def test_semicolons_between_columns_and_a_byte_order_mark_are_read():
     data = (
         b"\xef\xbb\xbf"
-        + 'email;full_name;language;role;scope\r\na@example.ma;A;fr;interviewer;"04.281;04.291"\r\n'.encode()
+        + b'email;full_name;language;role;scope\r\na@example.ma;A;fr;interviewer;"04.281;04.291"\r\n'
     )
 
     (line,) = parse_staff_file(data)

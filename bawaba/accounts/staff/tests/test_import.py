@@ -96,15 +96,12 @@ def test_a_valid_file_applies_once_and_the_second_time_changes_nothing(
 
 
 def test_a_file_with_one_faulty_line_imports_nothing_and_names_each_line(central_admin, places, candidate):
-    data = (
-        VALID
-        + (
-            "candidate@example.ma,A Candidate,fr,interviewer,91.001\n"
-            "x@example.ma,X,fr,regional_coordinator,99\n"
-            "y@example.ma,Y,fr,interviewer,91.001;99.999\n"
-            "z@example.ma,Z,fr,administration_agent,nope\n"
-            "w@example.ma,W,fr,regional_coordinator,91.001\n"
-        ).encode()
+    data = VALID + (
+        b"candidate@example.ma,A Candidate,fr,interviewer,91.001\n"
+        b"x@example.ma,X,fr,regional_coordinator,99\n"
+        b"y@example.ma,Y,fr,interviewer,91.001;99.999\n"
+        b"z@example.ma,Z,fr,administration_agent,nope\n"
+        b"w@example.ma,W,fr,regional_coordinator,91.001\n"
     )
 
     with pytest.raises(StaffFileError) as error:
@@ -172,7 +169,7 @@ def test_the_import_page_previews_then_applies(admin_client, places, province_su
 
     response = admin_client.post(
         url("staff_accounts:import_apply"),
-        {"data": form.initial["data"], "digest": form.initial["digest"]},
+        {"content": form.initial["content"], "digest": form.initial["digest"]},
     )
 
     assert response.status_code == 302 and response["Location"] == url("staff_accounts:list")
@@ -183,6 +180,6 @@ def test_the_import_page_previews_then_applies(admin_client, places, province_su
 
 @pytest.mark.parametrize("data", ["not base64!", "", "QUJD" * 3])
 def test_a_damaged_apply_request_changes_nothing(admin_client, places, data):
-    response = admin_client.post(url("staff_accounts:import_apply"), {"data": data, "digest": "a" * 64})
+    response = admin_client.post(url("staff_accounts:import_apply"), {"content": data, "digest": "a" * 64})
     assert response.status_code in (200, 302)
     assert User.objects.count() == 1
