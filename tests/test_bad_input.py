@@ -29,6 +29,7 @@ from django.urls import (
 from django.utils import timezone, translation
 
 from bawaba.accounts.models import Assignment, User
+from bawaba.accounts.staff.tokens import invitation_tokens
 from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_tokens
 from bawaba.campaigns import services as campaign_services
@@ -138,6 +139,14 @@ def _build_site() -> SimpleNamespace:
     # Whom the e-mailed links name: an account awaiting confirmation, one asking for a new password.
     unconfirmed = UserFactory(email="unconfirmed@example.ma", is_active=False)
     forgetful = UserFactory(email="forgetful@example.ma")
+    # A staff member invited and not yet arrived: her page, her assignment and her invitation link are fuzzed too.
+    invitee = staff_member(
+        Assignment.Role.PROVINCIAL_SUPERVISOR,
+        provinces=[decided.residence_commune.province],
+        email="invitee@example.ma",
+        is_active=False,
+        password=None,
+    )
     return SimpleNamespace(
         census=census,
         run=run,
@@ -152,6 +161,9 @@ def _build_site() -> SimpleNamespace:
         confirmation_token=make_confirmation_token(unconfirmed),
         reset_uidb64=encode_uid(forgetful),
         reset_token=reset_tokens.make_token(forgetful),
+        invitee=invitee,
+        invitation_uidb64=encode_uid(invitee),
+        invitation_token=invitation_tokens.make_token(invitee),
         mail_key=MAIL_KEY,
     )
 
@@ -351,11 +363,15 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "stage": [site.run.stage],
         # Ids of different tables: each view keeps what it knows (her application, a run) and 404s the rest.
         "pk": sorted(
-            {str(obj.pk) for obj in (site.draft, site.decided, site.run, site.dry_run, site.needs_import)}
+            {
+                str(obj.pk)
+                for obj in (site.draft, site.decided, site.run, site.dry_run, site.needs_import, site.invitee)
+            }
         ),
+        "assignment_pk": [str(site.invitee.assignments.get().pk)],
         "version": ["1"],
-        "token": [site.confirmation_token, site.reset_token],
-        "uidb64": [site.reset_uidb64],
+        "token": [site.confirmation_token, site.reset_token, site.invitation_token],
+        "uidb64": [site.reset_uidb64, site.invitation_uidb64],
         "key": [site.mail_key],
         # Her own: a reset of it is refused, so the module's administrator stays verified for the next tests.
         "user_id": [str(site.admin.pk)],
