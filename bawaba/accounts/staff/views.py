@@ -41,9 +41,10 @@ TWO_FACTOR_RESET = "accounts:two_factor_reset"
 ACCOUNT_BACKEND = "bawaba.accounts.backends.AccountBackend"
 
 
-def _url_or_none(name: str) -> str | None:
+def _url_or_none(name: str, **kwargs: int) -> str | None:
+    """The page's address, or None while the app that serves it is not installed (two-factor sign-in)."""
     try:
-        return reverse(name)
+        return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return None
 
@@ -147,7 +148,7 @@ def _render_detail(
             "member": member,
             "state": selectors.account_state(member),
             "second_factor": None if enrolled is None else member.pk in enrolled,
-            "two_factor_reset_url": _url_or_none(TWO_FACTOR_RESET),
+            "two_factor_reset_url": _url_or_none(TWO_FACTOR_RESET, user_id=member.pk),
             "is_self": member.pk == request.user.pk,
             "details_form": details_form
             or StaffDetailsForm(

@@ -198,7 +198,11 @@ def test_a_scope_of_the_wrong_kind_is_refused_with_a_clear_message(admin_client,
 
 def test_the_member_page_adds_and_removes_roles_and_changes_details(admin_client, places, member):
     detail = url("staff_accounts:detail", pk=member.pk)
-    assert admin_client.get(detail).status_code == 200
+    page = admin_client.get(detail)
+    assert page.status_code == 200
+    # Two-factor sign-in is not installed: no second-factor status, no reset button.
+    assert page.context["second_factor"] is None and page.context["two_factor_reset_url"] is None
+    assert translated_html("Reset her second factor") not in page.text
 
     added = admin_client.post(
         url("staff_accounts:assignment_add", pk=member.pk),
