@@ -2,13 +2,16 @@
 the link of the e-mail, chooses her password, reaches her staff home and searches the applications: she sees her
 province's only.
 
-Two-factor enrolment is not part of this journey yet: once `accounts:two_factor_setup` exists, accepting the
-invitation leads there, and this test enrols TOTP before her staff home.
+Once two-factor sign-in is installed (`accounts:two_factor_setup` exists), the administrator passes her second factor
+and the supervisor enrols an authenticator after choosing her password, the test computing the codes from the key
+the page shows; without it, both go straight on.
 """
 
+import base64
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from bawaba.accounts.models import Assignment, User
@@ -25,11 +28,40 @@ NEW_PASSWORD = "saffron minaret ledger 42"
 INVITATION_LINK = re.compile(r"http://[^\s/]+/(?:ar|fr)/staff/accounts/invitation/[^/\s]+/[^/\s]+/")
 
 
-def sign_in(page, email: str, language: str) -> None:
+def two_factor_installed() -> bool:
+    try:
+        reverse("accounts:two_factor_setup")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def sign_in(page, user, language: str) -> None:
+    if two_factor_installed():
+        from bawaba.accounts.twofactor.tests.helpers import authenticator_for
+
+        authenticator_for(user)
     page.goto(f"/{language}/accounts/login/")
-    page.get_by_label(translated("E-mail address", language), exact=True).fill(email)
+    page.get_by_label(translated("E-mail address", language), exact=True).fill(user.email)
     page.get_by_label(translated("Password", language), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
+    if two_factor_installed():
+        from bawaba.accounts.twofactor.tests.helpers import pass_second_factor
+
+        pass_second_factor(page, user, language)
+
+
+def enrol_authenticator(page, language: str) -> None:
+    """On the enrolment page: the code of an authenticator set up with the key the page shows in text."""
+    from bawaba.accounts.twofactor.tests.helpers import code_for
+
+    key = page.locator("code.secret").inner_text().replace(" ", "")
+    page.get_by_label(translated("Code", language), exact=True).fill(
+        code_for(base64.b32decode(key + "=" * (-len(key) % 8)).hex())
+    )
+    page.get_by_role("button", name=translated("Confirm", language), exact=True).click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name=translated("I have saved them, continue", language)).click()
 
 
 def listed_application_ids(page) -> set[int]:
@@ -42,7 +74,7 @@ def test_an_invited_supervisor_sets_her_password_and_sees_her_province_only(
     page, chromium, live_server, census_campaign, mailoutbox, language, screenshots
 ):
     admin = staff_member(Assignment.Role.CENTRAL_ADMIN, email="admin@example.ma")
-    sign_in(page, admin.email, language)
+    sign_in(page, admin, language)
     main = page.get_by_role("main")
     main.get_by_role("link", name=translated("Staff accounts", language), exact=True).click()
     main.get_by_role("link", name=translated("Create a staff account", language), exact=True).click()
@@ -78,6 +110,9 @@ def test_an_invited_supervisor_sets_her_password_and_sees_her_province_only(
     hers.locator('input[name="new_password2"]').fill(NEW_PASSWORD)
     hers.screenshot(path=screenshots / f"staff-invitation-{language}.png", full_page=True)
     hers.get_by_role("button", name=translated("Save my password", language)).click()
+    if two_factor_installed():
+        expect(hers).to_have_url(re.compile(rf"/{language}/accounts/two-factor/setup/"))
+        enrol_authenticator(hers, language)
 
     expect(hers).to_have_url(f"{live_server.url}/{language}/staff/")
     expect(hers.get_by_role("heading", name=translated("Staff home", language), level=1)).to_be_visible()
