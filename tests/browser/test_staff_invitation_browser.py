@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 KENITRA = "04.281"
 NEW_PASSWORD = "saffron minaret ledger 42"
-INVITATION_LINK = re.compile(r"http://[^\s/]+/(?:ar|fr)/staff/accounts/invitation/[^/\s]+/[^/\s]+/")
+INVITATION_LINK = re.compile(r"http://[^\s/]+/(?:ar|fr)/accounts/invitation/[^/\s]+/[^/\s]+/")
 
 
 def two_factor_installed() -> bool:

@@ -350,9 +350,7 @@ def _queue_invitation(user: User, *, base_url: str, kill_earlier: bool = False) 
         user.save(update_fields=["password"])
     token = invitation_tokens.make_token(user)
     with translation.override(supported_language(user.preferred_language)):
-        path = reverse(
-            "staff_accounts:accept_invitation", kwargs={"uidb64": encode_uid(user), "token": token}
-        )
+        path = reverse("accounts:accept_invitation", kwargs={"uidb64": encode_uid(user), "token": token})
     registry.queue_email(
         kind=STAFF_INVITATION.key,
         to_email=user.email,

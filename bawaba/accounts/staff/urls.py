@@ -18,6 +18,4 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.staff_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.staff_reactivate, name="reactivate"),
     path("<int:pk>/invitation/", views.invitation_resend, name="resend_invitation"),
-    # The link of the invitation e-mail: for the invitee, who has no session yet.
-    path("invitation/<str:uidb64>/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -57,7 +57,7 @@ def test_a_new_staff_account_is_inactive_without_password_and_invited_once_after
     assert len(callbacks) == 1
     (message,) = mailoutbox
     assert message.to == ["nadia@example.ma"]
-    assert "/fr/staff/accounts/invitation/" in message.body
+    assert "/fr/accounts/invitation/" in message.body
     notification = Notification.objects.get(kind="staff_invitation")
     assert notification.status == Notification.Status.SENT
     assert "invitation_url" not in notification.context  # the live token is wiped once sent
