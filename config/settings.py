@@ -214,7 +214,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
+# One client on one address only: a lockout per address would let anyone keep its owner out (the other budgets
+# of failed sign-ins are in bawaba/accounts/throttle.py; docs/decisions, "sign-in throttling").
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 # Our lockout page (translated, 429, keeps the address) and the e-mail as the counted username on every form.
 # Staff sign in with a second factor (docs/decisions/0013-staff-two-factor-sign-in.md): an authenticator app and

@@ -5,12 +5,17 @@ for an account awaiting confirmation (to say "confirm first" when the password w
 on a pending address took one Argon2id hash longer than any other failure: the answer's timing told that the
 address had a pending account. This backend hashes once on every path and notes on the request whether the
 right password was given for a pending account, for the form to read.
+
+It is also where the budgets of failed sign-ins are kept (`throttle.py`): both sign-in forms, ours and the admin's,
+come through here. A refused attempt hashes nothing and is answered 429.
 """
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from bawaba.accounts import throttle
 from bawaba.accounts.models import User
 from bawaba.accounts.selectors import user_with_email
 
@@ -26,6 +31,15 @@ class AccountBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if username is None or password is None:
             return None
+        if request is not None and (refusal := throttle.admit(request, username)):
+            throttle.refuse(request, refusal)
+            raise PermissionDenied  # stops authenticate(): no other backend checks this password either
+        user = self._check(request, username, password)
+        if user is not None and request is not None:
+            throttle.succeeded(request)
+        return user
+
+    def _check(self, request: HttpRequest | None, username: str, password: str) -> User | None:
         user = user_with_email(username)
         if user is None:
             make_password(password)  # the work of a check, so an unknown address answers as slowly

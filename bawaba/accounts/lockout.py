@@ -1,4 +1,4 @@
-"""How django-axes' sign-in lockout looks and whom it counts.
+"""How a refused sign-in looks (django-axes' lockout or a spent budget of `throttle.py`) and whom axes counts.
 
 Settings that use this module (config/settings.py):
 
@@ -12,6 +12,7 @@ from axes.helpers import get_cool_off
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bawaba.accounts import throttle
 from bawaba.accounts.forms import SignInForm
 
 
@@ -21,9 +22,19 @@ def lockout_response(
     """The sign-in page again, in her language, with her address kept, saying why and for how long (429)."""
     email = username_from_credentials(request, credentials) or ""
     form = SignInForm(request, initial={"email": email})
-    cool_off = get_cool_off(request)
-    minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
-    return render(request, "accounts/locked_out.html", {"form": form, "minutes": minutes}, status=429)
+    refusal = throttle.refusal_of(request)
+    if refusal is not None:
+        wait, reason = refusal.wait, refusal.reason
+    else:  # django-axes' lockout of this client on this address
+        cool_off = get_cool_off(request)
+        wait, reason = (int(cool_off.total_seconds()) if cool_off else 0), "client_and_address"
+    minutes = math.ceil(wait / 60) if wait else None
+    response = render(
+        request, "accounts/locked_out.html", {"form": form, "minutes": minutes, "reason": reason}, status=429
+    )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def username_from_credentials(request: HttpRequest, credentials: dict | None = None) -> str | None:

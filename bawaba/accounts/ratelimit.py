@@ -1,8 +1,8 @@
 """Fixed-window rate limits kept in the cache, per e-mail address and per client IP.
 
-Sign-in is guarded by django-axes (a lockout per account); these limits guard what sends e-mail without a
-password: registration, a new confirmation link, a password reset. They stop one address from being flooded with
-messages and one client from creating accounts or probing addresses in bulk.
+They guard what sends e-mail without a password (registration, a new confirmation link, a password reset), so
+that one address is not flooded with messages and one client cannot create accounts or probe addresses in bulk,
+and they hold the budgets of failed sign-ins (`throttle.py`).
 
 Counters are `cache.add` (create at 0, only if absent) then `cache.incr` (atomic in Redis and Memcached), so every
 web process shares them as soon as `CACHE_URL` points at a shared cache. A window is a fixed slice of the clock
@@ -48,6 +48,12 @@ DEFAULT_RATES: dict[str, Rate] = {
     "second_factor:user": Rate(10, 900),
     "second_factor:user:day": Rate(50, 86400),
     "second_factor:ip": Rate(100, 900),
+    # Failed sign-ins (throttle.py and docs/decisions/0010-sign-in-throttling.md).
+    "signin:source": Rate(60, 900),  # from one client IP, over every address
+    "signin:source:wave": Rate(10, 900),  # the same counter's limit while the site is under a wave
+    "signin:site": Rate(5000, 900),  # over the whole site: more than this is a credential-stuffing wave
+    "signin:address": Rate(10, 900),  # on one address, from browsers it has never signed in on
+    "signin:browser": Rate(10, 900),  # from one trusted browser
 }
 
 
@@ -56,8 +62,15 @@ def rate_for(scope: str) -> Rate:
     return Rate(*override) if override else DEFAULT_RATES[scope]
 
 
-def hit(scope: str, identity: str) -> int:
-    """Count one hit; return 0 when it is within the limit, else the seconds until the window ends."""
+@dataclass(frozen=True)
+class Count:
+    key: str  # the cache key of this window's counter, to take the hit back (`uncount`)
+    value: int  # hits in this window, this one included
+    wait: int  # seconds until the window ends
+
+
+def count(scope: str, identity: str) -> Count:
+    """Count one hit in this window of `scope` (atomically, in the shared cache)."""
     rate = rate_for(scope)
     now = time.time()
     window = int(now // rate.window)
@@ -65,13 +78,32 @@ def hit(scope: str, identity: str) -> int:
     key = f"ratelimit:{scope}:{digest}:{window}"
     cache.add(key, 0, timeout=rate.window)
     try:
-        count = cache.incr(key)
+        value = cache.incr(key)
     except ValueError:  # the key expired between add and incr: this hit opens a new counter
         cache.set(key, 1, timeout=rate.window)
-        count = 1
-    if count <= rate.limit:
-        return 0
-    return max(1, math.ceil((window + 1) * rate.window - now))
+        value = 1
+    return Count(key=key, value=value, wait=max(1, math.ceil((window + 1) * rate.window - now)))
+
+
+def uncount(counted: Count) -> None:
+    """Take back a hit that turned out not to count (a sign-in that succeeded, or was refused unchecked)."""
+    try:
+        cache.decr(counted.key)
+    except ValueError:  # the window has ended and its counter with it: nothing to take back
+        pass
+
+
+def clear(scope: str, identity: str) -> None:
+    """Forget this window's count (a password reset ends the block on her address)."""
+    rate = rate_for(scope)
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    cache.delete(f"ratelimit:{scope}:{digest}:{int(time.time() // rate.window)}")
+
+
+def hit(scope: str, identity: str) -> int:
+    """Count one hit; return 0 when it is within the limit, else the seconds until the window ends."""
+    counted = count(scope, identity)
+    return 0 if counted.value <= rate_for(scope).limit else counted.wait
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from bawaba.accounts import ratelimit
+from bawaba.accounts import ratelimit, throttle
 from bawaba.accounts.contributions import ACCOUNT_CONFIRMATION, PASSWORD_RESET
 from bawaba.accounts.models import User
 from bawaba.accounts.tokens import (
@@ -183,6 +183,7 @@ def reset_password(*, uidb64: str, token: str, new_password: str) -> User:
     user.save(update_fields=["password"])
     # She proved she holds the mailbox: a sign-in lockout on her address (perhaps someone else's doing) ends.
     reset_axes_attempts(username=user.email)
+    throttle.end_address_block(user.email)
     record_event(actor=user, action="account.password_reset", target=user)
     return user
 

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bawaba.accounts import ratelimit, services
+from bawaba.accounts import ratelimit, services, throttle
 from bawaba.accounts.forms import EmailForm, PasswordChangeForm, RegistrationForm, SetPasswordForm, SignInForm
 from bawaba.accounts.models import User
 from bawaba.accounts.selectors import user_for_reset_link
@@ -46,8 +46,12 @@ NEXT_MAX_LENGTH = 2000
 def login(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=_posted(request))
     if request.method == "POST" and form.is_valid():
-        auth_login(request, form.user)
-        return redirect(_next_url(request))
+        user = cast(User, form.user)  # a valid form has found her
+        auth_login(request, user)
+        response = redirect(_next_url(request))
+        # Her own browser: a flood of failures on her address from elsewhere will not keep her out of it.
+        throttle.trust_browser(request, response, user.email)
+        return response
     return render(request, "accounts/login.html", {"form": form, "next": _next_param(request)})
 
 
@@ -190,7 +194,10 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
             )
         except services.AccountLinkError:  # used by another tab between the check and now
             return render(request, "accounts/password_reset_invalid.html")
-        return redirect("accounts:password_reset_complete")
+        response = redirect("accounts:password_reset_complete")
+        # She proved here that she holds the mailbox: this browser signs in to her account whatever the budgets.
+        throttle.trust_browser(request, response, user.email)
+        return response
     return render(request, "accounts/password_reset_confirm.html", {"form": form, "email": user.email})
 
 
