@@ -92,17 +92,26 @@ class SignInForm(forms.Form):
         return bool(getattr(self.request, AWAITING_CONFIRMATION, False))
 
 
-class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
+class RegistrationForm(EmailForm):
+    """The address only: the password is chosen on the page the confirmation link opens, by whoever holds the
+    mailbox (services.py, "pre-account hijack")."""
+
     email = email_field(autocomplete="username")
+
+
+class FirstPasswordForm(auth_forms.SetPasswordMixin, forms.Form):
+    """The password of an account being confirmed, chosen on the page its e-mailed link opens."""
+
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields()
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         self.validate_passwords()
         # The strength message goes under the password itself, where she will type the new one.
-        self.validate_password_for_user(User(email=self.cleaned_data.get("email", "")), "password1")
+        self.validate_password_for_user(self.user, "password1")
         return super().clean() or {}
 
 

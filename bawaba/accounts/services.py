@@ -10,24 +10,21 @@ address return nothing, and their callers answer the same page whatever happened
   "check your e-mail" page tells every visitor that an existing account gets no new message and how to sign in or
   reset the password. A "someone tried to register with your address" notice would need a new outbox kind and
   would let anyone send it to any address; we chose silence.
+* Registration asks for the address only; the password is chosen on the page the e-mailed link opens, and
+  confirmation sets it. Whoever registers an address first (perhaps not its owner: a pre-account hijack) never
+  chooses its password: only the holder of the mailbox does.
 * Registration with an address awaiting confirmation changes nothing on the account and sends its confirmation
-  link again (counted against the address's "new link" rate limit). It used to take the new password, so anyone
-  could register a pending address with a password of his own and wait for its owner to confirm the account he
-  could then sign in to (pre-account hijacking).
-* Confirmation takes a POST (the "Confirm my account" button the link's page shows): mail scanners open links, and
+  link again (counted against the address's "new link" rate limit).
+* Confirmation takes a POST (the form the link's page shows, with the password): mail scanners open links, and
   opening one must not activate anything.
 * A reset for an address awaiting confirmation sends a confirmation link instead (she must confirm first); for an
   unknown or deactivated address, nothing.
-* The password is hashed on every path of `register_candidate`, so the answer takes as long whether or not the
-  address exists.
 """
 
-import copy
 import hashlib
 
 from axes.utils import reset as reset_axes_attempts
 from django.contrib.auth import password_validation
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -52,29 +49,25 @@ class AccountLinkError(Exception):
     """The link is not valid: forged, expired, or already used."""
 
 
-class AlreadyConfirmed(AccountLinkError):
-    """The confirmation link was genuine, but it has been used: the account is active."""
-
-
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
 @transaction.atomic
-def register_candidate(*, email: str, password: str, language: str, base_url: str) -> None:
-    """Create an inactive candidate account and e-mail its confirmation link (see the module for the policy).
+def register_candidate(*, email: str, language: str, base_url: str) -> None:
+    """Create an inactive candidate account without a password and e-mail its confirmation link (see the module).
 
     `base_url` is the site's absolute root as the visitor reached it (`request.build_absolute_uri("/")`).
     """
     email = normalize_email(email)
     language = supported_language(language)
-    password_validation.validate_password(password, User(email=email))
     user = User.objects.select_for_update().with_email(email).first()
     if user is None:
         try:
             with transaction.atomic():  # a savepoint: a concurrent registration may win the insert
+                # No password (an unusable one): she chooses it on the page her confirmation link opens.
                 user = User.objects.create_user(
-                    email, password, is_active=False, kind=User.Kind.CANDIDATE, preferred_language=language
+                    email, None, is_active=False, kind=User.Kind.CANDIDATE, preferred_language=language
                 )
         except IntegrityError:
             user = User.objects.select_for_update().with_email(email).get()
@@ -83,9 +76,7 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
             _queue_confirmation(user, base_url=base_url)
             return
 
-    make_password(password)  # the same work as a new account, so timing tells nothing
     if user.is_awaiting_confirmation:
-        # Not her password: whoever registers again may not be the person who holds the mailbox.
         if ratelimit.hit("confirmation:address", email):
             record_event(action="account.registration_refused", target=user, data={"reason": "rate_limited"})
             return
@@ -95,20 +86,24 @@ def register_candidate(*, email: str, password: str, language: str, base_url: st
     record_event(action="account.registration_refused", target=user, data={"reason": "address_in_use"})
 
 
-def check_confirmation_link(*, token: str) -> None:
-    """Raise as `confirm_account` would, changing nothing: the page the link opens asks before it activates."""
-    _user_to_confirm(token, lock=False)
+def account_to_confirm(*, token: str) -> User:
+    """The account a confirmation link names, changing nothing (the link's page asks for her password first).
+
+    Raises `AccountLinkError` for a forged, expired or used link.
+    """
+    return _user_to_confirm(token, lock=False)
 
 
 @transaction.atomic
-def confirm_account(*, token: str) -> User:
-    """Activate the account a confirmation link names; the link then stops working.
-
-    Raises `AlreadyConfirmed` for a genuine link that was already used, `AccountLinkError` for anything else.
+def confirm_account(*, token: str, password: str) -> User:
+    """Set the password she chose and activate the account a confirmation link names; the link then stops working
+    (its signature covers the password hash and the active flag). Raises `AccountLinkError`.
     """
     user = _user_to_confirm(token, lock=True)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=["password", "is_active"])
     record_event(actor=user, action="account.confirmed", target=user)
     return user
 
@@ -117,17 +112,12 @@ def _user_to_confirm(token: str, *, lock: bool) -> User:
     uid, signature = split_confirmation_token(token)
     users = User.objects.select_for_update() if lock else User.objects.all()
     user = users.filter(pk=uid).first() if uid is not None else None
-    if user is None:
-        raise AccountLinkError
-    if user.is_awaiting_confirmation and confirmation_tokens.check_token(user, signature):
+    if (
+        user is not None
+        and user.is_awaiting_confirmation
+        and confirmation_tokens.check_token(user, signature)
+    ):
         return user
-    if user.is_active:
-        # A link that matches the account as it was before confirmation was genuine and has been used: say so
-        # kindly (she may have pressed the button in another tab), never "invalid link".
-        as_before = copy.copy(user)
-        as_before.is_active = False
-        if confirmation_tokens.check_token(as_before, signature):
-            raise AlreadyConfirmed
     raise AccountLinkError
 
 

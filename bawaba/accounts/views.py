@@ -25,10 +25,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bawaba.accounts import ratelimit, services, throttle
-from bawaba.accounts.forms import EmailForm, PasswordChangeForm, RegistrationForm, SetPasswordForm, SignInForm
+from bawaba.accounts.forms import (
+    EmailForm,
+    FirstPasswordForm,
+    PasswordChangeForm,
+    RegistrationForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from bawaba.accounts.models import User
 from bawaba.accounts.selectors import user_for_reset_link
-from bawaba.accounts.tokens import confirmation_tokens, reset_tokens
+from bawaba.accounts.tokens import confirmation_tokens, reset_tokens, split_confirmation_token
 from bawaba.core.params import text_param
 
 # The "check your e-mail" pages show the address she typed (to catch a typo), kept in her session only.
@@ -64,7 +71,6 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(GET_POST)
 def register(request: HttpRequest) -> HttpResponse:
@@ -75,7 +81,6 @@ def register(request: HttpRequest) -> HttpResponse:
             return _too_many(request, "accounts/register.html", form, wait)
         services.register_candidate(
             email=email,
-            password=form.cleaned_data["password1"],
             language=get_language(),
             base_url=request.build_absolute_uri("/"),
         )
@@ -99,27 +104,41 @@ def register_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(GET_POST)
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the e-mailed link shows a "Confirm my account" button; only pressing it (a POST) activates.
+    """The e-mailed link's page: she chooses her password, and pressing "Confirm my account" (a POST) activates.
 
-    Mail scanners open links: a GET must change nothing, or a scanner would confirm accounts nobody asked for.
+    Mail scanners open links: a GET changes nothing. The password is chosen here, not at registration, because
+    only this page proves she holds the mailbox (services.py, "pre-account hijack").
     """
     try:
-        if request.method == "POST":
-            services.confirm_account(token=token)
-        else:
-            services.check_confirmation_link(token=token)
-            return render(request, "accounts/confirm.html")
-    except services.AlreadyConfirmed:
-        messages.info(request, _("Your account is already confirmed. You can sign in."))
-        return redirect("accounts:login")
+        user = services.account_to_confirm(token=token)
     except services.AccountLinkError:
-        context = {"form": EmailForm(), "hours": confirmation_tokens.lifetime_hours}
-        return render(request, "accounts/confirm_invalid.html", context)
-    messages.success(request, _("Your account is confirmed. You can now sign in."))
-    return redirect("accounts:login")
+        return _confirmation_link_failed(request, token)
+    form = FirstPasswordForm(user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_account(token=token, password=form.cleaned_data["password1"])
+        except services.AccountLinkError:  # used by another tab between the check and now
+            return _confirmation_link_failed(request, token)
+        auth_login(request, user, backend="bawaba.accounts.backends.AccountBackend")
+        messages.success(request, _("Your account is confirmed and you are signed in."))
+        response = redirect(settings.LOGIN_REDIRECT_URL)
+        throttle.trust_browser(request, response, user.email)
+        return response
+    return render(request, "accounts/confirm.html", {"form": form, "email": user.email})
+
+
+def _confirmation_link_failed(request: HttpRequest, token: str) -> HttpResponse:
+    uid, _signature = split_confirmation_token(token)
+    if request.user.is_authenticated and request.user.pk == uid:
+        # Her own link again, in the browser where she confirmed (a second tab, the e-mail opened twice).
+        messages.info(request, _("Your account is already confirmed."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"form": EmailForm(), "hours": confirmation_tokens.lifetime_hours}
+    return render(request, "accounts/confirm_invalid.html", context)
 
 
 @login_not_required

@@ -1,5 +1,5 @@
 """A candidate's whole journey in a real browser, in Arabic and in French: register, confirm from the e-mail a real
-SMTP server received, sign in, fill every step (errors first, then corrected), submit, see the dashboard.
+SMTP server received by choosing her password (which signs her in), fill every step (errors first, then corrected), submit, see the dashboard.
 
 The SMTP server is the project's sink (aiosmtpd), started by the test; Django sends to it with its SMTP backend.
 Screenshots of the key moments go to test-artifacts/screenshots/.
@@ -144,14 +144,27 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
         chosen_names = [c.name for c in communes[1:3]]
         campaign_title = open_campaign.title
 
-    # --- Register: a too-short password first; the address typed is kept, the error said in words. -------------
+    # --- Register: her address only; the password is chosen on the page the e-mailed link opens. ---------------
     page.goto(_path(language, "accounts:register"))
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     page.get_by_label(t("E-mail address"), exact=True).fill(address)
+    page.get_by_role("button", name=t("Create my account"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your e-mail"))
+
+    # --- The confirmation e-mail, as the real SMTP server received it, in the candidate's language. -------------
+    confirmation = _wait_for_message(smtp_sink, to=address, subject=t("Confirm your Bawaba account"))
+    body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    assert t("To choose your password and activate your Bawaba account, open this link:") in body
+    link = CONFIRM_LINK.search(body).group(0)
+    assert link.startswith(f"{live_server.url}/{language}/accounts/confirm/")  # built from the request
+
+    # --- The link's page: opening it (as a mail scanner would) activates nothing; a too-short password first. ---
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Confirm your account"))
     page.get_by_label(t("Password"), exact=True).fill(TOO_SHORT)
     page.get_by_label(t("Password confirmation"), exact=True).fill(TOO_SHORT)
-    page.get_by_role("button", name=t("Create my account"), exact=True).click()
+    page.get_by_role("button", name=t("Confirm my account"), exact=True).click()
 
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("heading", name=t("There is a problem"))).to_be_visible()
@@ -162,30 +175,13 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
     }[language]
     expect(summary).to_contain_text(too_short)
     expect(page.locator("#id_password1_error")).to_contain_text(too_short)
-    expect(page.get_by_label(t("E-mail address"), exact=True)).to_have_value(address)
-    page.screenshot(path=screenshots / f"journey-{language}-register-errors.png", full_page=True)
+    page.screenshot(path=screenshots / f"journey-{language}-confirm-errors.png", full_page=True)
 
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
     page.get_by_label(t("Password confirmation"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Create my account"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your e-mail"))
-
-    # --- The confirmation e-mail, as the real SMTP server received it, in the candidate's language. -------------
-    confirmation = _wait_for_message(smtp_sink, to=address, subject=t("Confirm your Bawaba account"))
-    body = confirmation.get_body(preferencelist=("plain",)).get_content()
-    assert t("To activate your Bawaba account, open this link:") in body
-    link = CONFIRM_LINK.search(body).group(0)
-    assert link.startswith(f"{live_server.url}/{language}/accounts/confirm/")  # built from the request
-
-    page.goto(link)  # opening the link (as a mail scanner would) activates nothing: she presses the button
-    expect(page.get_by_role("heading", level=1)).to_have_text(t("Confirm your account"))
     page.get_by_role("button", name=t("Confirm my account"), exact=True).click()
-    expect(page.get_by_text(t("Your account is confirmed. You can now sign in."))).to_be_visible()
-
-    # --- Sign in, then start the application. ------------------------------------------------------------------
-    page.get_by_label(t("E-mail address"), exact=True).fill(address)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in"), exact=True).click()
+    # Confirmed and signed in at once: her dashboard.
+    expect(page.get_by_text(t("Your account is confirmed and you are signed in."))).to_be_visible()
     expect(page.get_by_role("heading", level=1, name=t("My applications"))).to_be_visible()
 
     page.goto(_path(language, "campaigns:apply", slug=open_campaign.slug))

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             lines += [
                 f"Open competition:   {base}/fr/campaigns/{competition.slug}/",
                 f"  {competition.title_fr} — registration open until {closes} (Casablanca time).",
-                "  Try it: create an account, confirm it from the demo mailbox, apply, submit.",
+                "  Try it: create an account, open its link in the demo mailbox and choose your password, apply, submit.",
             ]
         if census is not None:
             lines.append(f"Census campaign:    {base}/fr/campaigns/{census.slug}/")
