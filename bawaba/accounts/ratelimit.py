@@ -4,8 +4,11 @@ They guard what sends e-mail without a password (registration, a new confirmatio
 that one address is not flooded with messages and one client cannot create accounts or probe addresses in bulk,
 and they hold the budgets of failed sign-ins (`throttle.py`).
 
-Counters are `cache.add` (create at 0, only if absent) then `cache.incr` (atomic in Redis and Memcached), so every
-web process shares them as soon as `CACHE_URL` points at a shared cache. A window is a fixed slice of the clock
+Counters are `cache.add` (create at 0, only if absent) then `cache.incr`, in the default cache that every web process
+shares (Redis in production, the database's table locally). Redis increments atomically; Django's database cache
+reads then writes, so two processes may both read 3 and both write 4: there the increment runs in a transaction
+that holds the database's lock on that counter (`_locked`), and a limit of 5 lets 5 through however many processes
+hit it at once (test_rate_limits_across_processes.py). A window is a fixed slice of the clock
 (`now // window`): simple, one key per window, and at worst twice the limit across a window boundary, which is
 fine for a guard that only needs to stay within a small multiple of human behaviour.
 
@@ -20,11 +23,15 @@ Limits can be tuned without a release: `BAWABA_RATE_LIMITS = {"register:ip": (20
 import hashlib
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.http import HttpRequest
 
 
@@ -76,21 +83,44 @@ def count(scope: str, identity: str) -> Count:
     window = int(now // rate.window)
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=rate.window)
-    try:
-        value = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this hit opens a new counter
-        cache.set(key, 1, timeout=rate.window)
-        value = 1
+    with _locked(key):
+        cache.add(key, 0, timeout=rate.window)
+        try:
+            value = cache.incr(key)
+        except ValueError:  # the key expired between add and incr: this hit opens a new counter
+            cache.set(key, 1, timeout=rate.window)
+            value = 1
     return Count(key=key, value=value, wait=max(1, math.ceil((window + 1) * rate.window - now)))
 
 
 def uncount(counted: Count) -> None:
     """Take back a hit that turned out not to count (a sign-in that succeeded, or was refused unchecked)."""
-    try:
-        cache.decr(counted.key)
-    except ValueError:  # the window has ended and its counter with it: nothing to take back
-        pass
+    with _locked(counted.key):
+        try:
+            cache.decr(counted.key)
+        except ValueError:  # the window has ended and its counter with it: nothing to take back
+            pass
+
+
+@contextmanager
+def _locked(key: str) -> Iterator[None]:
+    """Make a read-then-write of the database cache atomic; nothing to do for Redis or a per-process cache.
+
+    SQLite: the transaction begins IMMEDIATE (config/settings.py), which takes the database's write lock at once.
+    PostgreSQL: a transaction-scoped advisory lock on the key, so counters on other keys do not wait.
+    """
+    backend = caches["default"]  # `cache` is a proxy: isinstance needs the backend itself
+    if not isinstance(backend, DatabaseCache):
+        yield
+        return
+    using = router.db_for_write(backend.cache_model_class)
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            lock_id = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        yield
 
 
 def clear(scope: str, identity: str) -> None:
