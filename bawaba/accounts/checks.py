@@ -1,4 +1,5 @@
-"""Start-up checks: the sign-in lockout must speak to people, and count them by address."""
+"""Start-up checks: the sign-in lockout must speak to people, count them by address, and never lock an address
+for everyone."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
@@ -12,6 +13,11 @@ EXPECTED_AXES_SETTINGS = {
     "AXES_USERNAME_CALLABLE": (
         "bawaba.accounts.lockout.username_from_credentials",
         "Failed sign-ins through the admin's form are not counted per address, so they never lock an account.",
+    ),
+    "AXES_LOCKOUT_PARAMETERS": (
+        [["ip_address", "username"]],
+        "A lockout per address alone lets anyone keep its owner out with a few wrong passwords "
+        "(docs/decisions, sign-in throttling).",
     ),
 }
 

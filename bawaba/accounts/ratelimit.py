@@ -55,7 +55,7 @@ DEFAULT_RATES: dict[str, Rate] = {
     "second_factor:user": Rate(10, 900),
     "second_factor:user:day": Rate(50, 86400),
     "second_factor:ip": Rate(100, 900),
-    # Failed sign-ins (throttle.py and docs/decisions/0010-sign-in-throttling.md).
+    # Failed sign-ins (throttle.py; docs/decisions, "sign-in throttling").
     "signin:source": Rate(60, 900),  # from one client IP, over every address
     "signin:source:wave": Rate(10, 900),  # the same counter's limit while the site is under a wave
     "signin:site": Rate(5000, 900),  # over the whole site: more than this is a credential-stuffing wave

@@ -2,7 +2,6 @@
 nobody can spray passwords over many accounts, and nobody can keep an owner out of her account."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from bawaba.accounts import ratelimit, throttle
@@ -163,6 +162,11 @@ def test_a_wave_of_failures_over_the_site_tightens_every_sources_budget(settings
     assert during == [200] * 5 + [429] * 3
 
 
-def test_the_lockout_per_client_and_address_is_the_only_one_axes_keeps():
+def test_a_lockout_per_address_alone_is_a_start_up_warning(settings):
     """A lockout per address alone would let anyone keep its owner out (the budgets above replace it)."""
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["ip_address", "username"]]
+    from bawaba.accounts.checks import check_axes_settings
+
+    assert check_axes_settings(None) == []
+    settings.AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
+    [warning] = check_axes_settings(None)
+    assert warning.id == "accounts.W001" and "keep its owner out" in warning.hint
