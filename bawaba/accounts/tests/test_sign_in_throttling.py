@@ -1,7 +1,10 @@
 """Budgets of failed sign-ins (throttle.py): per source, per address from unknown browsers, and over the whole site;
 nobody can spray passwords over many accounts, and nobody can keep an owner out of her account."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 
 from bawaba.accounts import ratelimit, throttle
@@ -19,6 +22,13 @@ FROM_UNKNOWN_DEVICES = (
     "used on. To protect it, signing in from such a device is blocked for a while, even with the right password."
 )
 TRUSTED_DEVICE_HINT = "On a device where you have already signed in to your account, you can sign in at once."
+
+
+@pytest.fixture(autouse=True)
+def _clock_inside_one_window():
+    """The budgets count in fixed 15-minute windows: a test that crossed a window's end would start afresh."""
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def sign_in(client, email: str, password: str, *, ip: str = "127.0.0.1", form: str = "site"):
