@@ -6,8 +6,7 @@ on a pending address took one Argon2id hash longer than any other failure: the a
 address had a pending account. This backend hashes once on every path and notes on the request whether the
 right password was given for a pending account, for the form to read.
 
-It is also where the budgets of failed sign-ins are kept (`throttle.py`): both sign-in forms, ours and the admin's,
-come through here. A refused attempt hashes nothing and is answered 429.
+It is also where the budgets of failed sign-ins are kept (`throttle.py`): every password check comes through here. A refused attempt hashes nothing and is answered 429.
 """
 
 from django.contrib.auth.backends import ModelBackend

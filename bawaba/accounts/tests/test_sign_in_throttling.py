@@ -1,5 +1,6 @@
 """Budgets of failed sign-ins (throttle.py): per source, per address from unknown browsers, and over the whole site;
-nobody can spray passwords over many accounts, and nobody can keep an owner out of her account."""
+nobody can spray passwords over many accounts, and nobody can keep an owner out of her account. (The admin has no
+sign-in form of its own, so these budgets cover it: test_sign_in.py, test_the_admin_has_no_sign_in_form_of_its_own.)"""
 
 import datetime as dt
 
@@ -31,9 +32,7 @@ def _clock_inside_one_window():
         yield
 
 
-def sign_in(client, email: str, password: str, *, ip: str = "127.0.0.1", form: str = "site"):
-    if form == "admin":
-        return client.post(url("admin:login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+def sign_in(client, email: str, password: str, *, ip: str = "127.0.0.1"):
     return client.post(url("accounts:login"), {"email": email, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -45,19 +44,18 @@ def source_limit() -> int:
     return ratelimit.rate_for("signin:source").limit
 
 
-@pytest.mark.parametrize("form", ["site", "admin"])
-def test_100_failed_sign_ins_over_25_accounts_from_one_source_are_throttled(client, form):
+def test_100_failed_sign_ins_over_25_accounts_from_one_source_are_throttled(client):
     """Four wrong passwords on each of 25 accounts: under the lockout per (client, address), not under the budget
     of the source."""
     accounts = [UserFactory(email=f"candidate{n}@example.ma") for n in range(25)]
     statuses = [
-        sign_in(client, account.email, f"wrong guess {attempt}", ip="198.51.100.20", form=form).status_code
+        sign_in(client, account.email, f"wrong guess {attempt}", ip="198.51.100.20").status_code
         for attempt in range(4)
         for account in accounts
     ]
 
     assert statuses == [200] * source_limit() + [429] * (100 - source_limit())
-    refused = sign_in(client, accounts[0].email, PASSWORD, ip="198.51.100.20", form=form)
+    refused = sign_in(client, accounts[0].email, PASSWORD, ip="198.51.100.20")
     assert refused.status_code == 429 and not signed_in(
         client
     )  # even the right password, until the window ends
@@ -87,12 +85,9 @@ def her_browser(central_admin):
 
 
 def hammer(email: str, times: int) -> list[int]:
-    """Wrong passwords on `email` from many addresses (a botnet), through both forms, each under axes' lockout."""
+    """Wrong passwords on `email` from many addresses (a botnet), each under axes' lockout per (client, address)."""
     return [
-        sign_in(
-            Client(), email, f"guess {n}", ip=f"203.0.113.{n // 4 + 1}", form=("site", "admin")[n % 2]
-        ).status_code
-        for n in range(times)
+        sign_in(Client(), email, f"guess {n}", ip=f"203.0.113.{n // 4 + 1}").status_code for n in range(times)
     ]
 
 
