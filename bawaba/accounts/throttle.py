@@ -14,8 +14,8 @@ Why this shape: docs/decisions, "sign-in throttling". In short, besides django-a
 Every attempt is counted before its password is checked (atomically in the shared cache, so that concurrent
 attempts cannot all slip under a limit) and taken back when it succeeds or is refused unchecked: the counters hold
 failures only. Every password check passes through `AccountBackend` (the admin sends to our sign-in page), which
-calls `admit` and `succeeded`; a refusal is answered by `lockout.lockout_response` (429, with the wait) through django-axes'
-middleware.
+calls `admit` and `succeeded`; a refusal is answered by `lockout.lockout_response` (429, with the wait) through
+django-axes' middleware.
 """
 
 import json
