@@ -190,7 +190,9 @@ def test_the_candidates_confirmation_and_reset_never_reach_an_invited_staff_acco
     assert confirmation_tokens.check_token(user, token.partition(".")[2])  # a well-signed link...
 
     with pytest.raises(account_services.AccountLinkError):
-        account_services.confirm_account(token=token)  # ...still activates no staff account
+        account_services.confirm_account(
+            token=token, password="a staff passphrase of his own"
+        )  # ...no staff account
     account_services.request_password_reset(email=user.email, base_url=BASE_URL)
     account_services.request_new_confirmation(email=user.email, base_url=BASE_URL)
 
