@@ -272,12 +272,8 @@ def _delete_demo_rows() -> dict[str, int]:
         SelectionRun.objects.filter(campaign=campaign).delete()
         # Stages, rules and needs are a few thousand rows: the ORM's cascade is fine for them.
         campaign.delete()
-    if connection.vendor == "postgresql" and (campaign is not None or competition is not None):
-        # Check the deferred foreign keys of these deletes now: PostgreSQL refuses to alter a table (as the
-        # bulk load does next) while it has such checks pending.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if campaign is not None or competition is not None:
+        _check_deferred_constraints()
     # Applications of demo accounts went with the campaign; one in another campaign (which the demo never makes)
     # fails the foreign key check before commit. Not asked here: without its indexes, dropped for the load, the
     # table would be scanned once per account.
@@ -286,7 +282,20 @@ def _delete_demo_rows() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(users_sql, users_params)
         deleted["accounts"] = cursor.rowcount
+    # The demo staff's assignments (and their provinces) went with their accounts: their checks too, before the
+    # bulk load alters those tables.
+    _check_deferred_constraints()
     return deleted
+
+
+def _check_deferred_constraints() -> None:
+    """Check the deferred foreign keys of the deletes so far now, on PostgreSQL, which refuses to alter a table (as
+    the bulk load does next) while it has such checks pending. Other engines have nothing pending."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _sql(template: str, params: list) -> tuple[str, list]:
