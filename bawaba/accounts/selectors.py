@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from bawaba.accounts.models import User
-from bawaba.accounts.scopes import assignments_of
+from bawaba.accounts.models import Assignment, User
+from bawaba.accounts.scopes import assignments_of, has_role
 from bawaba.accounts.tokens import decode_uid, reset_tokens
 
 
@@ -37,3 +37,19 @@ def assignment_summaries(user) -> list[AssignmentSummary]:
             places.append(assignment.administration.name)
         summaries.append(AssignmentSummary(role=str(assignment.get_role_display()), places=places))
     return summaries
+
+
+def places_of(user, *roles: str) -> list[str]:
+    """The names of the places her assignments of these roles cover, without repeats; empty for a national role.
+
+    What a scoped page says it shows ("the applications of Kénitra").
+    """
+    if has_role(user, Assignment.Role.CENTRAL_ADMIN) and Assignment.Role.CENTRAL_ADMIN in roles:
+        return []
+    places = [
+        place
+        for summary, assignment in zip(assignment_summaries(user), assignments_of(user), strict=True)
+        if assignment.role in roles
+        for place in summary.places
+    ]
+    return list(dict.fromkeys(places))

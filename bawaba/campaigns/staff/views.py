@@ -16,6 +16,7 @@ from bawaba.accounts.permissions import (
     is_central_admin,
     staff_page,
 )
+from bawaba.accounts.selectors import places_of
 from bawaba.campaigns.access import applications_in_scope, staff_application, staff_scope
 from bawaba.campaigns.models import Application, Campaign, CampaignStage, CommuneNeed, NeedsImport
 from bawaba.campaigns.needs.csvfile import NeedsFileError, write_needs_file
@@ -97,6 +98,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             "count_limit": COUNT_LIMIT,
             "query": query.urlencode(),
             "may_see_registrations": is_central_admin(request.user),
+            "scope_places": places_of(request.user, *APPLICATION_READERS),
         },
     )
 

@@ -29,7 +29,7 @@ def _both_query_forms(request, monkeypatch):
 
 def _place(region: Region, code: str) -> tuple[Province, Commune]:
     province = Province.objects.create(
-        code=code, name_fr=f"P{code}", name_ar="إقليم", region=region, kind="province"
+        code=code, name_fr=f"P{code}", name_ar=f"إقليم {code}", region=region, kind="province"
     )
     commune = Commune.objects.create(
         code=f"{code}.01", name_fr=f"C{code}", name_ar="جماعة", province=province, region=region, kind="rural"
@@ -142,3 +142,13 @@ def test_an_invalid_search_exports_nothing(admin_client, area):
     response = admin_client.get(reverse("staff:applications_csv"), {"commune": "no-such-code"})
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(action="campaigns.applications_exported").exists()
+
+
+def test_the_list_says_whose_applications_it_shows(client, central_admin, area):
+    client.force_login(staff_member(Role.PROVINCIAL_SUPERVISOR, provinces=area["provinces"][:2]))
+    page = client.get(reverse("staff:applications")).content.decode()
+    assert "<strong>إقليم 91.001</strong>" in page and "<strong>إقليم 91.002</strong>" in page
+    assert "إقليم 92.001" not in page
+    client.force_login(central_admin)
+    national = client.get(reverse("staff:applications")).content.decode()
+    assert 'class="lead"' not in national  # nationally, no list of places
