@@ -111,3 +111,25 @@ def test_every_staff_page_answers_visitors_candidates_and_unverified_staff_alike
         if not (response.status_code == 302 and response["Location"].startswith(SECOND_STEP)):
             problems.append(f"{key}: her role without the second factor gets {response.status_code}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_regional_coordinator_changes_nothing_on_any_staff_page(db):
+    """Read-only over her region: every staff page either is not hers (404) or takes no POST (405); the admin sends
+    her away. Posting to all of them writes no audit row, so nothing was changed."""
+    from bawaba.accounts.twofactor.tests.helpers import authenticator_for
+    from bawaba.core.models import AuditEvent
+
+    region, _ = Region.objects.get_or_create(code="99", defaults={"name_fr": "Région", "name_ar": "جهة"})
+    coordinator = staff_member(Role.REGIONAL_COORDINATOR, region=region)
+    client = Client()
+    client.force_login(coordinator)  # verified: the root conftest opens staff sessions past the second factor
+    authenticator_for(coordinator)
+    before = AuditEvent.objects.count()
+    problems = []
+    for key, path, page in staff_pages():
+        status = client.post(path, {"id": "1", "code": "000000"}).status_code
+        allowed = (302, 404, 405) if page is not None and page.admin else (404, 405)
+        if status not in allowed:
+            problems.append(f"{key}: a coordinator's POST gets {status}")
+    assert not problems, "\n".join(problems)
+    assert AuditEvent.objects.count() == before
