@@ -21,9 +21,10 @@ and whether an address belongs to a candidate, is the database's part (`bawaba.a
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TextIO
+
+from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, has_control_character, is_utf16, shown
 
 __all__ = [
     "HEADER",
@@ -66,13 +67,9 @@ MAX_NAME_LENGTH = 150
 MAX_CODE_LENGTH = 40
 MAX_PROVINCES = 100
 SCOPE_SEPARATOR = ";"
-# A value quoted in a problem is cut to this length: the sentence must stay readable whatever the file holds.
-_SHOWN_LENGTH = 40
 # The shape of an address; the site's own validator checks it again with the codes (selectors.py).
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 PROBLEM_SENTENCES: dict[str, str] = {
     "empty": gettext_noop("The file is empty."),
@@ -173,19 +170,10 @@ class StaffLine:
         return (self.email, self.role, frozenset(self.scope))
 
 
-def _shown(value: str) -> str:
-    return value if len(value) <= _SHOWN_LENGTH else value[: _SHOWN_LENGTH - 1] + "…"
-
-
-def _has_control_character(text: str) -> bool:
-    return any(unicodedata.category(character) == "Cc" and character != "\t" for character in text)
-
-
 def _decoded(data: bytes) -> str:
-    if data.startswith(_UTF16_BOMS):
+    if is_utf16(data):
         raise StaffFileError([StaffFileProblem("utf16")])
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
+    data = data.removeprefix(UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -197,10 +185,6 @@ def _decoded(data: bytes) -> str:
         except UnicodeDecodeError:
             problems.append(StaffFileProblem("encoding", number))
     raise StaffFileError(problems)
-
-
-def _delimiter(header_line: str) -> str:
-    return ";" if ";" in header_line and "," not in header_line else ","
 
 
 def parse_staff_file(data: bytes) -> list[StaffLine]:
@@ -220,7 +204,7 @@ def read_staff_file(data: bytes) -> tuple[list[StaffLine], list[StaffFileProblem
     if not text.strip():
         raise StaffFileError([StaffFileProblem("empty")])
     first_line = text.splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line), strict=True)
     problems: list[StaffFileProblem] = []
     lines: list[StaffLine] = []
     seen: dict[tuple, int] = {}
@@ -240,9 +224,9 @@ def read_staff_file(data: bytes) -> tuple[list[StaffLine], list[StaffFileProblem
             raise StaffFileError([StaffFileProblem("too_many_lines", params={"maximum": MAX_LINES})])
         if number == 1:
             if tuple(cell.strip().lower() for cell in cells) != HEADER:
-                raise StaffFileError([StaffFileProblem("header", 1, {"found": _shown(first_line)})])
+                raise StaffFileError([StaffFileProblem("header", 1, {"found": shown(first_line)})])
             continue
-        if any(_has_control_character(cell) for cell in cells):
+        if any(has_control_character(cell, tab_allowed=True) for cell in cells):
             problems.append(StaffFileProblem("control_character", number))
             continue
         if not any(cell.strip() for cell in cells):
@@ -275,7 +259,7 @@ def _line(number: int, cells: list[str], problems: list[StaffFileProblem]) -> St
     if not email:
         found.append(StaffFileProblem("no_email", number))
     elif len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
-        found.append(StaffFileProblem("bad_email", number, {"email": _shown(email)}))
+        found.append(StaffFileProblem("bad_email", number, {"email": shown(email)}))
     full_name = " ".join(full_name.split())
     if not full_name:
         found.append(StaffFileProblem("no_name", number))
@@ -285,7 +269,7 @@ def _line(number: int, cells: list[str], problems: list[StaffFileProblem]) -> St
     if language not in LANGUAGES:
         found.append(
             StaffFileProblem(
-                "bad_language", number, {"language": _shown(language), "expected": ", ".join(LANGUAGES)}
+                "bad_language", number, {"language": shown(language), "expected": ", ".join(LANGUAGES)}
             )
         )
     scope = _scope(number, role, scope_cell, found)
@@ -299,13 +283,13 @@ def _scope(number: int, role: str, cell: str, found: list[StaffFileProblem]) -> 
     kind = ROLES.get(role)
     if kind is None:
         found.append(
-            StaffFileProblem("bad_role", number, {"role": _shown(role), "expected": ", ".join(ROLES)})
+            StaffFileProblem("bad_role", number, {"role": shown(role), "expected": ", ".join(ROLES)})
         )
         return None
     codes = [code.strip() for code in cell.split(SCOPE_SEPARATOR) if code.strip()]
     if kind == NATIONAL:
         if codes:
-            found.append(StaffFileProblem("scope_not_empty", number, {"scope": _shown(cell)}))
+            found.append(StaffFileProblem("scope_not_empty", number, {"scope": shown(cell)}))
             return None
         return ()
     if not codes:
@@ -320,7 +304,7 @@ def _scope(number: int, role: str, cell: str, found: list[StaffFileProblem]) -> 
         return None
     bad = [code for code in codes if len(code) > MAX_CODE_LENGTH or not _CODE.fullmatch(code)]
     for code in bad:
-        found.append(StaffFileProblem("bad_code", number, {"code": _shown(code)}))
+        found.append(StaffFileProblem("bad_code", number, {"code": shown(code)}))
     if bad:
         return None
     return tuple(sorted(set(codes)))

@@ -13,10 +13,11 @@ so an exported file imports back unchanged.
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
+
+from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, has_control_character, is_utf16, shown
 
 __all__ = [
     "HEADER",
@@ -47,11 +48,7 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_LINES = 10_000
 # The largest commune of the 2024 census needed a few thousand people; a need beyond this is a typing mistake.
 MAX_NEED = 100_000
-# A value quoted in a problem is cut to this length: the sentence must stay readable whatever the file holds.
-_SHOWN_LENGTH = 40
 _SIGNED_WHOLE = re.compile(r"[+-]?[0-9]+")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 PROBLEM_SENTENCES: dict[str, str] = {
     "empty": gettext_noop("The file is empty."),
@@ -130,15 +127,6 @@ class NeedLine:
     need: int
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
-
-
-def _has_control_character(text: str) -> bool:
-    # A tab is a control character too: never part of a code, a stage or a number.
-    return any(unicodedata.category(character) == "Cc" for character in text)
-
-
 def _physical_lines(data: bytes) -> list[bytes]:
     """The file's lines without their ending (LF or CRLF); a last empty line (a final line break) is dropped.
 
@@ -166,9 +154,9 @@ def parse_needs_file(
     """
     if len(data) > MAX_FILE_BYTES:
         raise NeedsFileError([NeedsProblem("too_big", params={"maximum": MAX_FILE_BYTES // 1024})])
-    if data.startswith(_UTF16_BOMS):
+    if is_utf16(data):
         raise NeedsFileError([NeedsProblem("utf16")])
-    data = data.removeprefix(_UTF8_BOM)
+    data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise NeedsFileError([NeedsProblem("empty")])
     raw_lines = _physical_lines(data)
@@ -191,20 +179,20 @@ def parse_needs_file(
             continue
         if not text.strip():
             continue
-        if _has_control_character(text):
+        if has_control_character(text):  # a tab included: never part of a code, a stage or a number
             problems.append(NeedsProblem("control_character", number))
             header_done = True
             continue
         if not header_done:
             header_done = True
             # The header tells the delimiter: a French spreadsheet writes ";" where others write ",".
-            delimiter = ";" if ";" in text and "," not in text else ","
+            delimiter = delimiter_of(text)
             try:
                 header = tuple(cell.lower() for cell in _cells(text, delimiter))
             except csv.Error:
                 header = ()
             if header != HEADER:
-                problems.append(NeedsProblem("header", number, {"found": _shown(text.strip())}))
+                problems.append(NeedsProblem("header", number, {"found": shown(text.strip())}))
             continue
         try:
             cells = _cells(text, delimiter)
@@ -252,11 +240,11 @@ def _check_line(
     if not code:
         problems.append(NeedsProblem("no_commune", number))
     elif code not in commune_codes:
-        problems.append(NeedsProblem("unknown_commune", number, {"code": _shown(code)}))
+        problems.append(NeedsProblem("unknown_commune", number, {"code": shown(code)}))
     stage = stage.lower()
     if stage not in known_stages:
         problems.append(
-            NeedsProblem("unknown_stage", number, {"stage": _shown(stage), "expected": expected_stages})
+            NeedsProblem("unknown_stage", number, {"stage": shown(stage), "expected": expected_stages})
         )
     need = _need(number, value, problems)
     if len(problems) > found or need is None:
@@ -267,15 +255,15 @@ def _check_line(
 def _need(number: int, value: str, problems: list[NeedsProblem]) -> int | None:
     # ASCII digits only: a need is typed or computed, and int() would also take Arabic-Indic digits or "1_000".
     if not _SIGNED_WHOLE.fullmatch(value):
-        problems.append(NeedsProblem("need_not_whole", number, {"value": _shown(value)}))
+        problems.append(NeedsProblem("need_not_whole", number, {"value": shown(value)}))
         return None
     digits = value.lstrip("+-").lstrip("0") or "0"
     if value.startswith("-") or digits == "0":
-        problems.append(NeedsProblem("need_not_positive", number, {"value": _shown(value)}))
+        problems.append(NeedsProblem("need_not_positive", number, {"value": shown(value)}))
         return None
     # Compared as text first: a thousand-digit number is not converted to find it too large.
     if len(digits) > len(str(MAX_NEED)) or int(digits) > MAX_NEED:
-        problems.append(NeedsProblem("need_too_large", number, {"value": _shown(value), "maximum": MAX_NEED}))
+        problems.append(NeedsProblem("need_too_large", number, {"value": shown(value), "maximum": MAX_NEED}))
         return None
     return int(digits)
 
@@ -297,7 +285,7 @@ def needs_file_bytes(needs: Iterable[tuple[str, str, int]]) -> bytes:
     """The file of `needs`, as UTF-8 bytes with the byte-order mark spreadsheets want (see core.csv_response)."""
     out = io.StringIO()
     write_needs_file(out, needs)
-    return _UTF8_BOM + out.getvalue().encode("utf-8")
+    return UTF8_BOM + out.getvalue().encode("utf-8")
 
 
 @dataclass(frozen=True)
