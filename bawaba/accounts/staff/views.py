@@ -3,6 +3,7 @@
 Thin views: forms validate, selectors read, services write (services.py says the policies).
 """
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -201,6 +202,19 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, member, assignment_form=form, status=400)
 
 
+def _change_member(
+    request: HttpRequest, member: User, change: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one service change on her account, say how it went (or why it was refused), back to her page."""
+    try:
+        change()
+    except services.StaffChangeRefused as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, done)
+    return redirect("staff_accounts:detail", pk=member.pk)
+
+
 @central_admin_required
 @require_POST
 def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
@@ -208,48 +222,48 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
     if bounded_int(assignment_pk, min_value=1) is None:
         raise Http404
     assignment = get_object_or_404(Assignment, pk=assignment_pk, user=member)
-    try:
-        services.remove_assignment(actor=_actor(request), assignment=assignment)
-    except services.StaffChangeRefused as refusal:
-        messages.error(request, str(refusal.message))
-    else:
-        messages.success(request, _("The role is removed."))
-    return redirect("staff_accounts:detail", pk=member.pk)
+    return _change_member(
+        request,
+        member,
+        lambda: services.remove_assignment(actor=_actor(request), assignment=assignment),
+        _("The role is removed."),
+    )
 
 
 @central_admin_required
 @require_POST
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
-    try:
-        services.deactivate_staff(actor=_actor(request), user=member)
-    except services.StaffChangeRefused as refusal:
-        messages.error(request, str(refusal.message))
-    else:
-        messages.success(request, _("The account is deactivated: she can no longer sign in."))
-    return redirect("staff_accounts:detail", pk=member.pk)
+    return _change_member(
+        request,
+        member,
+        lambda: services.deactivate_staff(actor=_actor(request), user=member),
+        _("The account is deactivated: she can no longer sign in."),
+    )
 
 
 @central_admin_required
 @require_POST
 def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
-    services.reactivate_staff(actor=_actor(request), user=member, base_url=_base_url(request))
-    messages.success(request, _("The account is reactivated."))
-    return redirect("staff_accounts:detail", pk=member.pk)
+    return _change_member(
+        request,
+        member,
+        lambda: services.reactivate_staff(actor=_actor(request), user=member, base_url=_base_url(request)),
+        _("The account is reactivated."),
+    )
 
 
 @central_admin_required
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(pk)
-    try:
-        services.resend_invitation(actor=_actor(request), user=member, base_url=_base_url(request))
-    except services.StaffChangeRefused as refusal:
-        messages.error(request, str(refusal.message))
-    else:
-        messages.success(request, _("A new invitation is on its way; the earlier links no longer work."))
-    return redirect("staff_accounts:detail", pk=member.pk)
+    return _change_member(
+        request,
+        member,
+        lambda: services.resend_invitation(actor=_actor(request), user=member, base_url=_base_url(request)),
+        _("A new invitation is on its way; the earlier links no longer work."),
+    )
 
 
 @central_admin_required
