@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Campaign, CampaignStage
+from bawaba.core import dates as day_format
 from bawaba.core.audit import record_event
 
 Kind = CampaignStage.Kind
@@ -65,7 +67,7 @@ class CampaignSetupError(Exception):
 
 
 def _day(value: dt.date) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return day_format.day(value, get_language())
 
 
 def calendar_problems(

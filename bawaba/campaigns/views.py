@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +27,7 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import readable_rules
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
+from bawaba.core import dates
 from bawaba.core.contributions import CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
 from bawaba.core.params import id_param, text_param
@@ -349,8 +349,8 @@ def _editable_application(
             request,
             _("Registration closed on %(date)s at %(time)s: your application can no longer be changed.")
             % {
-                "date": date_format(timezone.localtime(campaign.registration_closes_at), "DATE_FORMAT"),
-                "time": date_format(timezone.localtime(campaign.registration_closes_at), "H:i"),
+                "date": dates.day(campaign.registration_closes_at, get_language()),
+                "time": dates.clock(campaign.registration_closes_at),
             },
         )
         return campaign, None, redirect("campaigns:application", pk=application.pk)

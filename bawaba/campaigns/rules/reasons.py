@@ -8,15 +8,15 @@ them, with the limits of the campaign's current rules.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from bawaba.campaigns import steps
 from bawaba.campaigns.models import Application
 from bawaba.campaigns.rules.eligibility import Ineligibility, age_in_years, failing_reasons
 from bawaba.campaigns.rules.parser import Rules
 from bawaba.campaigns.rules.versions import EDUCATION_ORDER
+from bawaba.core import dates
 
 # The field and the step where each condition is declared.
 FIELD = {
@@ -42,7 +42,7 @@ class EligibilityProblem:
 
 
 def format_day(day: dt.date) -> str:
-    return date_format(day, "DATE_FORMAT")
+    return dates.day(day, get_language())
 
 
 def _labels(choices: list[tuple[str, object]], codes: tuple[str, ...]) -> str:
