@@ -19,7 +19,7 @@ MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal bawaba/selection bawa
 
 # Nothing is exported: a checkout is local unless its environment says it is deployed (docs/decisions/0005).
 
-.PHONY: install demo demo-data serve test test-postgres lint format messages bench clean
+.PHONY: install demo demo-data serve test test-postgres screenshots lint format messages bench clean
 
 $(VENV)/.installed: requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test: install
 		echo "Browser tests: NO Chromium found, they are SKIPPED (apt-get install chromium to run them)."; \
 	fi
 	$(PY) -m pytest --create-db -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The main pages in Arabic and French at 390 and 1366 px, into test-artifacts/screenshots/gallery/ (index.html).
+screenshots: install
+	BAWABA_SCREENSHOTS=1 $(PY) -m pytest --create-db -m screenshots tests/screenshots $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
