@@ -128,6 +128,12 @@ def test_public_pages(page, published_demo, gallery):
 
 def test_candidate_pages(page, published_demo, gallery):
     sign_in(page, CANDIDATE, "fr")
+    # Her application started, so that the steps show their forms rather than send her back to the start.
+    page.goto(f"/fr/campaigns/{COMPETITION_SLUG}/apply/")
+    start = page.get_by_role("main").locator("form button[type=submit]")
+    if start.count():
+        start.first.click()
+        page.wait_for_load_state()
     application_steps = {
         f"step-{step.number}": f"/campaigns/{COMPETITION_SLUG}/apply/{step.slug}/"
         for step in steps.STEPS[:-1]
