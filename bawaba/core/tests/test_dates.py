@@ -1,4 +1,4 @@
-"""One way to write dates: the helper's text in each language, and no template formatting dates on its own."""
+"""One way to write dates and numbers: the helpers' text in each language, and no template formatting on its own."""
 
 import datetime as dt
 import re
@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from bawaba.core import dates
+from bawaba.core import dates, numbers
 
 UTC = dt.UTC
 REPO = Path(__file__).resolve().parents[3]
@@ -77,7 +77,7 @@ def test_filters_speak_the_active_language_and_leave_empty_values_empty():
         assert template.render(Context({"when": "not a date", "none": None})) == "|||—"
 
 
-FORMATTED_BY_DJANGO = re.compile(r"\|\s*(date|time)\s*:")
+FORMATTED_BY_DJANGO = re.compile(r"\|\s*(date|time)\s*:|\|\s*(intcomma|floatformat)\b")
 
 
 def test_no_template_formats_a_date_without_the_helper():
@@ -91,8 +91,28 @@ def test_no_template_formats_a_date_without_the_helper():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if FORMATTED_BY_DJANGO.search(line)
     ]
-    assert offenders == [], "use {% load dates %} and |day, |clock, |day_time, |iso (bawaba/core/dates.py)"
+    assert offenders == [], (
+        "use {% load dates %} |day, |clock, |day_time, |iso and {% load numbers %} |number (bawaba/core)"
+    )
     # The scan itself finds what it looks for.
     assert FORMATTED_BY_DJANGO.search('{{ x|date:"DATE_FORMAT" }}') and FORMATTED_BY_DJANGO.search(
         "{{ x|time:'H:i' }}"
     )
+    assert FORMATTED_BY_DJANGO.search("{{ n|intcomma }}") and not FORMATTED_BY_DJANGO.search("{{ n|number }}")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ar", "1.234.567"), ("fr", "1\u202f234\u202f567"), ("en", "1,234,567"), ("es", "1.234.567")],
+)
+def test_numbers_are_grouped_the_way_each_language_writes_them(language, expected):
+    assert numbers.number(1234567, language) == expected
+
+
+def test_number_filter_keeps_small_numbers_fractions_and_non_numbers_readable():
+    template = Template("{% load numbers %}{{ a|number }}|{{ b|number }}|{{ c|number }}|{{ d|number }}")
+    with translation.override("fr"):
+        assert (
+            template.render(Context({"a": 999, "b": 1234.5, "c": "n/a", "d": 2.0}))
+            == "999|1\u202f234,5|n/a|2"
+        )

@@ -7,7 +7,6 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from django.utils import translation
 
 from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.core import numbers
 from bawaba.core.charts import Series, bar_chart
 from bawaba.selection import selectors
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
@@ -64,8 +64,7 @@ def row_cells(html: str, row_id: str) -> list[str]:
 
 
 def formatted(values, lang: str) -> list[str]:
-    with translation.override(lang):
-        return [str(intcomma(value)) for value in values]
+    return [numbers.number(value, lang) for value in values]
 
 
 # ------------------------------------------------------------------------------------ the public report
@@ -159,8 +158,8 @@ def test_the_page_shows_the_rules_seed_digests_and_totals(client, published_run)
     ):
         assert text in html, text
     totals = published_run.summary["totals"]
-    assert f'<dd id="total-admitted">{intcomma(totals["admitted"])}</dd>' in html
-    assert f'<dd id="total-shortfall">{intcomma(totals["shortfall"])}</dd>' in html
+    assert f'<dd id="total-admitted">{numbers.number(totals["admitted"], "en")}</dd>' in html
+    assert f'<dd id="total-shortfall">{numbers.number(totals["shortfall"], "en")}</dd>' in html
     assert html.count("<svg") == 2
     assert "<caption>" in html
     # The region table, not the 1,114 communes: those come one province at a time.
