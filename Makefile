@@ -27,7 +27,15 @@ $(VENV)/.installed: requirements/dev.txt
 	$(UV) pip sync --quiet --python $(PY) requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the browser tests' accessibility check (docs/decisions/0017), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $@; \
+	else \
+		echo "npm not found: axe-core is not installed, and the browser tests fail (apt-get install npm)."; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 # The demo's dates count from the day generate_demo runs; a second run keeps the data (and the published run).
 demo-data: install
@@ -78,7 +86,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(MANAGE) makemessages -l ar -l fr --no-location --ignore=$(VENV) --ignore=var
+	$(MANAGE) makemessages -l ar -l fr --no-location --ignore=$(VENV) --ignore=var --ignore=node_modules
 	$(MANAGE) compilemessages --ignore=$(VENV)
 
 # Regenerate the lock files after changing pyproject.toml.
@@ -90,4 +98,4 @@ bench: install
 	$(PY) bench/bench_password_hash.py
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts node_modules

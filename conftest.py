@@ -155,7 +155,7 @@ def find_chromium() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator:
+def chromium_session() -> Iterator:
     """One Chromium (Debian's package, never a downloaded one) for the whole run; skips plainly without it."""
     executable = find_chromium()
     if executable is None:
@@ -169,6 +169,19 @@ def chromium() -> Iterator:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(chromium_session) -> Iterator:
+    """The session's Chromium for one test: every page it loads is checked with axe-core (tests/accessibility.py),
+    and any WCAG 2.2 A/AA violation fails the test, naming the rule, its impact, the elements and the page."""
+    from tests.accessibility import AXE_SOURCE, Audit, AuditedBrowser
+
+    if not AXE_SOURCE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE_SOURCE}): run `make install` (npm ci)")
+    audit = Audit()
+    yield AuditedBrowser(chromium_session, audit)
+    audit.assert_clean()
 
 
 @pytest.fixture

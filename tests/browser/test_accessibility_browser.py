@@ -1,0 +1,34 @@
+"""The axe-core check of the browser tests (tests/accessibility.py) finds a violation, and passes a correct page."""
+
+import pytest
+
+from tests.accessibility import Audit, AuditedBrowser
+
+pytestmark = pytest.mark.browser
+
+PAGE = '<!doctype html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1>{}</main></body></html>'
+
+
+def _audit(chromium_session, body: str) -> Audit:
+    audit = Audit()
+    context = AuditedBrowser(chromium_session, audit).new_context()
+    page = context.new_page()
+    page.set_content(PAGE.format(body))
+    audit.check(page)
+    context.close()
+    return audit
+
+
+def test_an_image_without_a_text_alternative_fails_with_the_rule_and_the_element(chromium_session):
+    audit = _audit(chromium_session, '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="logo">')
+
+    with pytest.raises(AssertionError) as failure:
+        audit.assert_clean()
+    assert "image-alt [critical]" in str(failure.value) and "#logo" in str(failure.value)
+
+
+def test_the_same_image_with_its_text_alternative_passes(chromium_session):
+    audit = _audit(chromium_session, '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="Logo">')
+
+    assert audit.reports and not audit.reports[-1].violations
+    audit.assert_clean()
