@@ -1,8 +1,8 @@
 """Every page a browser test visits is checked with axe-core against WCAG 2.0, 2.1 and 2.2, levels A and AA.
 
 axe-core is the npm package pinned in package.json (docs/decisions/0017-accessibility-checked-with-axe-core.md),
-installed in node_modules by `make install`. The check runs on each page once it has loaded, and again on the pages
-still open when their browser context closes, so that what HTMX swapped in is checked too. It is injected with
+installed in node_modules by `make install`. The check runs on each page once it has loaded, after each HTMX swap,
+and again on the pages still open when their browser context closes. It is injected with
 `page.evaluate` (DevTools, like the test's own calls): the page's Content-Security-Policy, which refuses inline
 scripts, neither blocks it nor reports it.
 """
@@ -32,6 +32,9 @@ _RUN_AXE = """async (tags) => {
 }"""
 
 
+_AFTER_SWAP = """document.addEventListener("htmx:afterSettle", () => window.bawabaAxeAfterSwap());"""
+
+
 @dataclass
 class PageReport:
     url: str
@@ -58,6 +61,9 @@ class Audit:
     _source: str | None = field(default=None, repr=False)
 
     def watch(self, context) -> None:
+        # Each HTMX swap, once settled, is checked too: the page tells the test through a binding (DevTools again).
+        context.expose_binding("bawabaAxeAfterSwap", lambda source: self.check(source["page"]))
+        context.add_init_script(_AFTER_SWAP)
         context.on("page", self._watch_page)
         for page in context.pages:
             self._watch_page(page)
@@ -84,6 +90,12 @@ class Audit:
             if not page.evaluate("typeof window.axe !== 'undefined'"):
                 page.evaluate(self._source)
             url = page.url
+            for _ in range(100):
+                # One run at a time: a check started by a load or a swap may still be running (the page's own
+                # timers do not run without JavaScript, so the wait is the test's).
+                if not page.evaluate("window.axe._running === true"):
+                    break
+                page.wait_for_timeout(50)
             violations = page.evaluate(_RUN_AXE, WCAG_TAGS)
         except Error as error:
             # The test moved on (a new page loads, or the page closed) while the check ran: the next load is checked.
@@ -110,7 +122,12 @@ class AuditedBrowser:
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
-        self._audit.watch(context)
+        if options.get("java_script_enabled", True):
+            self._audit.watch(context)
+        else:
+            # axe-core waits on the page's timers, which do not run without JavaScript: a test of the pages without
+            # it is not checked (the same pages are, by the tests with JavaScript).
+            print("axe-core: not checked (a context without JavaScript)")
         return context
 
     def __getattr__(self, name: str):
