@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from bawaba.accounts.models import Assignment, User
@@ -48,7 +48,11 @@ def _assignments_prefetch() -> Prefetch:
 def staff_members(
     *, query: str = "", role: str = "", province: Province | None = None, state: str = ""
 ) -> QuerySet[User]:
-    """Staff accounts matching the list's filters, by name then address, with their assignments (three queries)."""
+    """Staff accounts matching the list's filters, by name then address, with their assignments (three queries).
+
+    Invited members who have not given their name yet come after the named ones (an empty name would otherwise
+    sort first and push the people a reader looks for to the next page), by address among themselves.
+    """
     members = User.objects.filter(kind=User.Kind.STAFF)
     if query := query.strip():
         members = members.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
@@ -66,7 +70,13 @@ def staff_members(
         members = members.filter(is_active=False).exclude(
             last_login__isnull=True, deactivated_at__isnull=True
         )
-    return members.distinct().order_by("full_name", "email").prefetch_related(_assignments_prefetch())
+    nameless = Case(When(full_name="", then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (
+        members.distinct()
+        .annotate(nameless=nameless)
+        .order_by("nameless", "full_name", "email")
+        .prefetch_related(_assignments_prefetch())
+    )
 
 
 def staff_member(pk: int) -> User | None:

@@ -8,8 +8,10 @@ from django.utils import translation
 from bawaba.accounts import services as account_services
 from bawaba.accounts.models import Assignment, User
 from bawaba.accounts.staff import services
+from bawaba.accounts.staff.selectors import staff_members
 from bawaba.accounts.staff.services import AssignmentSpec, StaffChangeRefused
 from bawaba.accounts.staff.tests.conftest import BASE_URL
+from bawaba.accounts.tests.factories import staff_member
 from bawaba.accounts.tests.helpers import PASSWORD
 from bawaba.core.models import AuditEvent
 from bawaba.notifications.models import Notification
@@ -199,3 +201,17 @@ def test_the_candidates_confirmation_and_reset_never_reach_an_invited_staff_acco
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
     assert not Notification.objects.exclude(kind="staff_invitation").exists()
+
+
+def test_the_list_puts_invited_members_without_a_name_after_the_named_ones(db, places):
+    supervision = Assignment.Role.PROVINCIAL_SUPERVISOR
+    province = places["provinces"][0]
+    staff_member(supervision, provinces=[province], email="a-nameless@example.ma", full_name="")
+    staff_member(supervision, provinces=[province], email="z-named@example.ma", full_name="Zineb Alaoui")
+    staff_member(supervision, provinces=[province], email="b-named@example.ma", full_name="Amal Bennani")
+
+    assert [member.email for member in staff_members()] == [
+        "b-named@example.ma",
+        "z-named@example.ma",
+        "a-nameless@example.ma",
+    ]
