@@ -322,6 +322,12 @@ TASKS = {
 # a per-process cache would let each of N processes grant the full allowance. Locally: the database's
 # `bawaba_cache` table (created on every migrate, bawaba.core.apps). Production: CACHE_URL=redis://... (RedisCache).
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "dbcache://bawaba_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Django's database cache keeps 300 entries by default and, past that, deletes a third of them, live or not:
+    # a burst of sign-ins from many addresses would wipe the rate-limit counters of everyone else. Expired entries
+    # go first at each cull, so the table stays at the counters of the current windows; this bounds it well above a
+    # national registration peak (each set counts the rows: a COUNT over 200,000 short rows stays in milliseconds).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 200_000)
 PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",

@@ -58,6 +58,20 @@ def test_a_local_run_counts_in_the_database_and_two_processes_share_the_count(tm
     assert _count(tmp_path, key) == 2  # a process-local cache would say 1 again
 
 
+def test_a_burst_of_other_keys_does_not_cull_a_live_counter_in_the_database_cache(tmp_path):
+    """Django's default (300 entries, then a third deleted whatever their age) would drop the counter here."""
+    key = f"counter-{uuid.uuid4().hex}"
+    burst = (
+        f"from django.core.management import call_command; call_command('createcachetable'); "
+        f"from django.core.cache import cache; cache.set({key!r}, 7, timeout=600); "
+        "[cache.set(f'other-{n}', n, timeout=600) for n in range(400)]; "
+        f"print(cache.get({key!r})); cache.delete_many([f'other-{{n}}' for n in range(400)] + [{key!r}])"
+    )
+    result = _run(tmp_path, SETUP + burst)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "7"
+
+
 def test_two_processes_share_a_count_in_redis(tmp_path):
     url = "redis://127.0.0.1:6379/0"
     key = f"bawaba-test-shared-{uuid.uuid4().hex}"
