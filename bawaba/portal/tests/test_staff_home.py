@@ -8,6 +8,7 @@ from bawaba.accounts.models import Assignment, User
 from bawaba.accounts.permissions import holds_any
 from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tests.helpers import PASSWORD, translated_html, url
+from bawaba.accounts.twofactor.tests.helpers import sign_in_without_second_factor, verify_session
 from bawaba.core.contributions import StaffMenuEntry
 from bawaba.core.tests.helpers import registered
 from bawaba.territory.models import Province
@@ -28,6 +29,22 @@ def test_a_central_administrator_s_home_lists_her_staff_pages(client, central_ad
         assertContains(page, f'href="{path}"', count=2)  # on the staff home and in the navigation
     assertContains(page, translated_html("Selection"))
     assertContains(page, translated_html("E-mail outbox"))
+
+
+def test_staff_see_the_staff_pages_in_the_navigation_only_once_their_second_factor_is_verified(
+    client, central_admin
+):
+    sign_in_without_second_factor(client, central_admin)
+    home = client.get("/fr/")
+    assert home.status_code == 200
+    assertContains(home, f'href="{STAFF_HOME}"')
+    for path in CENTRAL_ADMIN_PAGES:
+        assertNotContains(home, f'href="{path}"')
+
+    verify_session(client, central_admin)
+    home = client.get("/fr/")
+    for path in CENTRAL_ADMIN_PAGES:
+        assertContains(home, f'href="{path}"')
 
 
 def test_a_supervisor_reaches_her_home_with_her_role_and_without_the_national_pages(client, territory):
