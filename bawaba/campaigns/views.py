@@ -28,7 +28,7 @@ from bawaba.campaigns.rules.readable import readable_rules
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
 from bawaba.core import dates
-from bawaba.core.contributions import CAMPAIGN_PAGE, WITHDRAWAL, render_sections
+from bawaba.core.contributions import APPLICATION_STATUS, CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
 from bawaba.core.params import id_param, text_param
 
@@ -320,6 +320,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "province_fallback_offered": offers_province_fallback(application.campaign),
             "editable": _editable(application, now),
             "steps": _step_links(application.campaign),
+            # Once a later stage decided (the selection published), its word replaces "submitted".
+            "status": next(
+                iter(render_sections(request, APPLICATION_STATUS, [application])[application.pk]), ""
+            ),
         },
     )
 

@@ -34,10 +34,16 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 # The pages that have sections. Each page passes its own kind of object to the context functions.
-DASHBOARD = "dashboard"  # the candidate's dashboard, per application
+DASHBOARD = "dashboard"  # the candidate's dashboard, per application: the details, under its calendar
+# The top of each application on her dashboard: what matters now (her decision), in a panel. Until a section
+# has something there, the page shows the next thing she has to do.
+DASHBOARD_NOW = "dashboard_now"
+# The status of an application as she sees it (dashboard, application page): a later stage's word replaces the
+# application's own ("preselected" rather than "submitted"). The first section with something to show wins.
+APPLICATION_STATUS = "application_status"
 CAMPAIGN_PAGE = "campaign"  # a campaign's public page, per campaign
 WITHDRAWAL = "withdrawal"  # the confirmation before a candidate withdraws, per application
-PAGES = (DASHBOARD, CAMPAIGN_PAGE, WITHDRAWAL)
+PAGES = (DASHBOARD, DASHBOARD_NOW, APPLICATION_STATUS, CAMPAIGN_PAGE, WITHDRAWAL)
 
 # The context of each object the section has something to show for, by the object's primary key. Objects that
 # are missing get no section. One call per page for all its objects, so that a section costs a fixed number of
@@ -204,18 +210,35 @@ def render_sections(request: HttpRequest, page: str, objects: Iterable[Model]) -
     A section whose context function returns nothing for an object is left out for that object; one that renders
     to blank space too.
     """
+    return render_pages_sections(request, (page,), objects)[page]
+
+
+def render_pages_sections(
+    request: HttpRequest, pages: Sequence[str], objects: Iterable[Model]
+) -> dict[str, dict[int, list[SafeString]]]:
+    """render_sections of several pages that show the same objects together (the dashboard's top, status and
+    details): {page: {object pk: [html, ...]}}.
+
+    A context function that serves sections of several of these pages (the selection's decision) is called once,
+    so that a page's queries do not grow with the places it shows one thing in.
+    """
     objects = list(objects)
-    rendered: dict[int, list[SafeString]] = {obj.pk: [] for obj in objects}
+    rendered: dict[str, dict[int, list[SafeString]]] = {
+        page: {obj.pk: [] for obj in objects} for page in pages
+    }
     if not objects:
         return rendered
     by_pk = {obj.pk: obj for obj in objects}
-    for section in registry.sections_of(page):
-        contexts = section.context(request, objects)
-        for pk, context in contexts.items():
-            if pk not in by_pk:
-                continue
-            html = render_to_string(section.template, {"object": by_pk[pk], **context}, request=request)
-            if html.strip():
-                # render_to_string escapes what it inserts: its output is safe to insert as it is.
-                rendered[pk].append(mark_safe(html))  # noqa: S308
+    contexts_by_function: dict[SectionContext, Mapping[int, Mapping[str, Any]]] = {}
+    for page in pages:
+        for section in registry.sections_of(page):
+            if section.context not in contexts_by_function:
+                contexts_by_function[section.context] = section.context(request, objects)
+            for pk, context in contexts_by_function[section.context].items():
+                if pk not in by_pk:
+                    continue
+                html = render_to_string(section.template, {"object": by_pk[pk], **context}, request=request)
+                if html.strip():
+                    # render_to_string escapes what it inserts: its output is safe to insert as it is.
+                    rendered[page][pk].append(mark_safe(html))  # noqa: S308
     return rendered

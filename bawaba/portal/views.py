@@ -11,7 +11,13 @@ from bawaba.accounts.permissions import is_staff_member, staff_page
 from bawaba.accounts.selectors import assignment_summaries
 from bawaba.campaigns.dashboard import dashboard_entries
 from bawaba.campaigns.selectors import campaigns_for_home
-from bawaba.core.contributions import DASHBOARD, registry, render_sections
+from bawaba.core.contributions import (
+    APPLICATION_STATUS,
+    DASHBOARD,
+    DASHBOARD_NOW,
+    registry,
+    render_pages_sections,
+)
 from bawaba.territory.selectors import regions_for_home
 
 
@@ -44,9 +50,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     calendar, the same for every candidate of a campaign, cached in the template.
     """
     entries = dashboard_entries(request.user, now=timezone.now())
-    sections = render_sections(request, DASHBOARD, [entry["application"] for entry in entries])
+    sections = render_pages_sections(
+        request, (DASHBOARD_NOW, APPLICATION_STATUS, DASHBOARD), [entry["application"] for entry in entries]
+    )
     for entry in entries:
-        entry["sections"] = sections[entry["application"].pk]
+        pk = entry["application"].pk
+        # What matters now (her decision) leads; without it, the page leads with her next thing to do.
+        entry["now"] = sections[DASHBOARD_NOW][pk]
+        entry["status"] = next(iter(sections[APPLICATION_STATUS][pk]), "")
+        entry["sections"] = sections[DASHBOARD][pk]
     return render(
         request,
         "portal/dashboard.html",

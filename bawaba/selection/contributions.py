@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import is_central_admin
 from bawaba.core.contributions import (
+    APPLICATION_STATUS,
     CAMPAIGN_PAGE,
     DASHBOARD,
+    DASHBOARD_NOW,
     WITHDRAWAL,
     PersonalDataProvider,
     Registry,
@@ -44,6 +46,25 @@ def published_reports(request: HttpRequest, campaigns: Sequence[Any]) -> Mapping
 
 
 def register(registry: Registry) -> None:
+    # Her decision leads her dashboard (a panel linking to the explanation below) and names her status.
+    registry.add_section(
+        Section(
+            page=DASHBOARD_NOW,
+            key="selection.decision",
+            template="selection/sections/dashboard_now.html",
+            context=decisions,
+            order=20,
+        )
+    )
+    registry.add_section(
+        Section(
+            page=APPLICATION_STATUS,
+            key="selection.decision",
+            template="selection/sections/application_status.html",
+            context=decisions,
+            order=20,
+        )
+    )
     registry.add_section(
         Section(
             page=DASHBOARD,

@@ -158,6 +158,11 @@ class Explanation:
         return next((line for line in self.lines if line.standing == ADMITTED_HERE), None)
 
     @property
+    def waitlisted_lines(self) -> tuple[CommuneLine, ...]:
+        """The communes whose waiting list she is on, in her order: where a freed place may still come from."""
+        return tuple(line for line in self.lines if line.standing == WAITLISTED)
+
+    @property
     def declared_lines(self) -> tuple[CommuneLine, ...]:
         return tuple(line for line in self.lines if not line.is_fallback)
 

@@ -121,6 +121,36 @@ def test_an_upcoming_or_closed_campaign_does_not_offer_to_apply(alice_client, ce
     assertNotContains(page, translated_html("Start my application"))
 
 
+WINDOW = "from %(opens)s at %(opens_time)s to %(closes)s at %(closes_time)s (Moroccan time)."
+WINDOW_SENTENCES = {
+    "upcoming": f"Registration will be open {WINDOW} Applications can be changed until then, not after.",
+    "open": f"Registration is open {WINDOW} Applications can be changed until then, not after.",
+    "closed": f"Registration was open {WINDOW} It is now closed.",
+}
+
+
+@pytest.mark.parametrize(
+    ("state", "opens_in", "closes_in"), [("upcoming", 2, 12), ("open", -5, 10), ("closed", -20, -1)]
+)
+def test_the_registration_window_is_told_in_the_tense_of_its_state(client, db, state, opens_in, closes_in):
+    campaign = _competition("window", opens_in=opens_in, closes_in=closes_in)
+    opens, closes = (
+        date_and_time(campaign.registration_opens_at),
+        date_and_time(campaign.registration_closes_at),
+    )
+    dates = {
+        "opens": opens["date"],
+        "opens_time": opens["time"],
+        "closes": closes["date"],
+        "closes_time": closes["time"],
+    }
+
+    page = " ".join(client.get("/fr/campaigns/window/").content.decode().split())
+
+    for other, sentence in WINDOW_SENTENCES.items():
+        assert (translated_html(sentence, **dates) in page) == (other == state), other
+
+
 def test_an_unpublished_campaign_does_not_exist_for_the_public(client, alice_client, census):
     _competition("hidden", is_published=False)
     assert client.get("/fr/campaigns/hidden/").status_code == 404

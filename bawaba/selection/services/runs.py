@@ -36,6 +36,35 @@ class SelectionError(Exception):
     """A run cannot be started, published or retried; the message is for the person who asked."""
 
 
+def launch_obstacles(campaign: Campaign, *, stage: str = SelectionRun.Stage.PRESELECTION) -> list[str]:
+    """Why a run of this campaign's stage cannot be launched now, for the person who would launch it; empty if it
+    can. The staff page shows these instead of the launch form, and `create_run` refuses on the first.
+
+    A run launched before registration closes is allowed: it is a rehearsal, which cannot be published
+    (`publish_run`); the page says so beside the form.
+    """
+    obstacles = []
+    if current_rules(campaign) is None:
+        obstacles.append(_("This campaign has no selection rules yet."))
+    if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
+        obstacles.append(_("This campaign has no training needs per commune yet."))
+    runs = SelectionRun.objects.filter(campaign=campaign, stage=stage).defer("frozen_inputs")
+    if runs.filter(status=SelectionRun.Status.PUBLISHED).exists():
+        obstacles.append(_("A run of this stage is already published."))
+    # A queued run that no worker took up within a lease no longer holds the launch back (no worker may be
+    # running at all); a running or publishing one holds it while its worker gives signs of life.
+    recent = timezone.now() - settings.SELECTION_JOB_LEASE
+    pending = runs.filter(status__in=[SelectionRun.Status.QUEUED, SelectionRun.Status.RUNNING]) | runs.filter(
+        status=SelectionRun.Status.COMPUTED, publish_requested_at__isnull=False
+    )
+    if any(
+        run.is_in_progress and (run.status != SelectionRun.Status.QUEUED or run.created_at >= recent)
+        for run in pending
+    ):
+        obstacles.append(_("A run of this stage is in progress: wait until it is computed or has failed."))
+    return obstacles
+
+
 def create_run(
     *, campaign: Campaign, seed: str, actor=None, stage: str = SelectionRun.Stage.PRESELECTION
 ) -> SelectionRun:
@@ -45,15 +74,12 @@ def create_run(
         raise SelectionError(_("Give the public seed of the draw."))
     if len(seed) > 200:
         raise SelectionError(_("The seed is at most 200 characters long."))
+    obstacles = launch_obstacles(campaign, stage=stage)
+    if obstacles:
+        raise SelectionError(obstacles[0])
     rules = current_rules(campaign)
-    if rules is None:
+    if rules is None:  # launch_obstacles said so already; this tells the type checker
         raise SelectionError(_("This campaign has no selection rules yet."))
-    if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
-        raise SelectionError(_("This campaign has no training needs per commune yet."))
-    if SelectionRun.objects.filter(
-        campaign=campaign, stage=stage, status=SelectionRun.Status.PUBLISHED
-    ).exists():
-        raise SelectionError(_("A run of this stage is already published."))
     with transaction.atomic():
         run = SelectionRun.objects.create(
             campaign=campaign, stage=stage, rules_version=rules, seed=seed, created_by=user_or_none(actor)

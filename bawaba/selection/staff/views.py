@@ -8,6 +8,7 @@ and publishing a run are a worker's tasks; the run's page follows them.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -168,6 +169,7 @@ def _readable(version: CampaignRules, campaign: Campaign) -> ReadableRules:
 def runs(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
     form = LaunchRunForm(request.POST or None)
+    # Posted anyway (an old tab), the launch is refused by create_run with the same reason the page shows.
     if request.method == "POST" and form.is_valid():
         try:
             run = services.start_run(campaign=campaign, seed=form.cleaned_data["seed"], actor=request.user)
@@ -180,7 +182,15 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "selection/staff/runs.html",
-        {"campaign": campaign, "page": page, "form": form, "current": current_rules(campaign)},
+        {
+            "campaign": campaign,
+            "page": page,
+            "form": form,
+            "current": current_rules(campaign),
+            # Why a run cannot be launched now: the page shows these instead of the form.
+            "obstacles": services.launch_obstacles(campaign),
+            "rehearsal": schedule.registration_state(campaign, now=timezone.now()) != schedule.CLOSED,
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """The selection's staff pages for runs: launch, follow the progress, publish once, verify; and who may."""
 
+import datetime as dt
 import html
 import re
 
@@ -39,6 +40,21 @@ def queued_run(campaign, central_admin) -> SelectionRun:
         seed="draw of 3 March",
         created_by=central_admin,
     )
+
+
+@pytest.fixture
+def launchable(campaign, territory):
+    """The small campaign with a training need in one commune, registration closed: a run can be launched."""
+    from bawaba.campaigns.models import CommuneNeed
+    from bawaba.territory.models import Commune
+
+    CommuneNeed.objects.create(
+        campaign=campaign, commune=Commune.objects.first(), stage="training", quantity=2
+    )
+    campaign.registration_closes_at = timezone.now() - dt.timedelta(days=1)
+    campaign.registration_opens_at = campaign.registration_closes_at - dt.timedelta(days=10)
+    campaign.save(update_fields=["registration_opens_at", "registration_closes_at"])
+    return campaign
 
 
 def _url(name: str, *args, language: str = "en") -> str:
@@ -110,23 +126,57 @@ class TestLaunching:
         second = admin_client.get(_url("runs", queued_run.campaign.slug), {"page": 2})
         assert list(second.context["page"].object_list) == [queued_run]
 
-    def test_a_seed_is_required(self, admin_client, campaign):
-        response = admin_client.post(_url("runs", campaign.slug), {"seed": "  "})
+    def test_a_seed_is_required(self, admin_client, launchable):
+        response = admin_client.post(_url("runs", launchable.slug), {"seed": "  "})
         assert response.status_code == 200
         assert "Give the public seed of the draw." in _page(response)
         assert not SelectionRun.objects.exists()
 
-    def test_the_service_refusal_is_shown_and_the_seed_kept(self, admin_client, campaign):
-        # The small campaign has no training needs per commune: the service refuses to start.
-        response = admin_client.post(_url("runs", campaign.slug), {"seed": "draw of 3 March"})
-        assert response.status_code == 200
-        page = _page(response)
+    def test_without_needs_the_page_says_why_instead_of_the_form_and_the_post_is_refused(
+        self, admin_client, campaign
+    ):
+        # The small campaign has no training needs per commune: nothing to launch a run for.
+        page = _page(admin_client.get(_url("runs", campaign.slug)))
+        assert "A run cannot be launched now" in page
         assert "This campaign has no training needs per commune yet." in page
-        assert 'value="draw of 3 March"' in page
+        assert "Launch the run</button>" not in page
+
+        response = admin_client.post(_url("runs", campaign.slug), {"seed": "draw of 3 March"})  # an old tab
+        assert response.status_code == 200
+        assert "This campaign has no training needs per commune yet." in _page(response)
         assert not SelectionRun.objects.exists()
 
-    def test_the_seed_help_says_to_announce_it_first(self, admin_client, campaign):
-        page = _page(admin_client.get(_url("runs", campaign.slug)))
+    def test_a_run_in_progress_holds_back_another_launch(self, admin_client, launchable, central_admin):
+        running = SelectionRun.objects.create(
+            campaign=launchable,
+            rules_version=launchable.rules_versions.get(),
+            seed="draw of 3 March",
+            status=Status.RUNNING,
+            heartbeat_at=timezone.now(),
+        )
+        page = _page(admin_client.get(_url("runs", launchable.slug)))
+        assert "A run of this stage is in progress: wait until it is computed or has failed." in page
+        assert "Launch the run</button>" not in page
+        admin_client.post(_url("runs", launchable.slug), {"seed": "another draw"})
+        assert list(SelectionRun.objects.all()) == [running]
+
+        SelectionRun.objects.filter(pk=running.pk).update(status=Status.FAILED)
+        assert "Launch the run</button>" in _page(admin_client.get(_url("runs", launchable.slug)))
+
+    def test_a_published_stage_offers_no_launch(self, admin_client, published_run):
+        page = _page(admin_client.get(_url("runs", published_run.campaign.slug)))
+        assert "A run of this stage is already published." in page
+        assert "Launch the run</button>" not in page
+
+    def test_before_the_deadline_the_launch_is_offered_as_a_rehearsal(self, admin_client, launchable):
+        launchable.registration_closes_at = timezone.now() + dt.timedelta(days=1)
+        launchable.save(update_fields=["registration_closes_at"])
+        page = _page(admin_client.get(_url("runs", launchable.slug)))
+        assert "a run launched now is a rehearsal, which cannot be published" in page
+        assert "Launch the run</button>" in page
+
+    def test_the_seed_help_says_to_announce_it_first(self, admin_client, launchable):
+        page = _page(admin_client.get(_url("runs", launchable.slug)))
         assert "Announce the seed publicly before you launch the run" in page
 
 
