@@ -18,16 +18,35 @@ from bawaba.core.contributions import (
     registry,
     render_pages_sections,
 )
+from bawaba.selection.selectors import published_runs_by_campaign
 from bawaba.territory.selectors import regions_for_home
 
 
 @login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    campaigns = list(campaigns_for_home())
+    reports = published_runs_by_campaign(campaigns)
+    regions = list(regions_for_home())
     return render(
         request,
         "portal/home.html",
-        {"campaigns": campaigns_for_home(), "regions": regions_for_home()},
+        {
+            # Each campaign with its published selection runs, whose public reports its card links to.
+            "campaigns": [(campaign, reports[campaign.pk]) for campaign in campaigns],
+            # The newest public report, among what a visitor can do first.
+            "latest_report": max(
+                (run for runs in reports.values() for run in runs),
+                key=lambda run: (run.published_at, run.pk),
+                default=None,
+            ),
+            "regions": regions,
+            "territory": {
+                "regions": len(regions),
+                "provinces": sum(region.province_count for region in regions),
+                "communes": sum(region.commune_count for region in regions),
+            },
+        },
     )
 
 

@@ -21,7 +21,9 @@ from bawaba.core.charts import ADMITTED_COLOR, NEEDS_COLOR, Series, bar_chart
 from bawaba.core.csv_response import csv_attachment
 from bawaba.core.params import text_param
 from bawaba.selection import selectors
+from bawaba.selection.forms import CommuneSearchForm
 from bawaba.selection.models import SelectionRun
+from bawaba.territory.selectors import territorial_commune_count
 
 # As long as territory's HCP code column: anything longer is no code.
 CODE_MAX_LENGTH = 16
@@ -71,6 +73,16 @@ def _drill_down(request: HttpRequest, run: SelectionRun, report: selectors.Repor
     return {"region": region, "provinces": provinces, "province": province, "communes": communes}
 
 
+def _commune_search(request: HttpRequest, run: SelectionRun) -> dict:
+    """?commune=NAME-OR-CODE: the communes of the report it names, each linking to its line (a plain GET form,
+    for every browser). A query the form refuses is shown with its error, and finds nothing."""
+    search = CommuneSearchForm(request.GET if "commune" in request.GET else None)
+    matches = None
+    if search.is_bound and search.is_valid():
+        matches = selectors.find_communes(run, search.cleaned_data["commune"])
+    return {"search": search, "matches": matches}
+
+
 def _render_report(request: HttpRequest, run: SelectionRun, template: str, downloads: dict) -> HttpResponse:
     report = selectors.run_report(run)
     rtl = get_language_bidi()
@@ -90,6 +102,9 @@ def _render_report(request: HttpRequest, run: SelectionRun, template: str, downl
         ),
         **downloads,
         **_drill_down(request, run, report),
+        **_commune_search(request, run),
+        # What the report's commune counts are out of: the home page's figure (issue 11).
+        "territorial_communes": territorial_commune_count(),
     }
     return render(request, template, context)
 

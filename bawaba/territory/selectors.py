@@ -16,3 +16,8 @@ def provinces_of(region_id: int) -> QuerySet[Province]:
 
 def communes_of(province_id: int) -> QuerySet[Commune]:
     return Commune.objects.filter(province_id=province_id).order_by("code")
+
+
+def territorial_commune_count() -> int:
+    """The territorial communes (1,503 in the HCP's list; arrondissements are apart: docs/decisions/0004)."""
+    return Commune.objects.count()

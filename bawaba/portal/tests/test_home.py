@@ -185,12 +185,13 @@ def test_switching_language_works_whatever_language_the_browser_prefers(client, 
 def test_home_page_query_count_does_not_grow_with_campaigns_or_regions(
     client, territory, census, hcp, django_assert_max_num_queries
 ):
-    # Campaigns, their stages (one prefetch), regions with their counts: three, however many rows.
-    with django_assert_max_num_queries(3) as few:
+    # Campaigns, their stages (one prefetch), their published selections, regions with their counts: four,
+    # however many rows.
+    with django_assert_max_num_queries(4) as few:
         client.get("/ar/")
     for n in range(3):
         _competition(hcp, slug=f"more-{n}")
-    with django_assert_max_num_queries(3) as more:
+    with django_assert_max_num_queries(4) as more:
         client.get("/ar/")
 
     assert len(more.captured_queries) == len(few.captured_queries)
@@ -222,3 +223,49 @@ def test_expired_form_page_is_ours_and_translated(db):
 
     assert response.status_code == 403
     assertContains(response, "Le formulaire a expiré", status_code=403)
+
+
+def test_the_home_page_leads_with_what_a_visitor_can_do_then_the_campaigns_then_the_territory(
+    client, territory, census
+):
+    page = client.get("/fr/").content.decode()
+
+    actions = page.index('id="actions-title"')
+    assert page.index('href="/fr/accounts/register/"', actions) < page.index('id="campaigns-title"')
+    assert page.index('href="/fr/accounts/login/"', actions) < page.index('id="campaigns-title"')
+    assert page.index('href="/fr/help/"', actions) < page.index('id="campaigns-title"')
+    assert page.index('id="campaigns-title"') < page.index('class="key-figures"') < page.index("<table")
+
+
+def test_the_territory_is_a_line_of_key_figures_naming_what_it_counts(client, territory):
+    page = client.get("/fr/").content.decode()
+
+    figures = [
+        " ".join(re.sub(r"<[^>]+>", " ", figure).split())
+        for figure in re.findall(r'<li class="key-figure">(.*?)</li>', page, re.DOTALL)
+    ]
+    assert figures == [
+        "12 régions",
+        "75 provinces et préfectures",
+        "1 503 communes territoriales (les arrondissements des grandes villes ne sont pas comptés à part)",
+    ]
+
+
+def test_a_published_selection_s_public_report_is_linked_from_its_campaign(client, census):
+    from bawaba.campaigns.models import CampaignRules
+    from bawaba.campaigns.rules.defaults import default_census_rules
+    from bawaba.selection.models import SelectionRun
+
+    assert "/selection/preselection/" not in client.get("/fr/").content.decode()
+    rules = CampaignRules.objects.create(campaign=census, version=1, rules=default_census_rules(), note="")
+    SelectionRun.objects.create(
+        campaign=census,
+        rules_version=rules,
+        seed="draw",
+        status=SelectionRun.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+    page = client.get("/fr/").content.decode()
+
+    assert page.count('href="/fr/campaigns/rgph-2024/selection/preselection/"') == 2  # the actions, the card

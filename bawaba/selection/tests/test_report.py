@@ -259,8 +259,9 @@ def test_the_report_costs_a_fixed_number_of_queries_and_never_reads_the_frozen_i
     for end in (f"?province={province}", "report.csv", "report.json"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(public_url(published_run) + end).status_code == 200
-        # Campaign, its stages, the run, then one query per table: regions, provinces, communes.
-        assert len(queries.captured_queries) <= 6, end
+        # Campaign, its stages, the run, then one query per table: regions, provinces, communes; and the number
+        # of territorial communes the report's counts are out of.
+        assert len(queries.captured_queries) <= 7, end
         assert not any("frozen_inputs" in query["sql"] for query in queries.captured_queries), end
 
 
@@ -455,3 +456,69 @@ def test_the_link_costs_the_campaign_page_one_query(client, computed_run):
         client.get(url)
     assert sum("selection_selectionrun" in query["sql"] for query in queries.captured_queries) == 1
     assert not any("frozen_inputs" in query["sql"] for query in queries.captured_queries)
+
+
+# --- Find my commune -----------------------------------------------------------------------------------------
+
+
+def _search(client, run, query: str, lang: str = "fr") -> str:
+    response = client.get(public_url(run, lang), {"commune": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _result_links(html: str) -> list[str]:
+    results = html.split('class="commune-search__results"', 1)
+    return re.findall(r'<a href="([^"]+)">', results[1].split("</ul>", 1)[0]) if len(results) > 1 else []
+
+
+@pytest.fixture
+def a_line(published_run) -> Commune:
+    """A commune of the report whose French and Arabic names are unlike any other's."""
+    for line in SelectionCommuneResult.objects.filter(run=published_run).select_related("commune__province"):
+        commune = line.commune
+        if (
+            Commune.objects.filter(name_fr__icontains=commune.name_fr).count() == 1
+            and len(commune.name_fr) > 6
+        ):
+            return commune
+    raise AssertionError("no commune with a name of its own")
+
+
+def _link(commune: Commune) -> str:
+    return f"?province={commune.province.code}#commune-{commune.code}"
+
+
+def test_a_commune_is_found_by_its_french_or_arabic_name_or_its_code(client, published_run, a_line):
+    french = a_line.name_fr.upper()  # whatever the case
+    arabic_without_hamza = a_line.name_ar.replace("أ", "ا").replace("إ", "ا")
+    for query, lang in ((french, "fr"), (arabic_without_hamza, "ar"), (a_line.code, "fr")):
+        assert _link(a_line) in _result_links(_search(client, published_run, query, lang)), query
+
+
+def test_the_found_commune_s_link_opens_its_line(client, published_run, a_line):
+    page = client.get(public_url(published_run) + _link(a_line).split("#")[0]).content.decode()
+    assert f'<tr id="commune-{a_line.code}">' in page
+
+
+def test_a_search_that_finds_nothing_says_so(client, published_run):
+    page = _search(client, published_run, "Zzyzx")
+    assert _result_links(page) == []
+    message = "No commune of this report matches “%(query)s”. Check the spelling, or type a shorter part of the name."
+    assert translated(message, "fr", query="Zzyzx").split("“")[0] in page
+
+
+@pytest.mark.parametrize("query", ["a", "x" * 101, "Fès\x1b"])
+def test_a_query_the_form_refuses_is_a_message_and_finds_nothing(client, published_run, query):
+    page = _search(client, published_run, query.replace("\\x1b", "\x1b"))
+    assert 'class="error-summary"' in page
+    assert _result_links(page) == []
+
+
+def test_without_a_query_the_report_shows_the_empty_search(client, published_run):
+    page = client.get(public_url(published_run)).content.decode()
+    assert 'name="commune"' in page
+    assert 'class="error-summary"' not in page
+    assert (
+        page.index('class="key-figures"') < page.index('id="search-title"') < page.index('id="totals-title"')
+    )
