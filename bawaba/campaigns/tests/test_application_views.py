@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns import services, steps
 from bawaba.campaigns.models import Application
 from bawaba.campaigns.tests.conftest import at, fill_application, identity_post
@@ -235,10 +237,17 @@ def test_a_cin_used_by_another_candidate_is_refused_with_a_clear_message(
 
 def test_situation_errors_are_explained(alice_client, draft):
     response = alice_client.post(step_url(steps.SITUATION), {"education_field": "Droit"})
-    assertContains(
-        response, translated_html("Choose one of the answers."), count=4
-    )  # in the summary and at each field
-    assertContains(response, 'href="#id_category_0"')
+    assertContains(response, translated_html("Choose one of the answers."), count=2)  # at each field
+    # In the summary, each error after its field's name, linking to the field.
+    for field, label in (("category", "Your situation"), ("education_level", "Highest education level")):
+        message = translated("Choose one of the answers.")
+        named = translated(
+            "%(label)s: %(message)s", context="error summary: a field's label, then its error"
+        ) % {
+            "label": translated(label),
+            "message": message[0].lower() + message[1:],
+        }
+        assertContains(response, f'<a href="#id_{field}_0">{escape(named)}</a>')
     assertContains(response, 'value="Droit"')
     response = alice_client.post(
         step_url(steps.SITUATION), {"category": "graduate", "education_level": "baccalaureate"}

@@ -24,7 +24,9 @@ def test_the_recipe_on_the_report_prints_what_her_page_shows(client, published_r
         .select_related("application__user")
         .order_by("id")[0]
     )
-    report = client.get(f"/fr/campaigns/{published_run.campaign.slug}/selection/preselection/").content.decode()
+    report = client.get(
+        f"/fr/campaigns/{published_run.campaign.slug}/selection/preselection/"
+    ).content.decode()
     recipe = re.search(r'<pre class="report-verify" dir="ltr">(.*?)</pre>', report, re.DOTALL).group(1)
 
     # The recipe, run as printed (its names filled in), and what her dashboard shows.
