@@ -19,7 +19,7 @@ from bawaba.core.contributions import (
     render_pages_sections,
 )
 from bawaba.selection.selectors import published_runs_by_campaign
-from bawaba.territory.selectors import regions_for_home
+from bawaba.territory.selectors import regions_for_home, territory_figures
 
 
 @login_not_required
@@ -41,11 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 default=None,
             ),
             "regions": regions,
-            "territory": {
-                "regions": len(regions),
-                "provinces": sum(region.province_count for region in regions),
-                "communes": sum(region.commune_count for region in regions),
-            },
+            "territory": territory_figures(regions),
         },
     )
 

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 
 from bawaba.territory.models import Commune, Province, Region
@@ -21,3 +23,14 @@ def communes_of(province_id: int) -> QuerySet[Commune]:
 def territorial_commune_count() -> int:
     """The territorial communes (1,503 in the HCP's list; arrondissements are apart: docs/decisions/0004)."""
     return Commune.objects.count()
+
+
+def territory_figures(regions: Iterable[Region]) -> dict[str, int]:
+    """How many regions, provinces and territorial communes, from regions_for_home()'s rows (no query)."""
+    regions = list(regions)
+    return {
+        "regions": len(regions),
+        # The annotations of regions_for_home, which the model's type does not know.
+        "provinces": sum(region.province_count for region in regions),  # type: ignore[attr-defined]
+        "communes": sum(region.commune_count for region in regions),  # type: ignore[attr-defined]
+    }
