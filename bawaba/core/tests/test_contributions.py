@@ -8,13 +8,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from bawaba.core.contributions import (
+    APPLICATION_STATUS,
     DASHBOARD,
+    DASHBOARD_NOW,
     EmailKind,
     Registry,
     Section,
     StaffMenuEntry,
     UnknownEmailKind,
     registry,
+    render_pages_sections,
     render_sections,
 )
 from bawaba.core.tests.helpers import registered, with_templates
@@ -113,3 +116,31 @@ def test_sections_render_in_order_for_their_own_objects_only(settings):
 
     assert rendered == {1: ["<p>first 1 &lt;b&gt;</p>", "<p>second 1</p>"], 2: ["<p>first 2 &lt;b&gt;</p>"]}
     assert render_sections(request, DASHBOARD, []) == {}
+
+
+def test_pages_shown_together_call_a_shared_context_function_once(settings):
+    with_templates(
+        settings, {"test/now.html": "<p>now {{ word }}</p>", "test/status.html": "<b>{{ word }}</b>"}
+    )
+    calls = []
+
+    def decisions(request, objects):
+        calls.append([o.pk for o in objects])
+        return {o.pk: {"word": f"w{o.pk}"} for o in objects}
+
+    sections = [
+        Section(page=DASHBOARD_NOW, key="now", template="test/now.html", context=decisions),
+        Section(page=APPLICATION_STATUS, key="status", template="test/status.html", context=decisions),
+    ]
+    one, two = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    with registered(*sections, alone=True):
+        rendered = render_pages_sections(
+            RequestFactory().get("/"), (DASHBOARD_NOW, APPLICATION_STATUS, DASHBOARD), [one, two]
+        )
+
+    assert calls == [[1, 2]]
+    assert rendered == {
+        DASHBOARD_NOW: {1: ["<p>now w1</p>"], 2: ["<p>now w2</p>"]},
+        APPLICATION_STATUS: {1: ["<b>w1</b>"], 2: ["<b>w2</b>"]},
+        DASHBOARD: {1: [], 2: []},
+    }
