@@ -11,8 +11,8 @@ QUERY_MAX_LENGTH = 100
 
 class CommuneSearchForm(forms.Form):
     commune = forms.CharField(
-        label=_("Find my commune"),
-        help_text=_("Its name in Arabic or in French, or part of it, or its code."),
+        label=_("Name or code of the commune"),
+        help_text=_("In Arabic or in French; part of the name is enough."),
         max_length=QUERY_MAX_LENGTH,
         validators=[no_control_characters],
     )
