@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.html import escape
 
 from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, Campaign
@@ -523,3 +524,16 @@ def test_without_a_query_the_report_shows_the_empty_search(client, published_run
     assert (
         page.index('class="key-figures"') < page.index('id="search-title"') < page.index('id="totals-title"')
     )
+
+
+def test_the_report_says_what_its_commune_counts_are_out_of(client, published_run):
+    page = " ".join(client.get(public_url(published_run)).content.decode().split())
+    sentence = translated(
+        "Morocco has %(total)s territorial communes (the arrondissements of the large cities are not counted apart). "
+        "This report has a line for each commune with needs or candidates at this stage; the others took no part "
+        "in it.",
+        "fr",
+        total=formatted([Commune.objects.count()], "fr")[0],
+    )
+    assert " ".join(escape(sentence).split()) in page  # spaces (the number's too) compared as the page's
+    assert translated("Communes with needs or candidates", "fr") in page  # the regions' column
