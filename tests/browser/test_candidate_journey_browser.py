@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.tests.factories import AdministrationFactory, CampaignFactory
 from bawaba.campaigns.tests.helpers import translated
+from bawaba.core.templatetags.form_tags import after_label
 from bawaba.notifications.smtp_sink import start_sink
 from bawaba.territory.models import Commune, Province
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "saffron minaret ledger 42"
 TOO_SHORT = "Zq7kp"
+SUMMARY_ENTRY = "error summary: a field's label, then its error"
 CONFIRM_LINK = re.compile(r"http://[^\s/]+/(?:ar|fr)/accounts/confirm/[^/\s]+/")
 
 
@@ -132,6 +134,13 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
     def t(message: str, **params) -> str:
         return translated(message, language, **params)
 
+    def after_field(label: str, message: str) -> str:
+        """A field's error as the error summary shows it: after the field's name (core/includes/error_summary.html)."""
+        return translated("%(label)s: %(message)s", language, context=SUMMARY_ENTRY) % {
+            "label": label,
+            "message": after_label(message),
+        }
+
     address = f"amina.{language}@example.ma"
     province = (
         Province.objects.annotate(n=Count("communes"))
@@ -173,7 +182,7 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
         "ar": "كلمة المرور هذه قصيرة جدا. يجب أن تتكون من 10 حروف على الأقل.",
         "fr": "Ce mot de passe est trop court. Il doit contenir au moins 10 caractères.",
     }[language]
-    expect(summary).to_contain_text(too_short)
+    expect(summary).to_contain_text(after_field(t("Password"), too_short))
     expect(page.locator("#id_password1_error")).to_contain_text(too_short)
     page.screenshot(path=screenshots / f"journey-{language}-confirm-errors.png", full_page=True)
 
@@ -217,8 +226,8 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
         digits=7,
     )
     phone_error = t("Enter a Moroccan mobile number starting with 06 or 07, for example 06 12 34 56 78.")
-    expect(summary).to_contain_text(cin_error)
-    expect(summary).to_contain_text(phone_error)
+    expect(summary).to_contain_text(after_field(t("National ID card number (CIN)"), cin_error))
+    expect(summary).to_contain_text(after_field(t("Mobile phone number"), phone_error))
     expect(page.locator("#id_cin_error")).to_contain_text(cin_error)
     expect(page.locator("#id_phone_error")).to_contain_text(phone_error)
     expect(cin).to_have_attribute("aria-invalid", "true")

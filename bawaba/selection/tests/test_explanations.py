@@ -199,7 +199,7 @@ def test_the_include_renders_in_both_languages(published_run, language):
     with translation.override(language):
         html = render_to_string("selection/includes/explanation.html", {"explanation": explanation})
         expected = [
-            escape(gettext("Your preselection result")),
+            escape(gettext("Why: your score and each commune's result")),
             escape(gettext("Commune by commune")),
             reverse(
                 "selection:report", kwargs={"slug": published_run.campaign.slug, "stage": published_run.stage}
