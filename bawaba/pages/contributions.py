@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bawaba.accounts.permissions import is_central_admin
+from bawaba.accounts.models import Assignment
+from bawaba.accounts.permissions import holds_any, is_central_admin
 from bawaba.core.contributions import (
     EmailKind,
     PersonalDataProvider,
@@ -63,6 +64,17 @@ def register(registry: Registry) -> None:
             allowed=is_central_admin,
             order=80,
             description=_("The messages candidates and visitors sent through the contact page."),
+        )
+    )
+    registry.add_staff_entry(
+        StaffMenuEntry(
+            key="pages.design_system",
+            label=_("Design system"),
+            url_name="pages:design_system",
+            # Any role opens the page; a staff member with no role yet is told she has no staff page.
+            allowed=holds_any(*Assignment.Role.values),
+            order=900,
+            description=_("Every component of the pages, in Arabic and in French, as the site draws them."),
         )
     )
     registry.add_personal_data(

@@ -14,4 +14,5 @@ urlpatterns = [
     path("me/data/", views.my_data, name="my_data"),
     path("me/data.json", views.my_data_json, name="my_data_json"),
     path("staff/contact-messages/", views.contact_messages_list, name="contact_messages"),
+    path("staff/design/", views.design_system, name="design_system"),
 ]

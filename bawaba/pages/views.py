@@ -4,6 +4,7 @@ The legal pages read what they name (operator, controller, host, CNDP declaratio
 that a deployment states them in its environment and a demonstration says it is one.
 """
 
+import datetime as dt
 import json
 import math
 
@@ -18,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bawaba.accounts import ratelimit
-from bawaba.accounts.permissions import central_admin_required
+from bawaba.accounts.permissions import central_admin_required, staff_page
+from bawaba.core.charts import daily_bar_chart
 from bawaba.core.pagination import numbered_page
 from bawaba.pages import services
 from bawaba.pages.forms import ContactForm
@@ -152,3 +154,25 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
 def contact_messages_list(request: HttpRequest) -> HttpResponse:
     page = numbered_page(contact_messages(), request.GET.get("page"), size=25)
     return render(request, "pages/staff_contact_messages.html", {"page": page})
+
+
+@staff_page()
+@require_GET
+def design_system(request: HttpRequest) -> HttpResponse:
+    """The living page of the design system: every component in this page's language, and beside it the same in
+    the other language of the site (Arabic beside French or English, French beside Arabic), with its own lang and
+    dir, so that a change to bawaba.css is seen in both directions at once. Any staff member may open it."""
+    language = get_language()
+    other = "fr" if language == "ar" else "ar"
+    first_day = dt.date(2024, 2, 1)
+    sample_counts = [
+        (first_day + dt.timedelta(days=day), count) for day, count in enumerate((3, 8, 5, 0, 12, 9, 4))
+    ]
+    return render(
+        request,
+        "pages/design_system.html",
+        {
+            "languages": (language, other),
+            "sample_chart": daily_bar_chart(sample_counts),
+        },
+    )
