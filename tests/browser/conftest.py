@@ -56,3 +56,39 @@ def census_campaign(demo_data):
     from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
 
     return Campaign.objects.get(slug=DEMO_CAMPAIGN_SLUG)
+
+
+@pytest.fixture
+def published_demo(demo_data):
+    """The demo with its preselection published, as `make demo-data` leaves it."""
+    from django.core.management import call_command
+
+    from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
+    from bawaba.selection.models import SelectionRun
+
+    call_command(
+        "run_selection",
+        "--campaign",
+        DEMO_CAMPAIGN_SLUG,
+        "--seed",
+        "tirage public de la démonstration Bawaba",
+        "--publish",
+        "--unless-published",
+        stdout=io.StringIO(),
+    )
+    return SelectionRun.objects.filter(campaign__slug=DEMO_CAMPAIGN_SLUG, status="published").latest("pk")
+
+
+@pytest.fixture
+def demo_mailbox(tmp_path, settings):
+    """The demo's SMTP sink and mailbox page, as `make demo` runs them: what the sink keeps, the page shows."""
+    from bawaba.notifications.smtp_sink import start_sink
+
+    folder = tmp_path / "mailbox"
+    controller = start_sink(directory=folder)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    settings.BAWABA_MAIL_SINK_DIR, settings.BAWABA_DEMO_MAILBOX = folder, True
+    yield folder
+    controller.stop()

@@ -33,3 +33,22 @@ def test_the_same_image_with_its_text_alternative_passes(chromium_session):
 
     assert audit.reports and not audit.reports[-1].violations
     audit.assert_clean()
+
+
+def test_a_page_wider_than_the_window_fails_naming_what_sticks_out(chromium_session):
+    audit = _audit(chromium_session, '<div id="wide" style="inline-size: 2000px">Large</div>')
+
+    with pytest.raises(AssertionError) as failure:
+        audit.assert_clean()
+    assert "wider than the window" in str(failure.value) and "div#wide" in str(failure.value)
+
+
+def test_a_wide_table_in_its_own_scrolling_box_does_not_widen_the_page(chromium_session):
+    audit = _audit(
+        chromium_session,
+        '<div role="region" aria-label="Tableau" tabindex="0" style="overflow-x: auto">'
+        '<table><tr><td style="min-inline-size: 2000px; display: block">Large</td></tr></table></div>',
+    )
+
+    assert audit.widths and not audit.widths[-1].too_wide
+    audit.assert_clean()

@@ -18,26 +18,12 @@ from playwright.sync_api import expect
 from bawaba.campaigns.models import Application
 from bawaba.campaigns.tests.helpers import translated
 from bawaba.demo.competition import POSTS, demo_competition
-from bawaba.notifications.smtp_sink import start_sink
 from bawaba.territory.models import Commune
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "cedar lantern harbour 58"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def demo_mailbox(tmp_path, settings):
-    """The demo's SMTP sink and mailbox page, as `make demo` runs them: what the sink keeps, the page shows."""
-    folder = tmp_path / "mailbox"
-    controller = start_sink(directory=folder)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    settings.BAWABA_MAIL_SINK_DIR, settings.BAWABA_DEMO_MAILBOX = folder, True
-    yield folder
-    controller.stop()
 
 
 @pytest.fixture

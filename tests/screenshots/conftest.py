@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.browser.conftest import census_campaign, demo_data, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import census_campaign, demo_data, page, published_demo  # noqa: F401 (fixtures)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,56 +7,22 @@ page answers; reviewing the pictures is the point.
 """
 
 import html
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from bawaba.accounts.models import User
-from bawaba.accounts.tests.helpers import translated
-from bawaba.accounts.twofactor.tests.helpers import authenticator_for, fresh_code
 from bawaba.campaigns import steps
 from bawaba.demo.competition import COMPETITION_SLUG
 from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
 from bawaba.demo.services import ADMIN, CANDIDATE, COORDINATOR
-from bawaba.selection.models import SelectionRun
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
 
 LANGUAGES = ("ar", "fr")
 WIDTHS = {"390": {"width": 390, "height": 844}, "1366": {"width": 1366, "height": 900}}
 GALLERY = "gallery"
-
-
-@pytest.fixture
-def published_demo(demo_data):
-    """The demo with its preselection published, as `make demo-data` leaves it."""
-    call_command(
-        "run_selection",
-        "--campaign",
-        DEMO_CAMPAIGN_SLUG,
-        "--seed",
-        "tirage public de la démonstration Bawaba",
-        "--publish",
-        "--unless-published",
-        stdout=io.StringIO(),
-    )
-    return SelectionRun.objects.filter(campaign__slug=DEMO_CAMPAIGN_SLUG, status="published").latest("pk")
-
-
-def sign_in(page, account, language: str) -> None:
-    page.goto(f"/{language}/accounts/login/")
-    page.get_by_label(translated("E-mail address", language), exact=True).fill(account.email)
-    page.get_by_label(translated("Password", language), exact=True).fill(account.password)
-    page.get_by_role("button", name=translated("Sign in", language), exact=True).click()
-    page.wait_for_load_state()
-    if "/two-factor/" in page.url:
-        user = User.objects.get(email=account.email)
-        authenticator_for(user)
-        page.get_by_label(translated("Code", language), exact=True).fill(fresh_code(user))
-        page.get_by_role("button", name=translated("Continue", language), exact=True).click()
-        page.wait_for_load_state()
 
 
 def shoot_all(page, folder: Path, group: str, pages: dict[str, str]) -> list[tuple[str, str, str, str]]:
