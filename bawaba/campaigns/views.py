@@ -383,6 +383,8 @@ def _render_step(
 ) -> HttpResponse:
     now = timezone.now()
     current = steps.STEP_BY_SLUG[step]
+    # The steps before the one she would resume at are answered: the step indicator says so in words.
+    resume = steps.resume_step(application, choice_count=selectors.choice_count(application))
     return render(
         request,
         f"campaigns/step_{step}.html",
@@ -391,6 +393,7 @@ def _render_step(
             "application": application,
             "step": current,
             "steps": _step_links(campaign),
+            "answered_before": resume.number,
             "step_count": len(steps.STEPS),
             "previous_url": _step_url(campaign, prev.slug) if (prev := steps.previous_step(step)) else None,
             "closes_at": campaign.registration_closes_at,
