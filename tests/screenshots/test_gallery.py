@@ -136,5 +136,6 @@ def test_staff_pages(page, published_demo, gallery):
             "accounts": "/staff/accounts/",
             "account": f"/staff/accounts/{coordinator.pk}/",
             "outbox": "/staff/outbox/",
+            "design": "/staff/design/",
         },
     )
