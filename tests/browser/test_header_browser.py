@@ -63,7 +63,10 @@ def test_on_a_phone_the_navigation_folds_behind_the_menu_button(page, language):
     page.set_viewport_size(PHONE)
     page.goto(f"/{language}/")
     toggle = page.get_by_role("button", name=translated("Menu", language), exact=True)
-    sign_in_link = page.get_by_role("link", name=translated("Sign in", language), exact=True)
+    navigation = page.get_by_role(
+        "navigation", name=translated("Main navigation", language), include_hidden=True
+    )
+    sign_in_link = navigation.get_by_role("link", name=translated("Sign in", language), exact=True)
 
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(sign_in_link).to_be_hidden()
@@ -79,6 +82,7 @@ def test_without_javascript_the_navigation_stays_open(chromium, live_server, tra
     page = context.new_page()
     page.goto("/fr/")
     expect(page.get_by_role("button", name=translated("Menu", "fr"), exact=True)).to_have_count(0)
-    expect(page.get_by_role("link", name=translated("Sign in", "fr"), exact=True)).to_be_visible()
+    navigation = page.get_by_role("navigation", name=translated("Main navigation", "fr"))
+    expect(navigation.get_by_role("link", name=translated("Sign in", "fr"), exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
