@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -73,8 +74,12 @@ class Recipients:
 
 def message_id_domain() -> str:
     """The right-hand side of every mailing Message-ID: the sending domain, from DEFAULT_FROM_EMAIL."""
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return address.rpartition("@")[2] or "bawaba"
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "bawaba"
 
 
 def message_id(*, mailing_id: int, recipient_key: str) -> str:

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from bawaba.core.contributions import registry
+from bawaba.notifications import mime
 from bawaba.notifications.mailings import ACTIVE, message_id
 from bawaba.notifications.models import BouncingAddress, Mailing, MailingDomainLimit, MailingMessage
 from bawaba.notifications.services import MAX_ATTEMPTS, RETRY_DELAYS
@@ -109,7 +111,7 @@ class MailingSender:
         messages = _without_bouncing(batch, outcome)
         sent: list[int] = []
         claimed_at = self.now()
-        mail = get_connection()
+        mail = Transport()
         try:
             for position, message in enumerate(messages):
                 self._wait_until(batch.starts_at + batch.interval * position)
@@ -239,7 +241,16 @@ def _without_bouncing(batch: Batch, outcome: Outcome) -> list[MailingMessage]:
     return [m for m in batch.messages if m.to_email not in bouncing]
 
 
-def render_message(mailing: Mailing, message: MailingMessage) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class Rendered:
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+
+
+def render_message(mailing: Mailing, message: MailingMessage) -> Rendered:
     """The message in its recipient's language, from the templates of the mailing's e-mail kind."""
     subject_template, text_template, html_template = registry.email_kind(mailing.kind).templates
     context = {**mailing.context, **message.context, "mailing": mailing, "message": message}
@@ -247,29 +258,62 @@ def render_message(mailing: Mailing, message: MailingMessage) -> EmailMultiAlter
         subject = render_to_string(subject_template, context)
         text = render_to_string(text_template, context)
         html = render_to_string(html_template, context)
-    email = EmailMultiAlternatives(
+    return Rendered(
+        to=message.to_email,
         subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers={"Message-ID": message_id(mailing_id=mailing.pk, recipient_key=message.recipient_key)},
+        text=text,
+        html=html,
+        message_id=message_id(mailing_id=mailing.pk, recipient_key=message.recipient_key),
     )
-    email.attach_alternative(html, "text/html")
-    return email
 
 
-def _deliver(mail, mailing: Mailing, message: MailingMessage) -> None:
+class Transport:
+    """The batch's one connection. Over SMTP (production, the demo, the sink in tests) the message goes out as
+    bytes assembled by `mime` (the standard library's generator would cost more than everything else together);
+    any other backend (console, memory) gets Django's own message."""
+
+    def __init__(self) -> None:
+        self.backend = get_connection()
+
+    def send(self, rendered: Rendered) -> None:
+        if isinstance(self.backend, SMTPBackend):
+            self.backend.open()  # opened by the batch's first message, again after a dropped connection
+            wire = mime.assemble(
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=rendered.to,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                message_id=rendered.message_id,
+            )
+            connection = self.backend.connection
+            if connection is None:  # open() failed silently: only with fail_silently, never set here
+                raise smtplib.SMTPServerDisconnected("no connection to the SMTP server")
+            connection.sendmail(wire.envelope_from, [wire.to], wire.data)
+            return
+        email = EmailMultiAlternatives(
+            subject=rendered.subject,
+            body=rendered.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[rendered.to],
+            headers={"Message-ID": rendered.message_id},
+        )
+        email.attach_alternative(rendered.html, "text/html")
+        self.backend.send_messages([email])
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _deliver(transport: Transport, mailing: Mailing, message: MailingMessage) -> None:
     """Send one message over the batch's connection; a refusal becomes a DeliveryFailure with the server's answer."""
-    email = render_message(mailing, message)
+    rendered = render_message(mailing, message)
     try:
-        mail.open()  # the batch's one connection: opened by its first message, again after a dropped one
-        mail.send_messages([email])
+        transport.send(rendered)
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))
         raise DeliveryFailure(code, _text(reply)) from error
-    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-        raise DeliveryFailure(error.smtp_code, _text(error.smtp_error)) from error
-    except smtplib.SMTPResponseException as error:
+    except smtplib.SMTPResponseException as error:  # refused at MAIL FROM or DATA, or a 421 goodbye
         raise DeliveryFailure(error.smtp_code, _text(error.smtp_error)) from error
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryFailure(None, f"{type(error).__name__}: {error}") from error
