@@ -66,6 +66,12 @@ class MailingProgress:
         return dt.timedelta(seconds=round(self.waiting / self.rate))
 
     @property
+    def within_a_minute(self) -> bool:
+        """What is left should go within the minute (`timeuntil` would say "0 minutes")."""
+        left = self.time_left
+        return left is not None and left < dt.timedelta(minutes=1)
+
+    @property
     def estimated_end(self) -> dt.datetime | None:
         """When the last message should go, at the current rate (for the `timeuntil` filter)."""
         left = self.time_left
