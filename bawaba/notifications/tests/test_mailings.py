@@ -6,7 +6,7 @@ from collections import Counter
 from email.header import decode_header, make_header
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from bawaba.core.models import AuditEvent
 from bawaba.notifications import mailings
@@ -70,6 +70,20 @@ def test_a_mailing_writes_one_message_per_recipient_and_sends_nothing_by_itself(
     )  # fmt: skip
     assert AuditEvent.objects.filter(action="mailing.created", target_id=str(mailing.pk)).exists()
     assert mailoutbox == []
+
+
+def test_a_mailing_belongs_to_the_transaction_of_its_event(candidate):
+    """Written with the event (a published selection) or not at all: a rolled-back event leaves no mailing."""
+    people = mailings.Recipients(
+        keys=[f"U-{candidate.pk}"], emails=[candidate.email], languages=["fr"], user_ids=[candidate.pk]
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create(recipients=people)
+        raise RuntimeError("the publication failed")
+    assert not Mailing.objects.exists() and not MailingMessage.objects.exists()
+
+    mailing = create(recipients=people)
+    assert mailing.messages.get().user == candidate
 
 
 def test_a_recipient_key_that_cannot_go_into_a_message_id_is_refused():
