@@ -180,21 +180,17 @@ def _claim_in(mailing: Mailing, *, batch_size: int, now: dt.datetime) -> Batch |
     )
     for limit in limits:
         if limit.next_slot_at is None or limit.next_slot_at <= now:
-            rate = min(filter(None, (limit.rate_per_second, mailing.rate_per_second)))
-            size = min(batch_size, max(1, rate * BATCH_SECONDS))
-            batch = _claim_messages(mailing, Q(domain=limit.domain), size=size, rate=rate, now=now)
-            if batch is not None:
-                limit.next_slot_at = batch.starts_at + batch.interval * len(batch.messages)
-                limit.save(update_fields=["next_slot_at"])
-                return batch
+            size = min(batch_size, max(1, limit.rate_per_second * BATCH_SECONDS))
+            messages = _claim_messages(mailing, Q(domain=limit.domain), size=size, now=now)
+            if messages:
+                return _book(mailing, messages, now=now, limit=limit)
     rate = mailing.rate_per_second
     size = min(batch_size, max(1, rate * BATCH_SECONDS)) if rate else batch_size
-    return _claim_messages(
-        mailing, ~Q(domain__in=[limit.domain for limit in limits]), size=size, rate=rate, now=now
-    )
+    messages = _claim_messages(mailing, ~Q(domain__in=[limit.domain for limit in limits]), size=size, now=now)
+    return _book(mailing, messages, now=now) if messages else None
 
 
-def _claim_messages(mailing: Mailing, scope: Q, *, size: int, rate: int, now: dt.datetime) -> Batch | None:
+def _claim_messages(mailing: Mailing, scope: Q, *, size: int, now: dt.datetime) -> list[MailingMessage]:
     due = (
         MailingMessage.objects.filter(scope, mailing=mailing, status=MessageStatus.PENDING)
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
@@ -202,23 +198,47 @@ def _claim_messages(mailing: Mailing, scope: Q, *, size: int, rate: int, now: dt
     )
     ids = list(due.values_list("pk", flat=True)[:size])
     if not ids:
-        return None
+        return []
     MailingMessage.objects.filter(pk__in=ids).update(
         status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-    messages = list(
+    return list(
         MailingMessage.objects.filter(pk__in=ids)
         .order_by("pk")
         .only("mailing_id", "recipient_key", "to_email", "language", "context", "attempts")
     )
-    interval = dt.timedelta(seconds=1 / rate) if rate else dt.timedelta(0)
-    starts_at = now
-    if rate:
-        # The window this batch books in the mailing's rate, after the windows other senders booked.
-        starts_at = max(now, mailing.next_slot_at or now)
-        mailing.next_slot_at = starts_at + interval * len(messages)
+
+
+def _interval(rate: int) -> dt.timedelta:
+    return dt.timedelta(seconds=1 / rate) if rate else dt.timedelta(0)
+
+
+def _book(
+    mailing: Mailing,
+    messages: list[MailingMessage],
+    *,
+    now: dt.datetime,
+    limit: MailingDomainLimit | None = None,
+) -> Batch:
+    """Book the batch's window after those other senders booked, in the mailing's rate and in its domain's.
+
+    Its messages are paced at the slower of the two. A limited domain's batch books its share of the mailing's
+    rate from its start although it sends more slowly: the mailing's rate may be exceeded by at most that
+    domain's own rate for a few seconds, never more.
+    """
+    count = len(messages)
+    overall = _interval(mailing.rate_per_second)
+    starts_at = max(now, mailing.next_slot_at or now) if mailing.rate_per_second else now
+    pace = overall
+    if limit is not None:
+        starts_at = max(starts_at, limit.next_slot_at or now)
+        pace = max(overall, _interval(limit.rate_per_second))
+        limit.next_slot_at = starts_at + pace * count
+        limit.save(update_fields=["next_slot_at"])
+    if mailing.rate_per_second:
+        mailing.next_slot_at = starts_at + overall * count
         mailing.save(update_fields=["next_slot_at"])
-    return Batch(mailing=mailing, messages=messages, starts_at=starts_at, interval=interval)
+    return Batch(mailing=mailing, messages=messages, starts_at=starts_at, interval=pace)
 
 
 def _without_bouncing(batch: Batch, outcome: Outcome) -> list[MailingMessage]:

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from bawaba.core.models import AuditEvent
 from bawaba.notifications import mailings
 from bawaba.notifications.models import BouncingAddress, Mailing, MailingMessage
-from bawaba.notifications.sender import MailingSender
+from bawaba.notifications.sender import MailingSender, claim_batch
 from bawaba.notifications.services import RETRY_DELAYS
 from bawaba.notifications.smtp_sink import start_sink
 from bawaba.notifications.tests.mailing_helpers import (
@@ -260,3 +260,30 @@ def test_two_senders_at_once_never_send_the_same_message(sink, tmp_path):
     ids = Counter(message["Message-ID"] for message in received(tmp_path))
     assert len(ids) == 300 and set(ids.values()) == {1}
     assert _statuses(mailing) == {MessageStatus.SENT: 300}
+
+
+def test_a_slow_domain_does_not_hold_back_the_others(clock):
+    """The batch of a limited domain books its messages' share of the mailing's rate, not its own slow window."""
+    slow = recipients(5, domain="slow.example")
+    fast = recipients(20, domain="example.ma", start=100)
+    mailing = create(
+        recipients=mailings.Recipients(
+            keys=[*slow.keys, *fast.keys],
+            emails=[*slow.emails, *fast.emails],
+            languages=[*slow.languages, *fast.languages],
+        ),
+        rate_per_second=10,
+        domain_limits={"slow.example": 1},
+    )
+    now = clock.now()
+    slow_batch = claim_batch(batch_size=10, now=now, lease=dt.timedelta(minutes=2))
+    assert {m.domain for m in slow_batch.messages} == {"slow.example"} and len(slow_batch.messages) == 5
+    assert (slow_batch.starts_at, slow_batch.interval) == (now, dt.timedelta(seconds=1))
+    # Another sender, at the same moment: the other domains go half a second later (5 messages at 10 a second).
+    fast_batch = claim_batch(batch_size=10, now=now, lease=dt.timedelta(minutes=2))
+    assert {m.domain for m in fast_batch.messages} == {"example.ma"}
+    assert (fast_batch.starts_at, fast_batch.interval) == (
+        now + dt.timedelta(seconds=0.5),
+        dt.timedelta(seconds=0.1),
+    )
+    assert mailing.domain_limits.get().next_slot_at == now + dt.timedelta(seconds=5)
