@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -346,10 +346,17 @@ def _text(reply: bytes | str) -> str:
 def _record_sent(ids: list[int], *, now: dt.datetime) -> int:
     if not ids:
         return 0
-    # Its own context (a temporary password) leaves the database with the message.
-    return MailingMessage.objects.filter(pk__in=ids).update(
-        status=MessageStatus.SENT, sent_at=now, context={}, last_error=""
-    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Not waiting for the disk: a database that crashes may forget the last few of these commits, and
+            # those messages go again with their Message-ID, as after a sender killed before its commit. Waiting
+            # for the flush costs 7-10 ms a commit on this project's machines (docs/decisions/0950).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Its own context (a temporary password) leaves the database with the message.
+        return MailingMessage.objects.filter(pk__in=ids).update(
+            status=MessageStatus.SENT, sent_at=now, context={}, last_error=""
+        )
 
 
 def _renew_claims(messages: list[MailingMessage], *, now: dt.datetime) -> None:
