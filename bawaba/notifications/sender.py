@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -88,7 +88,15 @@ class MailingSender:
 
     def run(self, *, should_stop: Callable[[], bool], idle_seconds: float = 1.0) -> Outcome:
         while not should_stop():
-            if not self.send_one_batch():
+            # A long-running process: a connection the database dropped (a restart) is replaced, not reused.
+            close_old_connections()
+            try:
+                busy = self.send_one_batch()
+            except DatabaseError:
+                # The database went away mid-batch: what this sender claimed goes back after its lease.
+                logger.exception("mailing sender: database error, trying again in %s s", idle_seconds)
+                busy = False
+            if not busy:
                 self.sleep(idle_seconds)
         return self.totals
 
