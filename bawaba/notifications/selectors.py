@@ -49,6 +49,11 @@ class MailingProgress:
     measured_at: dt.datetime
 
     @property
+    def rate_shown(self) -> float:
+        """The rate to one decimal, for the pages (`|number` writes it with the language's separators)."""
+        return round(self.rate, 1)
+
+    @property
     def total(self) -> int:
         return self.waiting + self.sent + self.failed + self.cancelled
 
