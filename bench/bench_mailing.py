@@ -10,7 +10,7 @@ and keeps nothing, so that the server is the same for everyone and never the thi
 
 1. writing the mailing: `create_mailing` with N recipients in one transaction (COPY), beside the same N rows
    written into the one-off outbox's table (`Notification`, with its unique idempotency key and four indexes),
-   the alternative weighed in docs/decisions/0950;
+   the alternative weighed in docs/decisions/0018;
 2. a plain loop: one process, one smtplib connection, each message rendered from the same templates and
    assembled by the same code (the same bytes), and sent: everything but the database;
 3. the outbox: `manage.py send_mailings` with 1 sender, then 2 senders, each a new mailing of N messages, timed

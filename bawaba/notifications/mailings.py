@@ -5,7 +5,7 @@ transaction with its recipients as columns; the rows go in set-based (`COPY` on 
 SQLite, through `bawaba.core.bulk`), so 488,321 notices cost seconds, not the hours one task per e-mail would.
 Nothing is sent before that transaction commits: the batch senders (`bawaba.notifications.sender`, run by
 `manage.py send_mailings`) only see committed rows. Pause, resume and cancel are conditional updates, honoured by
-the senders between batches. Why a table of its own and not the outbox's: docs/decisions/0950.
+the senders between batches. Why a table of its own and not the outbox's: docs/decisions/0018.
 """
 
 import json

@@ -358,7 +358,7 @@ def _record_sent(ids: list[int], *, now: dt.datetime) -> int:
         if connection.vendor == "postgresql":
             # Not waiting for the disk: a database that crashes may forget the last few of these commits, and
             # those messages go again with their Message-ID, as after a sender killed before its commit. Waiting
-            # for the flush costs 7-10 ms a commit on this project's machines (docs/decisions/0950).
+            # for the flush costs 7-10 ms a commit on this project's machines (docs/decisions/0018).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Its own context (a temporary password) leaves the database with the message.
