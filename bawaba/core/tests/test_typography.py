@@ -65,10 +65,14 @@ def test_every_page_links_the_typography_after_the_main_stylesheet(client):
 
 def test_arabic_text_is_never_set_in_italics():
     # bawaba.css may slant Latin text (.empty); typography.css makes every slanted thing upright in Arabic.
-    slanted = re.findall(r"([^{}]+)\{[^}]*font-style:\s*(?:italic|oblique)", (CORE_STATIC / "bawaba.css").read_text())
+    slanted = re.findall(
+        r"([^{}]+)\{[^}]*font-style:\s*(?:italic|oblique)", (CORE_STATIC / "bawaba.css").read_text()
+    )
     upright_in_arabic = TYPOGRAPHY
     for selector in slanted:
         for part in selector.split(","):
             assert f"{part.strip()}:lang(ar)" in upright_in_arabic, f"{part.strip()} is slanted in Arabic"
     for element in ("em", "i", "cite", "dfn", "var", "address"):
-        assert re.search(rf":is\([^)]*\b{element}\b[^)]*\):lang\(ar\) \{{ font-style: normal", TYPOGRAPHY), element
+        assert re.search(rf":is\([^)]*\b{element}\b[^)]*\):lang\(ar\) \{{ font-style: normal", TYPOGRAPHY), (
+            element
+        )
