@@ -105,10 +105,10 @@ class TestApplicationsList:
         ApplicationChoice.objects.create(application=application, rank=1, commune=commune)
         page = admin_client.get(_url("applications")).content.decode()
         detail = _url("application_detail", application.pk)
-        assert f'<th scope="row" dir="ltr"><a href="{detail}">AB123456</a></th>' in page
-        assert '<td lang="ar" dir="rtl">فاطمة بناني</td>' in page
-        assert '<td dir="ltr">Fatima Bennani</td>' in page
-        assert '<td dir="ltr">fatima@example.ma</td>' in page
+        assert f'<th scope="row"><bdi dir="ltr"><a href="{detail}">AB123456</a></bdi></th>' in page
+        assert '<td><bdi lang="ar" dir="rtl">فاطمة بناني</bdi></td>' in page
+        assert '<td><bdi dir="ltr">Fatima Bennani</bdi></td>' in page
+        assert '<td><bdi dir="ltr">fatima@example.ma</bdi></td>' in page
         assert commune.name_fr in page
         assert '<td class="num">1</td>' in page
         assert "<caption>" in page
