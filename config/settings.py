@@ -100,11 +100,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "bawaba.core.package_apps.TasksDatabaseConfig",  # django_tasks_db
+    "bawaba.core.package_apps.SignInLockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "bawaba.core.package_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "bawaba.core.package_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "bawaba.core",
     "bawaba.territory",
     "bawaba.administrations",
