@@ -12,7 +12,7 @@ from django_tasks_db.apps import TasksAppConfig
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # the package annotates a plain str
 
 
 class SignInLockoutsConfig(AxesAppConfig):
