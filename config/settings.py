@@ -100,11 +100,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "bawaba.core.package_apps.TasksDatabaseConfig",  # django_tasks_db
+    "bawaba.core.package_apps.SignInLockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "bawaba.core.package_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "bawaba.core.package_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "bawaba.core",
     "bawaba.territory",
     "bawaba.administrations",
@@ -263,6 +263,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise like the static files.
 WHITENOISE_ROOT = BASE_DIR / "bawaba/core/root_files"
+# Files whose URL carries their version may be cached for a year: the shipped fonts sit in a folder named after
+# their package's version (core/fonts/noto-naskh-arabic-5.3.0/), so a new version is a new URL. (This replaces
+# WhiteNoise's test for hashed names, which the plain StaticFilesStorage above never writes.)
+WHITENOISE_IMMUTABLE_FILE_TEST = r"/core/fonts/[a-z0-9-]+-\d+\.\d+\.\d+/[^/]+\.woff2$"
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

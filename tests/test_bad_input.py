@@ -34,10 +34,12 @@ from bawaba.accounts.tests.factories import UserFactory, staff_member
 from bawaba.accounts.tokens import encode_uid, make_confirmation_token, reset_tokens
 from bawaba.campaigns import services as campaign_services
 from bawaba.campaigns import steps
+from bawaba.campaigns.contributions import APPLICATION_RECEIVED
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.needs.services import check_needs_file
 from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
+from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.territory.models import Commune
 from tests.site_walk import (
     LANGUAGE,
@@ -147,7 +149,15 @@ def _build_site() -> SimpleNamespace:
         is_active=False,
         password=None,
     )
+    # A mailing, so that its staff page and its pause / resume / cancel are fuzzed too.
+    mailing = create_mailing(
+        kind=APPLICATION_RECEIVED.key,
+        label="Bad input",
+        recipients=Recipients(keys=["A-1"], emails=["amina@example.ma"], languages=["fr"]),
+        created_by=admin,
+    )
     return SimpleNamespace(
+        mailing=mailing,
         census=census,
         run=run,
         dry_run=dry_run,
@@ -365,7 +375,15 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "pk": sorted(
             {
                 str(obj.pk)
-                for obj in (site.draft, site.decided, site.run, site.dry_run, site.needs_import, site.invitee)
+                for obj in (
+                    site.draft,
+                    site.decided,
+                    site.run,
+                    site.dry_run,
+                    site.needs_import,
+                    site.invitee,
+                    site.mailing,
+                )
             }
         ),
         "assignment_pk": [str(site.invitee.assignments.get().pk)],

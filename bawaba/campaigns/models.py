@@ -95,6 +95,17 @@ class CampaignStage(models.Model):
 class CampaignRules(models.Model):
     """The selection rules of a campaign as data. A new version is a new row: a run names the version it used."""
 
+    # Notes the platform itself writes (the demo, a data migration), stored in English as written and shown in the
+    # reader's language; a note a staff member writes is shown as she wrote it.
+    DEFAULT_CENSUS_NOTE = "Default census rules"
+    DEMO_COMPETITION_NOTE = "Competition rules (demo)"
+    AGE_LIMITS_MOVED_NOTE = "Age limits moved from the campaign's settings"
+    SYSTEM_NOTES = {
+        DEFAULT_CENSUS_NOTE: _("Default census rules"),
+        DEMO_COMPETITION_NOTE: _("Competition rules (demo)"),
+        AGE_LIMITS_MOVED_NOTE: _("Age limits moved from the campaign's settings"),
+    }
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rules_versions")
     version = models.PositiveIntegerField(_("version"))
     rules = models.JSONField(_("rules"))
@@ -115,6 +126,13 @@ class CampaignRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug} v{self.version}"
+
+    @property
+    def shown_note(self) -> str:
+        """The note for a reader: translated when the platform wrote it, as written when a person did."""
+        if self.created_by_id is None and self.note in self.SYSTEM_NOTES:
+            return str(self.SYSTEM_NOTES[self.note])
+        return self.note
 
 
 class CommuneNeed(models.Model):

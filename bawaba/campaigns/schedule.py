@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 
@@ -18,6 +20,34 @@ CLOSED = "closed"
 
 DONE = "done"
 CURRENT = "current"
+
+Kind = CampaignStage.Kind
+# "(done)" after a stage's name agrees with that name, whose gender differs from one language to the next
+# (التسجيل is masculine and المقابلة feminine; l'inscription is feminine and l'entretien masculine): one context per
+# kind of stage, so that each catalogue gives the right form. A kind added later falls back to STATUS_WORDS.
+STAGE_STATUS_WORDS: dict[tuple[str, str], Promise] = {
+    (Kind.REGISTRATION, DONE): pgettext_lazy("registration stage", "(done)"),
+    (Kind.REGISTRATION, CURRENT): pgettext_lazy("registration stage", "(in progress)"),
+    (Kind.REGISTRATION, UPCOMING): pgettext_lazy("registration stage", "(to come)"),
+    (Kind.PRESELECTION, DONE): pgettext_lazy("preselection stage", "(done)"),
+    (Kind.PRESELECTION, CURRENT): pgettext_lazy("preselection stage", "(in progress)"),
+    (Kind.PRESELECTION, UPCOMING): pgettext_lazy("preselection stage", "(to come)"),
+    (Kind.REMOTE_TRAINING, DONE): pgettext_lazy("remote training stage", "(done)"),
+    (Kind.REMOTE_TRAINING, CURRENT): pgettext_lazy("remote training stage", "(in progress)"),
+    (Kind.REMOTE_TRAINING, UPCOMING): pgettext_lazy("remote training stage", "(to come)"),
+    (Kind.INTERVIEW, DONE): pgettext_lazy("interview stage", "(done)"),
+    (Kind.INTERVIEW, CURRENT): pgettext_lazy("interview stage", "(in progress)"),
+    (Kind.INTERVIEW, UPCOMING): pgettext_lazy("interview stage", "(to come)"),
+    (Kind.FIELD_TRAINING, DONE): pgettext_lazy("in-person training stage", "(done)"),
+    (Kind.FIELD_TRAINING, CURRENT): pgettext_lazy("in-person training stage", "(in progress)"),
+    (Kind.FIELD_TRAINING, UPCOMING): pgettext_lazy("in-person training stage", "(to come)"),
+}
+# Worded so as to agree with any stage ("stage done"), for a kind without its own words.
+STATUS_WORDS: dict[str, Promise] = {
+    DONE: pgettext_lazy("any stage", "(done)"),
+    CURRENT: pgettext_lazy("any stage", "(in progress)"),
+    UPCOMING: pgettext_lazy("any stage", "(to come)"),
+}
 
 
 def registration_state(campaign: Campaign, *, now: dt.datetime) -> str:
@@ -48,6 +78,11 @@ class TimelineEntry:
     @property
     def is_registration(self) -> bool:
         return self.kind == CampaignStage.Kind.REGISTRATION
+
+    @property
+    def status_words(self) -> Promise:
+        """'(done)', '(in progress)' or '(to come)', in the form that agrees with the stage's name."""
+        return STAGE_STATUS_WORDS.get((self.kind, self.status), STATUS_WORDS[self.status])
 
 
 def timeline(campaign: Campaign, stages: Iterable[CampaignStage], *, now: dt.datetime) -> list[TimelineEntry]:

@@ -28,6 +28,7 @@ from bawaba.campaigns.rules.readable import readable_rules
 from bawaba.campaigns.rules.reasons import application_problems
 from bawaba.campaigns.rules.versions import campaign_rules, offers_province_fallback, rules_document
 from bawaba.core import dates
+from bawaba.core.bidi import isolate
 from bawaba.core.contributions import APPLICATION_STATUS, CAMPAIGN_PAGE, WITHDRAWAL, render_sections
 from bawaba.core.pagination import numbered_page
 from bawaba.core.params import id_param, text_param
@@ -265,7 +266,7 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(
         request,
         _("Your application was submitted. We sent a confirmation to %(email)s.")
-        % {"email": request.user.email},
+        % {"email": isolate(request.user.email)},
     )
     return redirect("portal:dashboard")
 

@@ -113,7 +113,7 @@ def create_competition(*, today: dt.date) -> Campaign:
         for stage in calendar.stages
     )
     CampaignRules.objects.create(
-        campaign=campaign, version=1, rules=competition_rules(), note="Competition rules (demo)"
+        campaign=campaign, version=1, rules=competition_rules(), note=CampaignRules.DEMO_COMPETITION_NOTE
     )
     communes = dict(Commune.objects.filter(code__in=[code for code, _ in POSTS]).values_list("code", "id"))
     CommuneNeed.objects.bulk_create(

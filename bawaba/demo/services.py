@@ -398,7 +398,7 @@ def _create_campaign(calendar: Calendar) -> Campaign:
         for stage in calendar.stages
     )
     CampaignRules.objects.create(
-        campaign=campaign, version=1, rules=default_census_rules(), note="Default census rules"
+        campaign=campaign, version=1, rules=default_census_rules(), note=CampaignRules.DEFAULT_CENSUS_NOTE
     )
     return campaign
 
@@ -532,12 +532,13 @@ def _write_candidates(
 
 def _create_staff_accounts() -> None:
     """The demo's staff, one per role, with Argon2-hashed known passwords: a central administrator (national), a
-    provincial supervisor of Kénitra and a regional coordinator of Rabat-Salé-Kénitra."""
-    User.objects.create_superuser(ADMIN.email, ADMIN.password, full_name="Demo administrator")
+    provincial supervisor of Kénitra and a regional coordinator of Rabat-Salé-Kénitra. They bear fictitious
+    people's names, as real accounts do, rather than English role names that would show on Arabic pages."""
+    User.objects.create_superuser(ADMIN.email, ADMIN.password, full_name="Salma Bennani")
     supervisor = User.objects.create_user(
         SUPERVISOR.email,
         SUPERVISOR.password,
-        full_name="Demo supervisor",
+        full_name="Youssef Tazi",
         kind=User.Kind.STAFF,
         is_active=True,
     )
@@ -546,7 +547,7 @@ def _create_staff_accounts() -> None:
     coordinator = User.objects.create_user(
         COORDINATOR.email,
         COORDINATOR.password,
-        full_name="Demo coordinator",
+        full_name="Khadija Amrani",
         kind=User.Kind.STAFF,
         is_active=True,
     )

@@ -26,3 +26,15 @@ class NotificationsConfig(AppConfig):
                 ),
             )
         )
+        registry.add_staff_entry(
+            StaffMenuEntry(
+                key="notifications.mailings",
+                label=_("Mailings"),
+                url_name="notifications:staff_mailings",
+                allowed=is_central_admin,
+                order=91,
+                description=_(
+                    "Mass e-mails: their progress, rate and time left; pause, resume or cancel; the servers' answers."
+                ),
+            )
+        )

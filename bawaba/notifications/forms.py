@@ -15,3 +15,11 @@ class OutboxFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     email = forms.EmailField(label=_("Recipient"), required=False)
+
+
+class MailingActionForm(forms.Form):
+    """What a central administrator does to a mailing from its page: one of three buttons."""
+
+    action = forms.ChoiceField(
+        choices=[("pause", _("Pause")), ("resume", _("Resume")), ("cancel", _("Cancel"))]
+    )

@@ -1,5 +1,6 @@
 """Reading the demo SMTP sink's messages, for the demo mailbox page. Files only; nothing here sends mail."""
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from email import policy
@@ -16,7 +17,8 @@ class MailSummary:
     subject: str
     sender: str
     recipients: str
-    date: str
+    # When it was sent, from its Date header; shown through the site's date helper like every other date.
+    date: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,21 @@ def _summary(key: str, message: EmailMessage) -> MailSummary:
         subject=str(message.get("Subject", "")),
         sender=str(message.get("From", "")),
         recipients=str(message.get("To", "")),
-        date=str(message.get("Date", "")),
+        date=_sent_at(message),
     )
+
+
+def _sent_at(message: EmailMessage) -> dt.datetime | None:
+    """The Date header as an aware datetime; None when missing or unreadable (the sink keeps whatever arrives)."""
+    try:
+        header = message.get("Date")
+        sent_at = getattr(header, "datetime", None)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(sent_at, dt.datetime):
+        return None
+    # "-0000" (what Django writes unless EMAIL_USE_LOCALTIME) parses as naive: it is UTC with no local zone known.
+    return sent_at if sent_at.tzinfo is not None else sent_at.replace(tzinfo=dt.UTC)
 
 
 def message_keys(directory: Path) -> list[str]:

@@ -41,9 +41,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def start_sink(*, directory: Path, host: str = "127.0.0.1", port: int = 0) -> Controller:
-    """Start the sink in a background thread; port 0 picks a free port (read it from `controller.port`)."""
-    controller = Controller(MaildirHandler(directory), hostname=host, port=port or free_port(host))
+def start_sink(
+    *, directory: Path, host: str = "127.0.0.1", port: int = 0, handler: MaildirHandler | None = None
+) -> Controller:
+    """Start the sink in a background thread; port 0 picks a free port (read it from `controller.port`).
+
+    A test may give its own handler (a MaildirHandler that refuses some recipients, say).
+    """
+    controller = Controller(handler or MaildirHandler(directory), hostname=host, port=port or free_port(host))
     controller.start()
     return controller
 

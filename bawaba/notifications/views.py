@@ -1,14 +1,22 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.core.pagination import numbered_page
-from bawaba.notifications import mailbox
-from bawaba.notifications.forms import OutboxFilterForm
-from bawaba.notifications.selectors import outbox
+from bawaba.notifications import mailbox, mailings
+from bawaba.notifications.forms import MailingActionForm, OutboxFilterForm
+from bawaba.notifications.models import Mailing
+from bawaba.notifications.selectors import (
+    mailing_progress,
+    mailings_newest_first,
+    messages_with_answers,
+    outbox,
+)
 
 
 def _require_demo_mailbox() -> None:
@@ -52,3 +60,50 @@ def staff_outbox(request: HttpRequest) -> HttpResponse:
     return render(
         request, "notifications/staff_outbox.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+@central_admin_required
+@require_GET
+def staff_mailings(request: HttpRequest) -> HttpResponse:
+    page = numbered_page(mailings_newest_first(), request.GET.get("page"), size=20)
+    progress = mailing_progress(list(page.object_list))
+    return render(request, "notifications/staff_mailings.html", {"page": page, "progress": progress})
+
+
+@central_admin_required
+@require_GET
+def staff_mailing(request: HttpRequest, pk: int) -> HttpResponse:
+    mailing = get_object_or_404(Mailing.objects.select_related("created_by"), pk=pk)
+    page = numbered_page(messages_with_answers(mailing), request.GET.get("page"), size=50)
+    (progress,) = mailing_progress([mailing])
+    return render(
+        request, "notifications/staff_mailing.html", {"mailing": mailing, "progress": progress, "page": page}
+    )
+
+
+@central_admin_required
+@require_POST
+def staff_mailing_action(request: HttpRequest, pk: int) -> HttpResponse:
+    mailing = get_object_or_404(Mailing, pk=pk)
+    form = MailingActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose pause, resume or cancel."))
+        return redirect("notifications:staff_mailing", pk=mailing.pk)
+    action = form.cleaned_data["action"]
+    change = {
+        "pause": mailings.pause_mailing,
+        "resume": mailings.resume_mailing,
+        "cancel": mailings.cancel_mailing,
+    }[action]
+    try:
+        change(mailing=mailing, actor=request.user)
+    except mailings.MailingError as error:
+        messages.error(request, str(error))
+    else:
+        done = {
+            "pause": _("The mailing is paused: the senders finish the batches in flight and take no more."),
+            "resume": _("The mailing is resumed: the senders take up its remaining messages."),
+            "cancel": _("The mailing is cancelled: the messages still waiting will not be sent."),
+        }
+        messages.success(request, done[action])
+    return redirect("notifications:staff_mailing", pk=mailing.pk)

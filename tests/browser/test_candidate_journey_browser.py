@@ -22,6 +22,8 @@ from playwright.sync_api import expect
 from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.tests.factories import AdministrationFactory, CampaignFactory
 from bawaba.campaigns.tests.helpers import translated
+from bawaba.core import lists
+from bawaba.core.bidi import isolate
 from bawaba.core.templatetags.form_tags import after_label
 from bawaba.notifications.smtp_sink import start_sink
 from bawaba.territory.models import Commune, Province
@@ -296,14 +298,14 @@ def test_a_candidate_registers_applies_and_sees_her_dashboard(
     expect(page).to_have_url(re.compile(rf"{re.escape(_path(language, 'portal:dashboard'))}$"))
     expect(
         page.get_by_text(
-            t("Your application was submitted. We sent a confirmation to %(email)s.", email=address)
+            t("Your application was submitted. We sent a confirmation to %(email)s.", email=isolate(address))
         )
     ).to_be_visible()
     card = page.locator("article.application-card")
     expect(card).to_have_count(1)
     expect(card.get_by_role("heading", level=2)).to_have_text(campaign_title)
     expect(card.locator(".badge")).to_have_text(t("Submitted"))
-    expect(card).to_contain_text(", ".join(chosen_names))
+    expect(card).to_contain_text(lists.comma_list(chosen_names, language))  # "أ، ب" in Arabic
     page.screenshot(path=screenshots / f"journey-{language}-dashboard.png", full_page=True)
 
     application = Application.objects.get(user__email=address)

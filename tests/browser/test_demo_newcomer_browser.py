@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from bawaba.campaigns.models import Application
 from bawaba.campaigns.tests.helpers import translated
+from bawaba.core.bidi import isolate
 from bawaba.demo.competition import POSTS, demo_competition
 from bawaba.territory.models import Commune
 
@@ -177,7 +178,7 @@ def test_a_newcomer_registers_confirms_applies_and_submits_to_the_open_competiti
 
     expect(
         page.get_by_text(
-            t("Your application was submitted. We sent a confirmation to %(email)s.", email=address)
+            t("Your application was submitted. We sent a confirmation to %(email)s.", email=isolate(address))
         )
     ).to_be_visible()
     card = page.locator("article.application-card")

@@ -127,6 +127,14 @@ def test_the_demo_candidate_reads_her_decision_explained(page, published, langua
     expect(page.get_by_role("heading", name=translated("Your preselection result", language))).to_be_visible()
     expect(page.get_by_text(lottery(decision.lottery)).first).to_be_visible()  # in groups, as shown
     expect(
-        page.get_by_text(translated("Your score: %(score)s points", language, score=decision.score))
+        page.get_by_text(
+            translated(
+                "Your score: %(score)s point",
+                language,
+                plural="Your score: %(score)s points",
+                count=decision.score,
+                score=decision.score,
+            )
+        )
     ).to_be_visible()
     page.screenshot(path=screenshots / f"selection-explanation-{language}.png", full_page=True)

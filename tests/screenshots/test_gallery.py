@@ -13,6 +13,7 @@ import pytest
 
 from bawaba.accounts.models import User
 from bawaba.campaigns import steps
+from bawaba.campaigns.models import Application
 from bawaba.demo.competition import COMPETITION_SLUG
 from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
 from bawaba.demo.services import ADMIN, CANDIDATE, COORDINATOR
@@ -72,12 +73,28 @@ def gallery(screenshots) -> Path:
     write_index(folder)
 
 
-def test_public_pages(page, published_demo, gallery):
+@pytest.fixture
+def demo_mailbox(settings, tmp_path):
+    """The demo mailbox with two messages in it, as the SMTP sink keeps them (bawaba.notifications.smtp_sink)."""
+    from django.core.mail import EmailMessage
+
+    settings.BAWABA_DEMO_MAILBOX = True
+    settings.BAWABA_MAIL_SINK_DIR = tmp_path
+    for number, (subject, to) in enumerate(
+        [("تأكيد حسابك على بوابة", "amina.alaoui@example.ma"), ("Confirmez votre compte", "karim@example.ma")]
+    ):
+        message = EmailMessage(subject, "…", "Bawaba <no-reply@bawaba.localhost>", [to])
+        (tmp_path / f"{number + 1:020d}-0000000{number}.eml").write_bytes(message.message().as_bytes())
+    return tmp_path
+
+
+def test_public_pages(page, published_demo, gallery, demo_mailbox):
     shoot_all(
         page,
         gallery,
         "public",
         {
+            "mailbox": "/demo/mailbox/",
             "home": "/",
             "campaign": f"/campaigns/{DEMO_CAMPAIGN_SLUG}/",
             "competition": f"/campaigns/{COMPETITION_SLUG}/",
@@ -120,6 +137,10 @@ def test_candidate_pages(page, published_demo, gallery):
 def test_staff_pages(page, published_demo, gallery):
     sign_in(page, ADMIN, "fr")
     coordinator = User.objects.get(email=COORDINATOR.email)
+    # A submitted application of the demo: Latin CIN, name, e-mail and phone beside their labels in Arabic.
+    application = Application.objects.filter(
+        campaign__slug=DEMO_CAMPAIGN_SLUG, status=Application.Status.SUBMITTED
+    ).first()
     shoot_all(
         page,
         gallery,
@@ -127,6 +148,8 @@ def test_staff_pages(page, published_demo, gallery):
         {
             "home": "/staff/",
             "search": "/staff/applications/",
+            "application": f"/staff/applications/{application.pk}/",
+            "rules": f"/staff/selection/{DEMO_CAMPAIGN_SLUG}/rules/",
             "registrations": "/staff/registrations/",
             "campaigns": "/staff/campaigns/",
             "campaign-setup": f"/staff/campaigns/{DEMO_CAMPAIGN_SLUG}/",

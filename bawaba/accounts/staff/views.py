@@ -31,6 +31,7 @@ from bawaba.accounts.staff.forms import (
     StaffSearchForm,
 )
 from bawaba.accounts.staff.problems import sentences
+from bawaba.core.bidi import isolate
 from bawaba.core.pagination import numbered_page
 from bawaba.core.params import bounded_int, text_param
 
@@ -127,7 +128,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The account is created and the invitation is on its way to %(email)s.")
-                % {"email": member.email},
+                % {"email": isolate(member.email)},
             )
             return redirect("staff_accounts:detail", pk=member.pk)
     return render(request, "accounts/staff/create.html", {"form": form})

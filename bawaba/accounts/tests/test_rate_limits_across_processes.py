@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
+
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 WORKERS = 4
@@ -36,16 +37,6 @@ sys.stdin.readline()
 identity = sys.argv[1]
 print(sum(1 for _ in range({HITS_PER_WORKER}) if ratelimit.hit("reset:address", identity) == 0), flush=True)
 """
-
-
-def _database_url() -> str:
-    """The test database as a DATABASE_URL, for processes that do not go through pytest-django."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or "5432"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def _burst(tmp_path: Path, **env: str) -> list[int]:
@@ -94,12 +85,12 @@ def cache_table(transactional_db):
 # The workers read and write the test database through their own connections: the data must be committed.
 @pytest.mark.django_db(transaction=True)
 def test_a_limit_of_5_holds_across_4_processes_sharing_the_database_cache(tmp_path, cache_table):
-    allowed = _burst(tmp_path, DATABASE_URL=_database_url())
+    allowed = _burst(tmp_path, DATABASE_URL=database_url())
     assert sum(allowed) == LIMIT  # of 20 hits at once
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_cache_each_process_keeps_to_itself_would_let_every_process_grant_the_whole_limit(tmp_path):
     """Why the default cache must be shared (production refuses a per-process one: bawaba/core/tests)."""
-    allowed = _burst(tmp_path, DATABASE_URL=_database_url(), CACHE_URL="locmemcache://")
+    allowed = _burst(tmp_path, DATABASE_URL=database_url(), CACHE_URL="locmemcache://")
     assert allowed == [LIMIT] * WORKERS

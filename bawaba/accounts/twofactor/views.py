@@ -29,6 +29,7 @@ from bawaba.accounts.twofactor import codes, services
 from bawaba.accounts.twofactor.devices import authenticator_of, has_authenticator
 from bawaba.accounts.twofactor.forms import CodeForm
 from bawaba.accounts.twofactor.qr import qr_svg
+from bawaba.core.bidi import isolate
 from bawaba.core.params import bounded_int, text_param
 
 # The key being enrolled stays in her session (not in the database) until a code proves her app holds it.
@@ -142,7 +143,7 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
             _(
                 "The second factor of %(email)s is reset: they set up an authenticator app at their next sign-in."
             )
-            % {"email": person.email},
+            % {"email": isolate(person.email)},
         )
     return HttpResponseRedirect(_next_url(request))
 

@@ -16,7 +16,7 @@ from bawaba.campaigns.models import Application
 from bawaba.campaigns.rules.eligibility import Ineligibility, age_in_years, failing_reasons
 from bawaba.campaigns.rules.parser import Rules
 from bawaba.campaigns.rules.versions import EDUCATION_ORDER
-from bawaba.core import dates
+from bawaba.core import dates, lists
 
 # The field and the step where each condition is declared.
 FIELD = {
@@ -47,7 +47,7 @@ def format_day(day: dt.date) -> str:
 
 def _labels(choices: list[tuple[str, object]], codes: tuple[str, ...]) -> str:
     labels = dict(choices)
-    return ", ".join(str(labels.get(code, code)) for code in codes)
+    return lists.and_list((labels.get(code, code) for code in codes), get_language())
 
 
 def categories_sentence(rules: Rules) -> str:
@@ -75,7 +75,9 @@ def education_sentence(rules: Rules) -> str:
         "This campaign requires at least this level: %(level)s, except in these situations: %(exceptions)s."
     ) % {
         "level": general,
-        "exceptions": "; ".join(f"{category}: {level}" for category, level in exceptions),
+        "exceptions": lists.semicolon_list(
+            (f"{category}: {level}" for category, level in exceptions), get_language()
+        ),
     }
 
 

@@ -15,6 +15,7 @@ from bawaba.campaigns.models import Application
 from bawaba.campaigns.tests.conftest import at, fill_application, identity_post
 from bawaba.campaigns.tests.factories import ApplicationFactory
 from bawaba.campaigns.tests.helpers import date_and_time, day, translated_html
+from bawaba.core.bidi import isolate
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,8 @@ def test_a_candidate_applies_from_the_campaign_page_to_her_dashboard(
     assertContains(
         response,
         translated_html(
-            "Your application was submitted. We sent a confirmation to %(email)s.", email="alice@example.ma"
+            "Your application was submitted. We sent a confirmation to %(email)s.",
+            email=isolate("alice@example.ma"),
         ),
     )
     application = _saved(application)

@@ -11,6 +11,7 @@ from bawaba.campaigns.models import Application
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import save_rules_version
 from bawaba.campaigns.tests.helpers import translated_html
+from bawaba.core import lists
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,9 @@ def test_a_situation_the_rules_do_not_admit_is_refused_on_its_step_with_the_reas
         {"category": "private_employee", "education_level": "bac_3", "education_field": "Économie"},
     )
     with translation.override(language):
-        admitted = ", ".join(
-            str(label) for label in (Application.Category.GRADUATE.label, Application.Category.STUDENT.label)
+        # The reader's own list: "A، B وC" in Arabic, "A et B" in French.
+        admitted = lists.and_list(
+            (Application.Category.GRADUATE.label, Application.Category.STUDENT.label), language
         )
     assertContains(
         response,
@@ -140,7 +142,8 @@ def test_the_situation_step_says_what_the_rules_ask_before_she_answers(alice_cli
     assertContains(
         response,
         translated_html(
-            "This campaign admits only these situations: %(categories)s.", categories=f"{graduate}, {student}"
+            "This campaign admits only these situations: %(categories)s.",
+            categories=f"{graduate} et {student}",
         ),
     )
     assertContains(

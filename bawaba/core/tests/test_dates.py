@@ -109,6 +109,14 @@ def test_numbers_are_grouped_the_way_each_language_writes_them(language, expecte
     assert numbers.number(1234567, language) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"), [("ar", "1.234,5"), ("fr", "1\u202f234,5"), ("en", "1,234.5")]
+)
+def test_decimals_follow_cldr_for_each_language_arabic_as_in_morocco(language, expected):
+    # CLDR ar-MA: Western digits, decimal comma, grouping dot (bawaba/core/numbers.py says why).
+    assert numbers.number(1234.5, language) == expected
+
+
 def test_number_filter_keeps_small_numbers_fractions_and_non_numbers_readable():
     template = Template("{% load numbers %}{{ a|number }}|{{ b|number }}|{{ c|number }}|{{ d|number }}")
     with translation.override("fr"):

@@ -51,10 +51,11 @@ def test_rundemo_serves_the_platform_with_its_worker_and_mail_sink(tmp_path):
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
             smtp.sendmail("a@example.ma", ["b@example.ma"], b"Subject: hello\r\n\r\nbody\r\n")
         assert len(list((tmp_path / "mailbox").glob("*.eml"))) == 1
-        workers = subprocess.run(
-            ["pgrep", "-f", "db_worker", "-s", str(os.getpgid(demo.pid))], capture_output=True
-        )
-        assert workers.returncode == 0, "the task worker is not running"
+        for worker in ("db_worker", "send_mailings"):
+            running = subprocess.run(
+                ["pgrep", "-f", worker, "-s", str(os.getpgid(demo.pid))], capture_output=True
+            )
+            assert running.returncode == 0, f"the worker {worker} is not running"
     finally:
         demo.send_signal(signal.SIGINT)
         output = demo.communicate(timeout=60)[0].decode()

@@ -3,6 +3,7 @@
 import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from bawaba.core import dates
 from bawaba.notifications.smtp_sink import start_sink
 
 
@@ -56,3 +57,19 @@ def test_the_mailbox_does_not_exist_outside_the_demo(client, settings, smtp_sink
 def test_the_mailbox_reads_no_file_but_its_own_messages(client, settings, smtp_sink, key):
     settings.BAWABA_DEMO_MAILBOX = True
     assert client.get(f"/fr/demo/mailbox/{key}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_mailbox_dates_speak_the_readers_language_in_moroccan_time(client, settings, smtp_sink):
+    # Not the Date header's English ("Sat, 05 Dec 2026 11:00:00 +0000"): the site's date helper, as on every page.
+    settings.BAWABA_DEMO_MAILBOX = True
+    _send(smtp_sink.port, subject="تأكيد الحساب", body="x")
+    listing = client.get("/ar/demo/mailbox/")
+    sent_at = listing.context["mails"][0].date
+    assert sent_at is not None and sent_at.tzinfo is not None
+    arabic = dates.day_time(sent_at, "ar")
+    assert "على الساعة" in arabic and arabic in listing.content.decode()
+    detail = client.get(f"/fr/demo/mailbox/{listing.context['mails'][0].key}/").content.decode()
+    assert dates.day_time(sent_at, "fr") in detail
+    for english in ("Mon, ", "Tue, ", "Wed, ", "Thu, ", "Fri, ", "Sat, ", "Sun, ", "+0000", "GMT"):
+        assert english not in listing.content.decode() and english not in detail

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bawaba.accounts.models import Assignment
 from bawaba.accounts.tests.factories import staff_member
 from bawaba.accounts.tests.helpers import translated_html
+from bawaba.core.bidi import isolate
 from bawaba.core.models import AuditEvent
 
 
@@ -34,7 +35,7 @@ def test_a_central_administrator_resets_it_and_she_enrols_again(
     assert (
         translated_html(
             "The second factor of %(email)s is reset: they set up an authenticator app at their next sign-in.",
-            email=supervisor.email,
+            email=isolate(supervisor.email),
         )
         in response.content.decode()
     )

@@ -191,7 +191,7 @@ class TestApplicationDetail:
             ApplicationChoice.objects.create(application=application, rank=rank, commune=commune)
         page = admin_client.get(_url("application_detail", application.pk)).content.decode()
         assert "K98765" in page and "+212612345678" in page
-        assert "Arabic, French" in page  # languages by name, not code
+        assert "Arabic and French" in page  # languages by name, not code
         ranks = [page.index(f'<th scope="row">{commune.name_fr}</th>') for commune in (third, second, first)]
         assert ranks == sorted(ranks)
 

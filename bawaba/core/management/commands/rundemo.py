@@ -33,6 +33,8 @@ class Command(BaseCommand):
             "worker": [sys.executable, manage, "db_worker", "--no-startup-delay"],
             # Retries that are due and e-mails whose enqueue was lost: what cron does every minute in production.
             "outbox": [sys.executable, manage, "send_due_notifications", "--every", "30"],
+            # Mass e-mail (mailings): batches claimed from the database, sent over one SMTP connection each.
+            "mailings": [sys.executable, manage, "send_mailings"],
             "web": [
                 sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{host}:{port}",
                 "--workers", str(workers), "--threads", "4", "--access-logfile", "-",
