@@ -73,6 +73,12 @@ lint: install
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy $(MYPY_PACKAGES)
 	$(MANAGE) makemigrations --check --dry-run
+	@# The compiled catalogues are committed and compilemessages skips a .mo not older than its .po (a fresh clone's
+	@# files share one time): a stale .mo would go unnoticed and the pages would show English.
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+		msgfmt --check-format -o - $$po | cmp -s - $${po%.po}.mo || { \
+			echo "$${po%.po}.mo does not match $$po: run make messages and commit both"; exit 1; }; \
+	done
 	$(MANAGE) compilemessages --ignore=$(VENV) >/dev/null
 	@# French strings missing from a catalogue would fall back to Arabic: every entry must be translated.
 	@for po in locale/*/LC_MESSAGES/django.po; do \
