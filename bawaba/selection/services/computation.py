@@ -36,6 +36,7 @@ OUTCOMES = (
     SelectionDecision.Outcome.ADMITTED.value,
     SelectionDecision.Outcome.WAITLISTED.value,
     SelectionDecision.Outcome.INELIGIBLE.value,
+    SelectionDecision.Outcome.RELEASED.value,
 )
 
 
