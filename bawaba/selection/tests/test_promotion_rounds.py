@@ -6,6 +6,7 @@ import io
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from bawaba.campaigns.models import Application
@@ -263,3 +264,71 @@ class TestCommand:
                 "1,x",
                 stdout=io.StringIO(),
             )
+
+
+def _promotion_url(slug: str) -> str:
+    with translation.override("en"):
+        return reverse("selection_staff:promotion", args=[slug])
+
+
+@pytest.fixture
+def coordinator(territory):
+    from bawaba.accounts.models import Assignment, User
+    from bawaba.accounts.tests.factories import UserFactory
+
+    from bawaba.territory.models import Region
+
+    user = UserFactory(email="coordinator@example.ma", kind=User.Kind.STAFF)
+    region = Region.objects.order_by("pk").first()
+    Assignment.objects.create(user=user, role=Assignment.Role.REGIONAL_COORDINATOR, region=region)
+    return user
+
+
+class TestStaffPage:
+    def test_shows_the_places_released_and_runs_a_round_on_demand(self, admin_client, published_run):
+        decision = admitted_with_a_waiting_list(published_run)
+        decline_place(application=decision.application, actor=decision.application.user)
+        url = _promotion_url(published_run.campaign.slug)
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert "No promotion round yet." in page.content.decode()
+
+        response = admin_client.post(url)
+
+        assert response.status_code == 302
+        assert response["Location"] == url
+        promotion_round = PromotionRound.objects.get()
+        assert AuditEvent.objects.filter(
+            action="selection.promotion_round", target_id=str(promotion_round.pk)
+        )
+        page = admin_client.get(url).content.decode()
+        assert promotion_round.input_digest[:12] in page
+        # Again: nothing new, no round.
+        admin_client.post(url)
+        assert PromotionRound.objects.count() == 1
+
+    def test_without_a_published_run_says_so(self, admin_client, computed_run):
+        url = _promotion_url(computed_run.campaign.slug)
+        assert "nothing to promote" in admin_client.get(url).content.decode()
+        assert admin_client.post(url).status_code == 302
+        assert not PromotionRound.objects.exists()
+
+    @pytest.mark.parametrize("persona", ["coordinator", "supervisor", "candidate"])
+    def test_others_signed_in_get_not_found(self, client, request, persona, published_run):
+        decision = admitted_with_a_waiting_list(published_run)
+        decline_place(application=decision.application, actor=decision.application.user)
+        client.force_login(request.getfixturevalue(persona))
+        url = _promotion_url(published_run.campaign.slug)
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+        assert not PromotionRound.objects.exists()
+
+    def test_an_anonymous_visitor_is_sent_to_sign_in(self, client, published_run):
+        url = _promotion_url(published_run.campaign.slug)
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 302
+            assert response["Location"].startswith("/en/accounts/login/?next=")
+        assert not PromotionRound.objects.exists()
+
+    def test_an_unknown_campaign_is_not_found(self, admin_client, db):
+        assert admin_client.get(_promotion_url("nope")).status_code == 404
