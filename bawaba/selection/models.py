@@ -80,6 +80,9 @@ class SelectionRun(models.Model):
     # Why the last requested publication failed, in the source language: each administrator reads it
     # translated into hers when the page shows it.
     publish_error = models.TextField(_("publication error"), blank=True)
+    # How many waiting-list promotion rounds followed its publication (PromotionRound): the pages that show them
+    # ask for them only when there are some.
+    promotion_round_count = models.PositiveIntegerField(_("promotion rounds"), default=0)
 
     class Meta:
         verbose_name = _("selection run")
@@ -302,9 +305,9 @@ class PlaceRelease(models.Model):
     """
 
     class Reason(models.TextChoices):
-        DECLINED = "declined", _("Declined her training place")
-        WITHDRAWN = "withdrawn", _("Withdrew her application")
-        NOT_STARTED = "not_started", _("Had not started the training by the deadline")
+        DECLINED = "declined", _("Place declined")
+        WITHDRAWN = "withdrawn", _("Application withdrawn")
+        NOT_STARTED = "not_started", _("Training not started by the deadline")
 
     run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="releases")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="place_releases")

@@ -311,6 +311,7 @@ def run_promotion_round(
         }
         promotion_round.summary["decisions_rewritten"] = rewritten
         promotion_round.save(update_fields=["timings", "summary"])
+        SelectionRun.objects.filter(pk=run.pk).update(promotion_round_count=promotion_round.number)
         record_event(
             actor=actor,
             action="selection.promotion_round",

@@ -275,7 +275,6 @@ def _promotion_url(slug: str) -> str:
 def coordinator(territory):
     from bawaba.accounts.models import Assignment, User
     from bawaba.accounts.tests.factories import UserFactory
-
     from bawaba.territory.models import Region
 
     user = UserFactory(email="coordinator@example.ma", kind=User.Kind.STAFF)
@@ -332,3 +331,49 @@ class TestStaffPage:
 
     def test_an_unknown_campaign_is_not_found(self, admin_client, db):
         assert admin_client.get(_promotion_url("nope")).status_code == 404
+
+
+class TestShown:
+    def test_her_explanation_and_the_public_report_show_the_promotion(
+        self, client, published_run, central_admin
+    ):
+        from bawaba.selection.explanations import explanation_for
+
+        decision = admitted_with_a_waiting_list(published_run)
+        declined = decision.application
+        decline_place(application=declined, actor=declined.user)
+        promotion_round = run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+        promotion = Promotion.objects.filter(promotion_round=promotion_round).select_related(
+            "application__user"
+        )[0]
+
+        explanation = explanation_for(promotion.application)
+        assert explanation.is_admitted
+        assert explanation.promotion.round_number == 1
+        client.force_login(promotion.application.user)
+        page = client.get("/en/me/").content.decode()
+        assert "Promoted from a waiting list on" in page
+        assert "in promotion round 1" in page
+
+        explanation = explanation_for(declined)
+        assert explanation.is_released
+        assert explanation.release_reason == PlaceRelease.Reason.DECLINED
+        client.force_login(declined.user)
+        page = client.get("/en/me/").content.decode()
+        assert "You are no longer in this selection" in page
+        assert "Reason: Place declined." in page
+
+        client.logout()
+        with translation.override("en"):
+            url = reverse("selection:report", args=[published_run.campaign.slug, published_run.stage])
+        page = client.get(url).content.decode()
+        assert "Communes changed by the promotion rounds" in page
+        line = PromotionCommuneResult.objects.filter(promotion_round=promotion_round).select_related(
+            "commune"
+        )[0]
+        assert line.commune.name_fr in page or line.commune.name_ar in page
+
+    def test_the_report_has_no_promotion_section_before_a_round(self, client, published_run):
+        with translation.override("en"):
+            url = reverse("selection:report", args=[published_run.campaign.slug, published_run.stage])
+        assert "Communes changed by the promotion rounds" not in client.get(url).content.decode()
