@@ -77,7 +77,7 @@ def decline_place(*, application: Application, actor) -> PlaceRelease:
             if run
             else None
         )
-        if decision is None or decision.outcome != Outcome.ADMITTED:
+        if run is None or decision is None or decision.outcome != Outcome.ADMITTED:
             raise SelectionError(_("You hold no training place to decline."))
         release = PlaceRelease.objects.create(
             run=run, application=application, reason=PlaceRelease.Reason.DECLINED, created_by=actor
@@ -257,7 +257,7 @@ def run_promotion_round(
         if not by_reason:
             return None
         blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
-        computation = recompute(frozen.thaw(bytes(blob)))
+        computation = recompute(frozen.thaw(bytes(blob or b"")))
         if computation.output_digest != run.output_digest:
             raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
         recomputed = time.perf_counter()
