@@ -114,12 +114,21 @@ def measure(args) -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
     )
+    phases = (
+        "releases",
+        "recompute",
+        "promote",
+        "write_round",
+        "decision_columns",
+        "decisions_delete",
+        "decisions_copy",
+    )
     print()
     print(
-        "| repetition | round, wall s | recompute | promote | write | promotions (from waiting / moved up) "
+        f"| repetition | **round, wall s** | {' | '.join(phases)} | promotions (from waiting / moved up) "
         "| decisions rewritten | verify_selection s |"
     )
-    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    print("|---|---:|" + "---:|" * len(phases) + "---|---:|---:|")
     for repetition in range(1, args.repeat + 1):
         forget_rounds(campaign)
         forget_runs(campaign)
@@ -135,9 +144,10 @@ def measure(args) -> None:
         assert verification.ok, [str(line) for line in verification.lines]
         summary, timings = promotion_round.summary, promotion_round.timings
         print(
-            f"| {repetition} | **{wall:.2f}** | {timings['recompute']:.2f} | {timings['promote']:.2f} "
-            f"| {timings['write']:.2f} | {summary['promotions']:,} ({summary['from_waiting']:,} / "
-            f"{summary['moved_up']:,}) | {summary['decisions_rewritten']:,} | {verified:.2f} |",
+            f"| {repetition} | **{wall:.2f}** | "
+            + " | ".join(f"{timings.get(phase, 0):.2f}" for phase in phases)
+            + f" | {summary['promotions']:,} ({summary['from_waiting']:,} / {summary['moved_up']:,}) "
+            f"| {summary['decisions_rewritten']:,} | {verified:.2f} |",
             flush=True,
         )
     print()

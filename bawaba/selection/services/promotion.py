@@ -10,7 +10,6 @@ never rewritten. `round_states` recomputes every round from its inputs alone, fo
 """
 
 import dataclasses
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -38,6 +37,7 @@ from bawaba.selection.services.computation import (
     decision_columns,
     lottery_hex,
     recompute,
+    timed,
 )
 from bawaba.selection.services.runs import SelectionError, user_or_none
 
@@ -102,13 +102,19 @@ def _mark_released(run: SelectionRun, application_ids: list[int]) -> None:
 
 def _record_withdrawals(run: SelectionRun) -> int:
     """Candidates of the run who withdrew their application since it was published and are not released yet."""
-    withdrawn = list(
-        SelectionDecision.objects.filter(
-            run=run,
-            outcome__in=[Outcome.ADMITTED, Outcome.WAITLISTED],
-            application__status=Application.Status.WITHDRAWN,
-        ).values_list("application_id", flat=True)
+    # From the few withdrawn applications (the (campaign, status) index) to their decisions (the unique key).
+    withdrawn_ids = list(
+        Application.objects.filter(
+            campaign_id=run.campaign_id, status=Application.Status.WITHDRAWN
+        ).values_list("pk", flat=True)
     )
+    withdrawn = []
+    for start in range(0, len(withdrawn_ids), _DELETE_CHUNK):
+        withdrawn += SelectionDecision.objects.filter(
+            run=run,
+            application_id__in=withdrawn_ids[start : start + _DELETE_CHUNK],
+            outcome__in=[Outcome.ADMITTED, Outcome.WAITLISTED],
+        ).values_list("application_id", flat=True)
     PlaceRelease.objects.bulk_create(
         [PlaceRelease(run=run, application_id=i, reason=PlaceRelease.Reason.WITHDRAWN) for i in withdrawn],
         batch_size=1000,
@@ -238,7 +244,7 @@ def run_promotion_round(
     in one transaction, under the campaign's lock: the releases found, the round, its promotions and figures, and
     the decisions it changes.
     """
-    started = time.perf_counter()
+    timings: dict[str, float] = {}
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         run = published_run(campaign)
@@ -246,69 +252,59 @@ def run_promotion_round(
             raise SelectionError(
                 _("No selection of this campaign is published: there is nothing to promote.")
             )
-        _record_withdrawals(run)
-        _record_not_started(run, not_started, actor)
-        pending = PlaceRelease.objects.filter(run=run, promotion_round__isnull=True)
-        by_reason: dict[str, list[int]] = {}
-        for application_id, reason in pending.order_by("application_id").values_list(
-            "application_id", "reason"
-        ):
-            by_reason.setdefault(reason, []).append(application_id)
+        with timed(timings, "releases"):
+            _record_withdrawals(run)
+            _record_not_started(run, not_started, actor)
+            pending = PlaceRelease.objects.filter(run=run, promotion_round__isnull=True)
+            by_reason: dict[str, list[int]] = {}
+            for application_id, reason in pending.order_by("application_id").values_list(
+                "application_id", "reason"
+            ):
+                by_reason.setdefault(reason, []).append(application_id)
         if not by_reason:
             return None
-        blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
-        computation = recompute(frozen.thaw(bytes(blob or b"")))
-        if computation.output_digest != run.output_digest:
-            raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
-        recomputed = time.perf_counter()
-        states = list(round_states(run, computation))
+        with timed(timings, "recompute"):
+            blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
+            computation = recompute(frozen.thaw(bytes(blob or b"")), check=False)
+            if computation.output_digest != run.output_digest:
+                raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
+            states = list(round_states(run, computation))
         before_result = states[-1].promotion.result if states else computation.result
         previous = states[-1].released_ids if states else np.array([], dtype=np.int64)
         new_ids = np.array(sorted(i for ids in by_reason.values() for i in ids), dtype=np.int64)
         released_ids = np.union1d(previous, new_ids)
-        promoted = promotion.promote(
-            computation.prepared.instance, released_indices(computation, released_ids), before_result
-        )
-        computed = time.perf_counter()
-        promotion_round = PromotionRound.objects.create(
-            run=run,
-            number=(states[-1].promotion_round.number + 1) if states else 1,
-            released=by_reason,
-            input_digest=promotion.digest_round_inputs(run.output_digest, released_ids),
-            output_digest=engine.digest_result(promoted.result),
-            summary={
-                "released": int(new_ids.shape[0]),
-                "places_released": promoted.places_released,
-                "promotions": int(promoted.promoted.shape[0]),
-                "from_waiting": int(promoted.from_waiting.shape[0]),
-                "moved_up": int(promoted.moved_up.shape[0]),
-            },
-            created_by=user_or_none(actor),
-        )
-        pending.update(promotion_round=promotion_round)
-        _write_commune_results(promotion_round, computation, before_result, promoted.result)
-        _write_promotions(promotion_round, computation, before_result, promoted)
-        previous_indices = released_indices(computation, previous)
+        with timed(timings, "promote"):
+            promoted = promotion.promote(
+                computation.prepared.instance, released_indices(computation, released_ids), before_result
+            )
+        with timed(timings, "write_round"):
+            promotion_round = PromotionRound.objects.create(
+                run=run,
+                number=(states[-1].promotion_round.number + 1) if states else 1,
+                released=by_reason,
+                input_digest=promotion.digest_round_inputs(run.output_digest, released_ids),
+                output_digest=engine.digest_result(promoted.result),
+                summary={
+                    "released": int(new_ids.shape[0]),
+                    "places_released": promoted.places_released,
+                    "promotions": int(promoted.promoted.shape[0]),
+                    "from_waiting": int(promoted.from_waiting.shape[0]),
+                    "moved_up": int(promoted.moved_up.shape[0]),
+                },
+                created_by=user_or_none(actor),
+            )
+            pending.update(promotion_round=promotion_round)
+            _write_commune_results(promotion_round, computation, before_result, promoted.result)
+            _write_promotions(promotion_round, computation, before_result, promoted)
         rewritten = _write_changed_decisions(
             run,
-            before=current_columns(
-                computation,
-                before_result,
-                previous_indices,
-                np.setdiff1d(released_indices(computation, new_ids), previous_indices),
-            ),
-            after=current_columns(
-                computation,
-                promoted.result,
-                released_indices(computation, released_ids),
-                np.array([], np.int64),
-            ),
+            computation,
+            before=before_result,
+            after=promoted.result,
+            released=released_indices(computation, released_ids),
+            timings=timings,
         )
-        promotion_round.timings = {
-            "recompute": round(recomputed - started, 3),
-            "promote": round(computed - recomputed, 3),
-            "write": round(time.perf_counter() - computed, 3),
-        }
+        promotion_round.timings = timings
         promotion_round.summary["decisions_rewritten"] = rewritten
         promotion_round.save(update_fields=["timings", "summary"])
         SelectionRun.objects.filter(pk=run.pk).update(promotion_round_count=promotion_round.number)
@@ -395,33 +391,45 @@ def _write_promotions(
     )
 
 
-def _changed_rows(before: DecisionColumns, after: DecisionColumns) -> np.ndarray:
-    size = SelectionDecision.CHOICE_DTYPE.itemsize
-    changed = (
-        (before.outcome != after.outcome)
-        | (before.admitted != after.admitted)
-        | (after.admitted & ((before.commune != after.commune) | (before.rank != after.rank)))
-    )
-    # The choice tables: same length on both sides (her list does not change), compared record by record.
-    width = after.choice_records.shape[1] * size
-    before_bytes = np.frombuffer(before.choice_records.tobytes(), dtype=np.uint8).reshape(-1, width)
-    after_bytes = np.frombuffer(after.choice_records.tobytes(), dtype=np.uint8).reshape(-1, width)
-    changed |= (before_bytes != after_bytes).any(axis=1)
+def _changed_rows(
+    computation: Computation, before: engine.Result, after: engine.Result, released: np.ndarray
+) -> np.ndarray:
+    """The candidates (engine indices) whose decision the round changes: released in it (her outcome and
+    places), promoted (her commune and rank), or whose place on some waiting list moved."""
+    instance = computation.prepared.instance
+    changed = (before.assignment != after.assignment) | (before.assigned_rank != after.assigned_rank)
+    changed[released] = True
+    # Waiting-list places: only candidates on a list that changed can have moved, but comparing every place is
+    # two passes over the (n, k) table, cheaper than finding the lists.
+    changed |= (
+        engine.waitlist_positions(instance, before) != engine.waitlist_positions(instance, after)
+    ).any(1)
     return np.flatnonzero(changed)
 
 
-def _subset(columns: DecisionColumns, rows: np.ndarray) -> DecisionColumns:
-    return DecisionColumns(**{f.name: getattr(columns, f.name)[rows] for f in dataclasses.fields(columns)})
+def _write_changed_decisions(
+    run: SelectionRun,
+    computation: Computation,
+    *,
+    before: engine.Result,
+    after: engine.Result,
+    released: np.ndarray,
+    timings: dict[str, float],
+) -> int:
+    """Rewrite the decisions the round changes (deleted, then written again by COPY on PostgreSQL): their number.
 
-
-def _write_changed_decisions(run: SelectionRun, *, before: DecisionColumns, after: DecisionColumns) -> int:
-    """Rewrite the decisions that differ (deleted, then written again by COPY on PostgreSQL): their number."""
-    rows = _changed_rows(before, after)
+    A decision whose release was pending already says "no longer in the selection": it is rewritten too, her
+    waiting-list places given away.
+    """
+    with timed(timings, "decision_columns"):
+        candidates = _changed_rows(computation, before, after, released)
+        columns = current_columns(computation, after, released, np.array([], dtype=np.int64))
+        rows = computation.prepared.eligible_rows[candidates]
+        changed = _subset(columns, rows)
     if not rows.size:
         return 0
-    changed = _subset(after, rows)
     ids = changed.application_id.tolist()
-    with connection.cursor() as cursor:
+    with timed(timings, "decisions_delete"), connection.cursor() as cursor:
         table = connection.ops.quote_name(SelectionDecision._meta.db_table)
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -436,24 +444,29 @@ def _write_changed_decisions(run: SelectionRun, *, before: DecisionColumns, afte
                     f"({', '.join(['%s'] * len(chunk))})",
                     [run.pk, *chunk],
                 )
-    BulkWriter(connection).insert(
-        SelectionDecision,
-        {
-            "run": run.pk,
-            "application": changed.application_id,
-            "outcome": np.array(OUTCOMES)[changed.outcome],
-            "ineligibility": changed.ineligibility,
-            "score": changed.score,
-            "score_parts": changed.score_parts_text,
-            "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
-            "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
-            "lottery": changed.lottery,
-            "choice_table": changed.choice_tables,
-            "declared_count": changed.declared_count,
-        },
-        rows=rows.shape[0],
-    )
+    with timed(timings, "decisions_copy"):
+        BulkWriter(connection).insert(
+            SelectionDecision,
+            {
+                "run": run.pk,
+                "application": changed.application_id,
+                "outcome": np.array(OUTCOMES)[changed.outcome],
+                "ineligibility": changed.ineligibility,
+                "score": changed.score,
+                "score_parts": changed.score_parts_text,
+                "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
+                "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
+                "lottery": changed.lottery,
+                "choice_table": changed.choice_tables,
+                "declared_count": changed.declared_count,
+            },
+            rows=rows.shape[0],
+        )
     return int(rows.shape[0])
+
+
+def _subset(columns: DecisionColumns, rows: np.ndarray) -> DecisionColumns:
+    return DecisionColumns(**{f.name: getattr(columns, f.name)[rows] for f in dataclasses.fields(columns)})
 
 
 def promoted_in_round(promotion_round: PromotionRound) -> QuerySet[Application]:
