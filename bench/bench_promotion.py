@@ -121,6 +121,7 @@ def measure(args) -> None:
         "write_round",
         "decision_columns",
         "decisions_delete",
+        "decision_columns_wait",
         "decisions_copy",
     )
     print()

@@ -11,6 +11,7 @@ never rewritten. `round_states` recomputes every round from its inputs alone, fo
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -302,6 +303,7 @@ def run_promotion_round(
             before=before_result,
             after=promoted.result,
             released=released_indices(computation, released_ids),
+            newly_released=released_indices(computation, new_ids),
             timings=timings,
         )
         promotion_round.timings = timings
@@ -367,38 +369,33 @@ def _write_promotions(
     promoted: promotion.Promotion,
 ) -> None:
     who = promoted.promoted
-    application_id = computation.inputs.candidates.application_id[computation.prepared.eligible_rows[who]]
     commune_id = computation.inputs.territory.commune_id
     was = before.assignment[who]
-    Promotion.objects.bulk_create(
-        [
-            Promotion(
-                promotion_round=promotion_round,
-                application_id=int(application),
-                commune_id=int(commune_id[new]),
-                rank=int(rank) + 1,
-                previous_commune_id=int(commune_id[old]) if old >= 0 else None,
-            )
-            for application, new, rank, old in zip(
-                application_id.tolist(),
-                promoted.result.assignment[who].tolist(),
-                promoted.result.assigned_rank[who].tolist(),
-                was.tolist(),
-                strict=True,
-            )
-        ],
-        batch_size=2000,
+    BulkWriter(connection).insert(
+        Promotion,
+        {
+            "promotion_round": promotion_round.pk,
+            "application": computation.inputs.candidates.application_id[
+                computation.prepared.eligible_rows[who]
+            ].astype(np.int64),
+            "commune": commune_id[promoted.result.assignment[who]].astype(np.int64),
+            "rank": promoted.result.assigned_rank[who].astype(np.int64) + 1,
+            "previous_commune": np.ma.masked_array(
+                commune_id[np.maximum(was, 0)].astype(np.int64), mask=was < 0
+            ),
+        },
+        rows=int(who.shape[0]),
     )
 
 
 def _changed_rows(
-    computation: Computation, before: engine.Result, after: engine.Result, released: np.ndarray
+    computation: Computation, before: engine.Result, after: engine.Result, newly_released: np.ndarray
 ) -> np.ndarray:
     """The candidates (engine indices) whose decision the round changes: released in it (her outcome and
     places), promoted (her commune and rank), or whose place on some waiting list moved."""
     instance = computation.prepared.instance
     changed = (before.assignment != after.assignment) | (before.assigned_rank != after.assigned_rank)
-    changed[released] = True
+    changed[newly_released] = True
     # Waiting-list places: only candidates on a list that changed can have moved, but comparing every place is
     # two passes over the (n, k) table, cheaper than finding the lists.
     changed |= (
@@ -414,6 +411,7 @@ def _write_changed_decisions(
     before: engine.Result,
     after: engine.Result,
     released: np.ndarray,
+    newly_released: np.ndarray,
     timings: dict[str, float],
 ) -> int:
     """Rewrite the decisions the round changes (deleted, then written again by COPY on PostgreSQL): their number.
@@ -422,28 +420,21 @@ def _write_changed_decisions(
     waiting-list places given away.
     """
     with timed(timings, "decision_columns"):
-        candidates = _changed_rows(computation, before, after, released)
-        columns = current_columns(computation, after, released, np.array([], dtype=np.int64))
+        candidates = _changed_rows(computation, before, after, newly_released)
         rows = computation.prepared.eligible_rows[candidates]
-        changed = _subset(columns, rows)
+        ids = computation.inputs.candidates.application_id[rows].astype(np.int64).tolist()
     if not rows.size:
         return 0
-    ids = changed.application_id.tolist()
-    with timed(timings, "decisions_delete"), connection.cursor() as cursor:
-        table = connection.ops.quote_name(SelectionDecision._meta.db_table)
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s)",  # noqa: S608
-                [run.pk, ids],
-            )
-        else:
-            for start in range(0, len(ids), _DELETE_CHUNK):
-                chunk = ids[start : start + _DELETE_CHUNK]
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE run_id = %s AND application_id IN "  # noqa: S608
-                    f"({', '.join(['%s'] * len(chunk))})",
-                    [run.pk, *chunk],
-                )
+    # The new rows are laid out on another thread while the database deletes the old ones (the driver releases
+    # the GIL while it waits): the two take about as long.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        laying_out = pool.submit(
+            lambda: _subset(current_columns(computation, after, released, np.array([], dtype=np.int64)), rows)
+        )
+        with timed(timings, "decisions_delete"):
+            _delete_decisions(run, ids)
+        with timed(timings, "decision_columns_wait"):
+            changed = laying_out.result()
     with timed(timings, "decisions_copy"):
         BulkWriter(connection).insert(
             SelectionDecision,
@@ -463,6 +454,24 @@ def _write_changed_decisions(
             rows=rows.shape[0],
         )
     return int(rows.shape[0])
+
+
+def _delete_decisions(run: SelectionRun, ids: list[int]) -> None:
+    table = connection.ops.quote_name(SelectionDecision._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s)",  # noqa: S608
+                [run.pk, ids],
+            )
+            return
+        for start in range(0, len(ids), _DELETE_CHUNK):
+            chunk = ids[start : start + _DELETE_CHUNK]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE run_id = %s AND application_id IN "  # noqa: S608
+                f"({', '.join(['%s'] * len(chunk))})",
+                [run.pk, *chunk],
+            )
 
 
 def _subset(columns: DecisionColumns, rows: np.ndarray) -> DecisionColumns:
