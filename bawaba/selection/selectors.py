@@ -543,3 +543,18 @@ def promotion_report(run: SelectionRun) -> PromotionReport | None:
         for commune_id, line in latest.items()
     ]
     return PromotionReport(rounds=list(reversed(rounds)), communes=sorted(communes, key=lambda c: c.code))
+
+
+def withdrawn_decisions(run: SelectionRun) -> QuerySet[SelectionDecision]:
+    """The run's candidates who withdrew their application since it was published and are not released yet.
+
+    From the few withdrawn applications of the campaign (the (campaign, status) index) to their decisions (the
+    unique key), rather than a join over every decision.
+    """
+    return SelectionDecision.objects.filter(
+        run=run,
+        outcome__in=[SelectionDecision.Outcome.ADMITTED, SelectionDecision.Outcome.WAITLISTED],
+        application_id__in=Application.objects.filter(
+            campaign_id=run.campaign_id, status=Application.Status.WITHDRAWN
+        ).values("pk"),
+    )

@@ -31,6 +31,7 @@ from bawaba.selection.models import (
     SelectionDecision,
     SelectionRun,
 )
+from bawaba.selection.selectors import withdrawn_decisions
 from bawaba.selection.services.computation import (
     OUTCOMES,
     Computation,
@@ -103,19 +104,7 @@ def _mark_released(run: SelectionRun, application_ids: list[int]) -> None:
 
 def _record_withdrawals(run: SelectionRun) -> int:
     """Candidates of the run who withdrew their application since it was published and are not released yet."""
-    # From the few withdrawn applications (the (campaign, status) index) to their decisions (the unique key).
-    withdrawn_ids = list(
-        Application.objects.filter(
-            campaign_id=run.campaign_id, status=Application.Status.WITHDRAWN
-        ).values_list("pk", flat=True)
-    )
-    withdrawn = []
-    for start in range(0, len(withdrawn_ids), _DELETE_CHUNK):
-        withdrawn += SelectionDecision.objects.filter(
-            run=run,
-            application_id__in=withdrawn_ids[start : start + _DELETE_CHUNK],
-            outcome__in=[Outcome.ADMITTED, Outcome.WAITLISTED],
-        ).values_list("application_id", flat=True)
+    withdrawn = list(withdrawn_decisions(run).values_list("application_id", flat=True))
     PlaceRelease.objects.bulk_create(
         [PlaceRelease(run=run, application_id=i, reason=PlaceRelease.Reason.WITHDRAWN) for i in withdrawn],
         batch_size=1000,

@@ -2,8 +2,9 @@
 
 from django.db.models import Count, Max, QuerySet
 
-from bawaba.campaigns.models import Application, Campaign, CampaignRules
-from bawaba.selection.models import PlaceRelease, PromotionRound, SelectionDecision, SelectionRun
+from bawaba.campaigns.models import Campaign, CampaignRules
+from bawaba.selection.models import PlaceRelease, PromotionRound, SelectionRun
+from bawaba.selection.selectors import withdrawn_decisions
 from bawaba.territory.models import Region
 
 
@@ -91,15 +92,7 @@ def releases_since_last_round(run: SelectionRun) -> dict[str, int]:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    withdrawn = (
-        SelectionDecision.objects.filter(
-            run=run,
-            outcome__in=[SelectionDecision.Outcome.ADMITTED, SelectionDecision.Outcome.WAITLISTED],
-            application__status=Application.Status.WITHDRAWN,
-        )
-        .order_by()
-        .count()
-    )
+    withdrawn = withdrawn_decisions(run).order_by().count()
     if withdrawn:
         counts[PlaceRelease.Reason.WITHDRAWN] = counts.get(PlaceRelease.Reason.WITHDRAWN, 0) + withdrawn
     return counts
