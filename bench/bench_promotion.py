@@ -12,7 +12,9 @@ the national run (not timed), then releases 10,000 admitted candidates chosen by
 records `decline_place` writes, in bulk: the bench measures the round, not 10,000 requests), and times
 `run_promotion_round` (one transaction: recompute the run from its frozen inputs, re-run the allocation without the
 released, write the round, its promotions and commune figures, and rewrite the decisions that changed), then
-`verify_selection` of the run with its round. Prints Markdown for docs/benchmarks.md.
+`verify_selection` of the run with its round. Besides the wall time it prints the CPU seconds the round used, in
+this process and in its PostgreSQL backend (read from /proc: the server runs on the same machine), which do not
+depend on what else the shared machine is running, and the load average. Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
@@ -71,6 +73,24 @@ def decline(run, count: int, seed: int) -> list[int]:
     return chosen
 
 
+def server_process() -> int:
+    """The PostgreSQL backend serving this process's connection (same machine: its CPU time is in /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process of this machine, from /proc (0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -126,18 +146,22 @@ def measure(args) -> None:
     )
     print()
     print(
-        f"| repetition | **round, wall s** | {' | '.join(phases)} | promotions (from waiting / moved up) "
+        f"| repetition | **round, wall s** | CPU s (process + PostgreSQL backend) | load average | {' | '.join(phases)} | promotions (from waiting / moved up) "
         "| decisions rewritten | verify_selection s |"
     )
-    print("|---|---:|" + "---:|" * len(phases) + "---|---:|---:|")
+    print("|---|---:|---:|---:|" + "---:|" * len(phases) + "---|---:|---:|")
     for repetition in range(1, args.repeat + 1):
         forget_rounds(campaign)
         forget_runs(campaign)
         run = publish(campaign)
         decline(run, DECLINES, seed=repetition)
+        backend = server_process()
+        cpu_before = time.process_time() + cpu_seconds(backend)
         started = time.perf_counter()
         promotion_round = services.run_promotion_round(campaign=campaign, actor=None)
         wall = time.perf_counter() - started
+        cpu = time.process_time() + cpu_seconds(backend) - cpu_before
+        load = os.getloadavg()[0]
         began = time.perf_counter()
         run.refresh_from_db()
         verification = services.verify_run(run=run)
@@ -145,7 +169,7 @@ def measure(args) -> None:
         assert verification.ok, [str(line) for line in verification.lines]
         summary, timings = promotion_round.summary, promotion_round.timings
         print(
-            f"| {repetition} | **{wall:.2f}** | "
+            f"| {repetition} | **{wall:.2f}** | {cpu:.2f} | {load:.1f} | "
             + " | ".join(f"{timings.get(phase, 0):.2f}" for phase in phases)
             + f" | {summary['promotions']:,} ({summary['from_waiting']:,} / {summary['moved_up']:,}) "
             f"| {summary['decisions_rewritten']:,} | {verified:.2f} |",
