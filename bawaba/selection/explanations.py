@@ -190,7 +190,11 @@ class Explanation:
 
     @property
     def waitlisted_lines(self) -> tuple[CommuneLine, ...]:
-        """The communes whose waiting list she is on, in her order: where a freed place may still come from."""
+        """The communes whose waiting list she is on, in her order: where a freed place may still come from.
+
+        None once she left the selection: her places wait only for the next promotion round to be given away."""
+        if self.is_released:
+            return ()
         return tuple(line for line in self.lines if line.standing == WAITLISTED)
 
     @property
