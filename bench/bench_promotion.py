@@ -140,8 +140,9 @@ def measure(args) -> None:
         "promote",
         "write_round",
         "decision_columns",
+        "decisions_delete",
+        "decision_columns_wait",
         "decisions_copy",
-        "decisions_update",
     )
     print()
     print(

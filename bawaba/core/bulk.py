@@ -237,13 +237,6 @@ class BulkWriter:
             self._executemany(model._meta.db_table, names, values)
         return rows
 
-    def copy_into_table(self, table: str, names: list[str], columns: list[Column], *, rows: int) -> int:
-        """PostgreSQL only: COPY rows into a table that has no model (a temporary table the caller created)."""
-        if not self.is_postgresql:
-            raise ImproperlyConfigured("copy_into_table is for PostgreSQL")
-        self._copy(table, names, columns, rows)
-        return rows
-
     @staticmethod
     def _check_required_fields(model: type[models.Model], given: set[str]) -> None:
         missing = [

@@ -11,6 +11,7 @@ never rewritten. `round_states` recomputes every round from its inputs alone, fo
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -402,7 +403,7 @@ def _write_changed_decisions(
     newly_released: np.ndarray,
     timings: dict[str, float],
 ) -> int:
-    """Rewrite the decisions the round changes (updated from a COPY on PostgreSQL): their number.
+    """Rewrite the decisions the round changes (deleted, then written again by COPY on PostgreSQL): their number.
 
     A decision whose release was pending already says "no longer in the selection": it is rewritten too, her
     waiting-list places given away.
@@ -410,80 +411,47 @@ def _write_changed_decisions(
     with timed(timings, "decision_columns"):
         candidates = _changed_rows(computation, before, after, newly_released)
         rows = computation.prepared.eligible_rows[candidates]
-        if not rows.size:
-            return 0
-        columns = current_columns(computation, after, released, np.array([], dtype=np.int64))
-        changed = _subset(columns, rows)
-    if connection.vendor == "postgresql":
-        _update_decisions(run, changed, timings)
-    else:
+        ids = computation.inputs.candidates.application_id[rows].astype(np.int64).tolist()
+    if not rows.size:
+        return 0
+    # The new rows are laid out on another thread while the database deletes the old ones (the driver releases
+    # the GIL while it waits): the two take about as long.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        laying_out = pool.submit(
+            lambda: _subset(current_columns(computation, after, released, np.array([], dtype=np.int64)), rows)
+        )
         with timed(timings, "decisions_delete"):
-            _delete_decisions(run, changed.application_id.tolist())
-        with timed(timings, "decisions_copy"):
-            BulkWriter(connection).insert(
-                SelectionDecision,
-                {
-                    "run": run.pk,
-                    "application": changed.application_id,
-                    "outcome": np.array(OUTCOMES)[changed.outcome],
-                    "ineligibility": changed.ineligibility,
-                    "score": changed.score,
-                    "score_parts": changed.score_parts_text,
-                    "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
-                    "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
-                    "lottery": changed.lottery,
-                    "choice_table": changed.choice_tables,
-                    "declared_count": changed.declared_count,
-                },
-                rows=rows.shape[0],
-            )
+            _delete_decisions(run, ids)
+        with timed(timings, "decision_columns_wait"):
+            changed = laying_out.result()
+    with timed(timings, "decisions_copy"):
+        BulkWriter(connection).insert(
+            SelectionDecision,
+            {
+                "run": run.pk,
+                "application": changed.application_id,
+                "outcome": np.array(OUTCOMES)[changed.outcome],
+                "ineligibility": changed.ineligibility,
+                "score": changed.score,
+                "score_parts": changed.score_parts_text,
+                "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
+                "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
+                "lottery": changed.lottery,
+                "choice_table": changed.choice_tables,
+                "declared_count": changed.declared_count,
+            },
+            rows=rows.shape[0],
+        )
     return int(rows.shape[0])
-
-
-def _update_decisions(run: SelectionRun, changed: DecisionColumns, timings: dict[str, float]) -> None:
-    """PostgreSQL: the four fields a round changes, copied into a temporary table, then one UPDATE … FROM.
-
-    Only what changes is formatted and sent (the score, its parts and the lottery number stay), and the rows are
-    updated in place of a DELETE and a COPY of whole rows.
-    """
-    quote = connection.ops.quote_name
-    table = quote(SelectionDecision._meta.db_table)
-    with timed(timings, "decisions_copy"), connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE selection_promotion_changes (application_id bigint, "
-            "outcome varchar(12), commune_id bigint, rank smallint, choice_table bytea) ON COMMIT DROP"
-        )
-        BulkWriter(connection).copy_into_table(
-            "selection_promotion_changes",
-            ["application_id", "outcome", "commune_id", "rank", "choice_table"],
-            [
-                changed.application_id,
-                np.array(OUTCOMES)[changed.outcome],
-                np.ma.masked_array(changed.commune, mask=~changed.admitted),
-                np.ma.masked_array(changed.rank, mask=~changed.admitted),
-                changed.choice_tables,
-            ],
-            rows=int(changed.application_id.shape[0]),
-        )
-    with timed(timings, "decisions_update"), connection.cursor() as cursor:
-        cursor.execute("ANALYZE selection_promotion_changes")
-        cursor.execute(
-            f"UPDATE {table} AS d SET outcome = c.outcome, commune_id = c.commune_id, rank = c.rank, "  # noqa: S608
-            "choice_table = c.choice_table FROM selection_promotion_changes AS c "
-            "WHERE d.run_id = %s AND d.application_id = c.application_id",
-            [run.pk],
-        )
-        cursor.execute("DROP TABLE selection_promotion_changes")
 
 
 def _delete_decisions(run: SelectionRun, ids: list[int]) -> None:
     table = connection.ops.quote_name(SelectionDecision._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array literal: the driver would adapt a Python list of 300,000 ints one by one (2 s).
             cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s::bigint[])",  # noqa: S608
-                [run.pk, "{" + ",".join(map(str, ids)) + "}"],
+                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s)",  # noqa: S608
+                [run.pk, ids],
             )
             return
         for start in range(0, len(ids), _DELETE_CHUNK):
