@@ -6,6 +6,7 @@ her priority and waiting-list place at each) and the public SelectionCommuneResu
 priority and lottery number of a commune's last admitted candidate, which the public report shows too.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application
 from bawaba.core.names import localised
-from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.models import (
+    PlaceRelease,
+    Promotion,
+    SelectionCommuneResult,
+    SelectionDecision,
+    SelectionRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +124,20 @@ class CommuneLine:
 
 
 @dataclass(frozen=True)
+class PromotionFacts:
+    """Her latest promotion from a waiting list: the round, its date, the commune she was promoted to."""
+
+    round_number: int
+    promoted_at: dt.datetime
+    name_ar: str
+    name_fr: str
+
+    @property
+    def name(self) -> str:
+        return localised(self)
+
+
+@dataclass(frozen=True)
 class Explanation:
     application_id: int
     run: RunFacts
@@ -127,6 +148,16 @@ class Explanation:
     lottery: str
     rank: int | None  # of the commune she is admitted to, in her whole list
     lines: tuple[CommuneLine, ...]  # empty when she was not eligible
+    promotion: PromotionFacts | None = None
+    release_reason: str = ""  # PlaceRelease.Reason, when she left the selection
+
+    @property
+    def is_released(self) -> bool:
+        return self.outcome == SelectionDecision.Outcome.RELEASED
+
+    @property
+    def release_label(self) -> str | Promise:
+        return PlaceRelease.Reason(self.release_reason).label if self.release_reason else ""
 
     @property
     def dom_id(self) -> str:
@@ -159,7 +190,11 @@ class Explanation:
 
     @property
     def waitlisted_lines(self) -> tuple[CommuneLine, ...]:
-        """The communes whose waiting list she is on, in her order: where a freed place may still come from."""
+        """The communes whose waiting list she is on, in her order: where a freed place may still come from.
+
+        None once she left the selection: her places wait only for the next promotion round to be given away."""
+        if self.is_released:
+            return ()
         return tuple(line for line in self.lines if line.standing == WAITLISTED)
 
     @property
@@ -205,10 +240,54 @@ def explanations_for(applications: Iterable[Application]) -> dict[int, Explanati
             decisions.setdefault(decision.application_id, decision)
     eligible = [d for d in decisions.values() if d.outcome != SelectionDecision.Outcome.INELIGIBLE]
     results = _results({(d.run_id, commune_id) for d in eligible for commune_id in d.communes})
+    promotions, releases = _promotions_and_releases(eligible)
     return {
-        application_id: _explanation(decision, by_id[application_id], results)
+        application_id: dataclasses.replace(
+            _explanation(decision, by_id[application_id], results),
+            promotion=promotions.get(application_id),
+            release_reason=releases.get(application_id, ""),
+        )
         for application_id, decision in decisions.items()
     }
+
+
+def _promotions_and_releases(
+    decisions: list[SelectionDecision],
+) -> tuple[dict[int, PromotionFacts], dict[int, str]]:
+    """Her latest promotion in a round of her decision's run, and why she left it; by application id. Two
+    queries by key, none when no round followed the run and no decision says released."""
+    # Only where a round followed the run's publication: otherwise nobody was promoted, and no query is made.
+    admitted = [
+        d
+        for d in decisions
+        if d.outcome == SelectionDecision.Outcome.ADMITTED and d.run.promotion_round_count
+    ]
+    released = [d for d in decisions if d.outcome == SelectionDecision.Outcome.RELEASED]
+    promotions: dict[int, PromotionFacts] = {}
+    if admitted:
+        for promotion in (
+            Promotion.objects.filter(
+                application_id__in=[d.application_id for d in admitted],
+                promotion_round__run_id__in={d.run_id for d in admitted},
+            )
+            .select_related("promotion_round", "commune")
+            .order_by("promotion_round__number")
+        ):
+            promotions[promotion.application_id] = PromotionFacts(
+                round_number=promotion.promotion_round.number,
+                promoted_at=promotion.promotion_round.created_at,
+                name_ar=promotion.commune.name_ar,
+                name_fr=promotion.commune.name_fr,
+            )
+    reasons: dict[int, str] = {}
+    if released:
+        reasons = dict(
+            PlaceRelease.objects.filter(
+                application_id__in=[d.application_id for d in released],
+                run_id__in={d.run_id for d in released},
+            ).values_list("application_id", "reason")
+        )
+    return promotions, reasons
 
 
 def _results(keys: set[tuple[int, int]]) -> dict[tuple[int, int], Mapping[str, Any]]:

@@ -80,6 +80,9 @@ class SelectionRun(models.Model):
     # Why the last requested publication failed, in the source language: each administrator reads it
     # translated into hers when the page shows it.
     publish_error = models.TextField(_("publication error"), blank=True)
+    # How many waiting-list promotion rounds followed its publication (PromotionRound): the pages that show them
+    # ask for them only when there are some.
+    promotion_round_count = models.PositiveIntegerField(_("promotion rounds"), default=0)
 
     class Meta:
         verbose_name = _("selection run")
@@ -203,6 +206,9 @@ class SelectionDecision(models.Model):
         ADMITTED = "admitted", _("Admitted")
         WAITLISTED = "waitlisted", _("On a waiting list")
         INELIGIBLE = "ineligible", _("Not eligible")
+        # She declined her place, withdrew, or had not started the training by the deadline (PlaceRelease):
+        # she holds no place and stands on no waiting list any more.
+        RELEASED = "released", _("No longer in the selection")
 
     class Ineligibility(models.IntegerChoices):
         # The codes of bawaba.selection.scoring.Ineligibility.
@@ -285,3 +291,131 @@ class SelectionDecision(models.Model):
     def waitlist_places(self) -> list[int | None]:
         """Her place on each commune's waiting list (None where she is not on it); empty if ineligible."""
         return [place or None for _commune, _priority, place in self._triples] if self.is_eligible else []
+
+
+# --------------------------------------------------------------------------------- waiting-list promotion
+
+
+class PlaceRelease(models.Model):
+    """A candidate of a published run who leaves it: her place (or her waiting-list places) go to others.
+
+    Written when she declines (services.promotion.decline_place), and by the next promotion round for a withdrawal
+    (recorded by campaigns on the application) or a training not started by the deadline (an input of the round).
+    Her decision says so at once; the round that gives her place away is `promotion_round`.
+    """
+
+    class Reason(models.TextChoices):
+        DECLINED = "declined", _("Place declined")
+        WITHDRAWN = "withdrawn", _("Application withdrawn")
+        NOT_STARTED = "not_started", _("Training not started by the deadline")
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="releases")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="place_releases")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    created_at = models.DateTimeField(_("released at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    promotion_round = models.ForeignKey(
+        "PromotionRound", null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+
+    class Meta:
+        verbose_name = _("place released")
+        verbose_name_plural = _("places released")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "application"], name="selection_one_release_per_run"),
+        ]
+        indexes = [models.Index(fields=["run", "promotion_round"], name="selection_release_pending")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} application {self.application_id}: {self.reason}"
+
+
+class PromotionRound(models.Model):
+    """One waiting-list promotion round of a published run, recorded like the run: inputs, result, digests.
+
+    Its inputs are the run's output digest and everyone released up to it (`released` holds those it took in,
+    by reason); its output is the engine's result without them (bawaba.selection.promotion). It is written whole
+    in one transaction with the decisions it changes, so a round that exists is complete: it has no status.
+    """
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="promotion_rounds")
+    number = models.PositiveIntegerField(_("round"))
+    # The application ids released since the previous round, by PlaceRelease.Reason: {"declined": [...], ...}.
+    released = models.JSONField(_("places released"), default=dict)
+    input_digest = models.CharField(_("input digest"), max_length=64)
+    output_digest = models.CharField(_("output digest"), max_length=64)
+    # places_released, promotions, from_waiting, moved_up (the chains), released (candidates).
+    summary = models.JSONField(_("summary"), default=dict)
+    timings = models.JSONField(_("timings"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("promotion round")
+        verbose_name_plural = _("promotion rounds")
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="selection_promotion_round_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} promotion round {self.number}"
+
+    def released_ids(self) -> list[int]:
+        return sorted(int(i) for ids in self.released.values() for i in ids)
+
+
+class PromotionCommuneResult(models.Model):
+    """A commune's figures after a round, for the communes the round changed: the run's report stays as published."""
+
+    promotion_round = models.ForeignKey(
+        PromotionRound, on_delete=models.CASCADE, related_name="commune_results"
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    admitted = models.PositiveIntegerField(_("admitted"))
+    is_full = models.BooleanField(_("full"))
+    cutoff_priority = models.BigIntegerField(_("cutoff priority"), null=True)
+    cutoff_lottery = models.CharField(_("cutoff lottery number"), max_length=16, blank=True)
+    waitlist_length = models.PositiveIntegerField(_("waiting list length"))
+
+    class Meta:
+        verbose_name = _("commune result after a promotion round")
+        verbose_name_plural = _("commune results after promotion rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promotion_round", "commune"], name="selection_promotion_commune_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"round {self.promotion_round_id} commune {self.commune_id}: {self.admitted}"
+
+
+class Promotion(models.Model):
+    """A candidate promoted in a round: to a commune she ranked higher, or from waiting to a place."""
+
+    promotion_round = models.ForeignKey(PromotionRound, on_delete=models.CASCADE, related_name="promotions")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="promotions")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    previous_commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promotion_round", "application"], name="selection_promotion_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"round {self.promotion_round_id} application {self.application_id} -> {self.commune_id}"

@@ -17,7 +17,14 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.readable import ReadableRules, readable_rules
 from bawaba.core.names import localised
 from bawaba.core.text import normalize_for_search
-from bawaba.selection.models import REPORT_FIELDS, SelectionCommuneResult, SelectionDecision, SelectionRun
+from bawaba.selection.models import (
+    REPORT_FIELDS,
+    PromotionCommuneResult,
+    PromotionRound,
+    SelectionCommuneResult,
+    SelectionDecision,
+    SelectionRun,
+)
 
 # Runs whose commune lines and summary were written: a computed (dry) run, a refused one, a published one.
 RUNS_WITH_REPORT = (
@@ -452,3 +459,102 @@ def report_data(run: SelectionRun) -> dict:
         "provinces": [_area_data(area, with_region=True) for area in province_figures(run)],
         "communes": [commune_data(commune) for commune in commune_figures(run)],
     }
+
+
+# ------------------------------------------------------------------------------- waiting-list promotion
+
+
+@dataclass(frozen=True)
+class CommuneMove:
+    """A commune whose figures promotion rounds changed: as the run published them, and after the latest round."""
+
+    code: str
+    name_ar: str
+    name_fr: str
+    round_number: int
+    admitted_before: int
+    admitted: int
+    cutoff_before: int | None
+    cutoff: int | None
+    waitlist_before: int
+    waitlist: int
+
+    @property
+    def name(self) -> str:
+        return localised(self)
+
+
+@dataclass(frozen=True)
+class PromotionReport:
+    rounds: list[PromotionRound]
+    communes: list[CommuneMove]
+
+
+def promotion_report(run: SelectionRun) -> PromotionReport | None:
+    """The run's promotion rounds and the communes they changed (the last admitted moves); None if no round.
+
+    Three queries: the rounds, the communes' latest figures, the run's published lines of those communes.
+    """
+    rounds = list(
+        PromotionRound.objects.filter(run=run).order_by("number").only("number", "created_at", "summary")
+    )
+    if not rounds:
+        return None
+    latest: dict[int, PromotionCommuneResult] = {}
+    for line in (
+        PromotionCommuneResult.objects.filter(promotion_round__run=run)
+        .select_related("commune", "promotion_round")
+        .only(
+            "commune__code",
+            "commune__name_ar",
+            "commune__name_fr",
+            "promotion_round__number",
+            "admitted",
+            "is_full",
+            "cutoff_priority",
+            "waitlist_length",
+        )
+        .order_by("promotion_round__number")
+    ):
+        latest[line.commune_id] = line
+    published = {
+        line.commune_id: line
+        for line in SelectionCommuneResult.objects.filter(run=run, commune_id__in=latest).only(
+            "commune_id", "admitted", "is_full", "cutoff_priority", "waitlist_length"
+        )
+    }
+
+    def cutoff(line) -> int | None:
+        return line.cutoff_priority if line is not None and line.is_full and line.admitted else None
+
+    communes = [
+        CommuneMove(
+            code=line.commune.code,
+            name_ar=line.commune.name_ar,
+            name_fr=line.commune.name_fr,
+            round_number=line.promotion_round.number,
+            admitted_before=published[commune_id].admitted if commune_id in published else 0,
+            admitted=line.admitted,
+            cutoff_before=cutoff(published.get(commune_id)),
+            cutoff=cutoff(line),
+            waitlist_before=published[commune_id].waitlist_length if commune_id in published else 0,
+            waitlist=line.waitlist_length,
+        )
+        for commune_id, line in latest.items()
+    ]
+    return PromotionReport(rounds=list(reversed(rounds)), communes=sorted(communes, key=lambda c: c.code))
+
+
+def withdrawn_decisions(run: SelectionRun) -> QuerySet[SelectionDecision]:
+    """The run's candidates who withdrew their application since it was published and are not released yet.
+
+    From the few withdrawn applications of the campaign (the (campaign, status) index) to their decisions (the
+    unique key), rather than a join over every decision.
+    """
+    return SelectionDecision.objects.filter(
+        run=run,
+        outcome__in=[SelectionDecision.Outcome.ADMITTED, SelectionDecision.Outcome.WAITLISTED],
+        application_id__in=Application.objects.filter(
+            campaign_id=run.campaign_id, status=Application.Status.WITHDRAWN
+        ).values("pk"),
+    )

@@ -105,6 +105,7 @@ def _render_report(request: HttpRequest, run: SelectionRun, template: str, downl
         **_commune_search(request, run),
         # What the report's commune counts are out of: the home page's figure (issue 11).
         "territorial_communes": territorial_commune_count(),
+        "promotion": selectors.promotion_report(run) if run.promotion_round_count else None,
     }
     return render(request, template, context)
 

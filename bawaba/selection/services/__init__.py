@@ -7,6 +7,7 @@ are importable from here.
 """
 
 from bawaba.selection.services.computation import Computation, compute_run, read_inputs, recompute
+from bawaba.selection.services.promotion import decline_place, promoted_in_round, run_promotion_round
 from bawaba.selection.services.publication import publish_requested_run, publish_run, request_publication
 from bawaba.selection.services.runs import (
     COMPUTATION,
@@ -34,12 +35,15 @@ __all__ = [
     "compute_run",
     "create_run",
     "launch_obstacles",
+    "decline_place",
+    "promoted_in_round",
     "publish_requested_run",
     "publish_run",
     "read_inputs",
     "recompute",
     "request_publication",
     "retry_run",
+    "run_promotion_round",
     "stale_runs",
     "start_run",
     "verify_run",

@@ -134,7 +134,8 @@ def decisions_read_aside(run: SelectionRun) -> Iterator[Callable[[], StoredDecis
 
 def _read_packed(run_id: int, raw_connection: psycopg.Connection) -> StoredDecisions:
     quote = connection.ops.quote_name
-    outcome = "CASE {} WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 ELSE -1 END".format(quote("outcome"))
+    whens = " ".join(f"WHEN %s THEN {index}" for index in range(len(OUTCOMES)))
+    outcome = f"CASE {quote('outcome')} {whens} ELSE -1 END"
     columns = (
         quote("application_id"),
         outcome,

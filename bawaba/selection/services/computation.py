@@ -36,6 +36,7 @@ OUTCOMES = (
     SelectionDecision.Outcome.ADMITTED.value,
     SelectionDecision.Outcome.WAITLISTED.value,
     SelectionDecision.Outcome.INELIGIBLE.value,
+    SelectionDecision.Outcome.RELEASED.value,
 )
 
 
@@ -155,8 +156,12 @@ def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
     )
 
 
-def recompute(frozen_inputs: frozen.FrozenInputs) -> Computation:
-    """The run's result from its frozen inputs alone: what computing, publishing and verifying all share."""
+def recompute(frozen_inputs: frozen.FrozenInputs, *, check: bool = True) -> Computation:
+    """The run's result from its frozen inputs alone: what computing, publishing and verifying all share.
+
+    `check=False` skips the guarantee checks (`problems` is then empty): for a promotion round, which starts from
+    a run already checked when it was published and compares its digest.
+    """
     timings: dict[str, float] = {}
     with timed(timings, "prepare"):
         prepared = scoring.prepare(
@@ -169,8 +174,10 @@ def recompute(frozen_inputs: frozen.FrozenInputs) -> Computation:
         )
     with timed(timings, "allocate"):
         result = engine.run_deferred_acceptance(prepared.instance)
-    with timed(timings, "check"):
-        problems = guarantees.check_guarantees(prepared.instance, result)
+    problems = []
+    if check:
+        with timed(timings, "check"):
+            problems = guarantees.check_guarantees(prepared.instance, result)
     return Computation(
         inputs=frozen_inputs,
         prepared=prepared,

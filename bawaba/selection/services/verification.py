@@ -10,6 +10,7 @@ many, and the first few with both values. The comparison is set-based (services.
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,11 +24,19 @@ from bawaba.selection.services.comparison import (
     decisions_read_aside,
 )
 from bawaba.selection.services.computation import (
+    Computation,
+    DecisionColumns,
     decision_columns,
     named_problems,
     recompute,
     report_lines,
     summary_as_stored,
+)
+from bawaba.selection.services.promotion import (
+    current_columns,
+    pending_release_ids,
+    released_indices,
+    round_states,
 )
 
 # Runs that wrote their report (a refused run too: its report shows why).
@@ -150,13 +159,66 @@ def verify_run(*, run: SelectionRun) -> Verification:
         ok &= not report
         lines.extend(_report_lines(report))
     if stored is not None:
-        decisions, differing = compare_decisions(decision_columns(computation), stored)
+        expected = decision_columns(computation)
+        if run.is_published:
+            round_lines, rounds_ok, expected = _promotion_rounds(run, computation)
+            lines.extend(round_lines)
+            ok &= rounds_ok
+        decisions, differing = compare_decisions(expected, stored)
         differences += decisions
         ok &= not decisions
         lines.extend(
             _decision_lines(decisions, differing, computation.inputs.candidates.application_id.shape[0])
         )
     return Verification(lines, ok, differences)
+
+
+def _promotion_rounds(
+    run: SelectionRun, computation: Computation
+) -> tuple[list[VerificationLine], bool, DecisionColumns]:
+    """Each promotion round recomputed from its inputs (the run and everyone released up to it), its digests
+    compared; and the decisions as they must stand after the last round and the releases since."""
+    lines, ok = [], True
+    result, released = computation.result, np.array([], dtype=np.int64)
+    for state in round_states(run, computation):
+        recorded = state.promotion_round
+        for label, recorded_digest, recomputed_digest in (
+            ("input", recorded.input_digest, state.input_digest),
+            ("output", recorded.output_digest, state.output_digest),
+        ):
+            same = recorded_digest == recomputed_digest
+            ok &= same
+            if label == "input":
+                sentence = (
+                    _(
+                        "Promotion round %(round)s, input digest: recorded %(recorded)s, recomputed %(recomputed)s: identical."
+                    )
+                    if same
+                    else _(
+                        "Promotion round %(round)s, input digest: recorded %(recorded)s, recomputed %(recomputed)s: DIFFERENT."
+                    )
+                )
+            else:
+                sentence = (
+                    _(
+                        "Promotion round %(round)s, output digest: recorded %(recorded)s, recomputed %(recomputed)s: identical."
+                    )
+                    if same
+                    else _(
+                        "Promotion round %(round)s, output digest: recorded %(recorded)s, recomputed %(recomputed)s: DIFFERENT."
+                    )
+                )
+            lines.append(
+                VerificationLine(
+                    sentence,
+                    {"recorded": recorded_digest, "recomputed": recomputed_digest},
+                    words={"round": str(recorded.number)},
+                )
+            )
+        result, released = state.promotion.result, state.released_ids
+    indices = released_indices(computation, released)
+    pending = np.setdiff1d(released_indices(computation, pending_release_ids(run)), indices)
+    return lines, ok, current_columns(computation, result, indices, pending)
 
 
 def _details(difference: Difference, sentence: str, key: str) -> tuple[VerificationLine, ...]:

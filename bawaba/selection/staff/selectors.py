@@ -3,7 +3,8 @@
 from django.db.models import Count, Max, QuerySet
 
 from bawaba.campaigns.models import Campaign, CampaignRules
-from bawaba.selection.models import SelectionRun
+from bawaba.selection.models import PlaceRelease, PromotionRound, SelectionRun
+from bawaba.selection.selectors import withdrawn_decisions
 from bawaba.territory.models import Region
 
 
@@ -70,3 +71,33 @@ def rules_version_of(campaign: Campaign, version: int) -> CampaignRules:
 def regions_for_rules() -> list[Region]:
     """The regions, by code, with what the rules pages show of them (their per-region factors)."""
     return list(Region.objects.order_by("code").only("code", "name_fr", "name_ar"))
+
+
+def published_run_of(campaign: Campaign) -> SelectionRun | None:
+    """The campaign's published run (its preselection), without its frozen inputs."""
+    return (
+        SelectionRun.objects.filter(campaign=campaign, status=SelectionRun.Status.PUBLISHED)
+        .defer("frozen_inputs", "summary")
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def releases_since_last_round(run: SelectionRun) -> dict[str, int]:
+    """Places released and not yet given away, by PlaceRelease.Reason: the withdrawals the next round will find
+    count as withdrawn already."""
+    counts = dict(
+        PlaceRelease.objects.filter(run=run, promotion_round__isnull=True)
+        .values_list("reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    withdrawn = withdrawn_decisions(run).order_by().count()
+    if withdrawn:
+        counts[PlaceRelease.Reason.WITHDRAWN] = counts.get(PlaceRelease.Reason.WITHDRAWN, 0) + withdrawn
+    return counts
+
+
+def promotion_rounds_of(run: SelectionRun) -> QuerySet[PromotionRound]:
+    """The run's promotion rounds, newest first, with who ran them."""
+    return PromotionRound.objects.filter(run=run).select_related("created_by").order_by("-number")

@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("<slug:slug>/rules/", views.rules, name="rules"),
     path("<slug:slug>/rules/<int:version>/", views.rules_version, name="rules_version"),
     path("<slug:slug>/runs/", views.runs, name="runs"),
+    path("<slug:slug>/promotion/", views.promotion, name="promotion"),
 ]

@@ -26,12 +26,15 @@ from bawaba.campaigns.rules.versions import campaign_rules, current_rules, save_
 from bawaba.core.http import HtmxHttpRequest
 from bawaba.core.pagination import numbered_page
 from bawaba.selection import services
-from bawaba.selection.models import SelectionRun
+from bawaba.selection.models import PlaceRelease, SelectionRun
 from bawaba.selection.staff.forms import LaunchRunForm, PublishRunForm, RulesForm, initial_from_rules
 from bawaba.selection.staff.selectors import (
     campaign_for_selection,
     campaigns_for_selection,
+    promotion_rounds_of,
+    published_run_of,
     regions_for_rules,
+    releases_since_last_round,
     rules_history,
     rules_version_of,
     run_for_staff,
@@ -301,3 +304,41 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Run %(number)s is queued again.") % {"number": run.pk})
     return redirect("selection_staff:run", pk=run.pk)
+
+
+# --- Waiting-list promotion -----------------------------------------------------------------------------------
+
+
+@central_admin_required
+@require_http_methods(["GET", "POST"])
+def promotion(request: HttpRequest, slug: str) -> HttpResponse:
+    """The places released since the last round, a round on demand (POST), and the rounds with their figures."""
+    campaign = _campaign(slug)
+    run = published_run_of(campaign)
+    if request.method == "POST":
+        try:
+            promotion_round = services.run_promotion_round(campaign=campaign, actor=request.user)
+        except services.SelectionError as error:
+            messages.error(request, str(error))
+        else:
+            if promotion_round is None:
+                messages.info(request, _("Nothing was released since the last round: no new round."))
+            else:
+                messages.success(
+                    request,
+                    _("Round %(number)s is done: %(promotions)s candidates promoted.")
+                    % {"number": promotion_round.number, "promotions": promotion_round.summary["promotions"]},
+                )
+        return redirect("selection_staff:promotion", slug=campaign.slug)
+    released = releases_since_last_round(run) if run else {}
+    return render(
+        request,
+        "selection/staff/promotion.html",
+        {
+            "campaign": campaign,
+            "run": run,
+            "released": [(reason.label, released.get(reason.value, 0)) for reason in PlaceRelease.Reason],
+            "released_total": sum(released.values()),
+            "rounds": promotion_rounds_of(run) if run else [],
+        },
+    )

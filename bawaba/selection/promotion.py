@@ -1,0 +1,103 @@
+"""Waiting-list promotion rounds: after a run is published, the places given up go down the waiting lists.
+
+Pure Python + NumPy, no Django, beside ``engine.py`` whose deferred acceptance it reuses. A round takes the
+published run's instance and every candidate released so far (she declined her place, withdrew, or had not
+started the training by the deadline) and re-runs candidate-proposing deferred acceptance with the released
+candidates' lists emptied. Their rows stay where they are, so the row order (the last tie-break) and every other
+candidate's index are unchanged, and they hold nothing and stand on no list.
+
+Why a re-run rather than walking each vacancy down its list by hand: removing candidates from the proposing side
+of deferred acceptance leaves every remaining candidate with a commune at least as good (the comparative statics
+of Gale and Shapley's algorithm; Crawford 1991), so the re-run promotes and never demotes; it is stable for the
+remaining candidates, as every result of the engine is; chains (a promoted candidate's place going in turn to the
+next on its list) are followed by construction; and the round's result is the engine's, with its digest, so that
+``verify_selection`` recomputes it exactly as it recomputes the run. ``tests/test_promotion.py`` checks these
+properties on random instances and sequences of releases rather than taking them on trust.
+
+A round's inputs are the run's output digest and the sorted application ids of everyone released up to it; its
+output is the engine's result over the whole instance, digested with ``engine.digest_result``.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from bawaba.selection import engine
+
+__all__ = ["Promotion", "digest_round_inputs", "promote", "without"]
+
+# Bumped whenever the byte layout of digest_round_inputs() changes.
+_INPUTS_MAGIC = b"bawaba.selection.promotion.inputs.v1\x00"
+
+
+def without(instance: engine.Instance, released: np.ndarray) -> engine.Instance:
+    """The instance with the released candidates' lists emptied: they ask no commune and so hold no place."""
+    preferences = np.array(instance.preferences, copy=True)
+    preferences[np.asarray(released, dtype=np.int64)] = -1
+    return engine.Instance(
+        preferences=preferences,
+        priorities=instance.priorities,
+        lottery=instance.lottery,
+        capacities=instance.capacities,
+    )
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A round's outcome against the assignment before it (the run's, or the previous round's).
+
+    * ``result``: the engine's result of the instance without every released candidate.
+    * ``released``: sorted candidate indices released up to and including this round.
+    * ``promoted``: candidates whose commune changed (all of them for the better), sorted.
+    * ``from_waiting``: the promoted who held no place before; the others moved up from a place they held, which
+      went in turn to someone else or stayed empty (the chains).
+    * ``places_released``: places held before the round by candidates released in it.
+    """
+
+    result: engine.Result
+    released: np.ndarray
+    promoted: np.ndarray
+    from_waiting: np.ndarray
+    places_released: int
+
+    @property
+    def moved_up(self) -> np.ndarray:
+        return np.setdiff1d(self.promoted, self.from_waiting, assume_unique=True)
+
+
+def promote(instance: engine.Instance, released: np.ndarray, before: engine.Result) -> Promotion:
+    """The round that releases ``released`` (every candidate released so far, as indices) from ``instance``.
+
+    ``before`` is the assignment the round starts from: the run's result for the first round, the previous
+    round's after it (whose released candidates must all be in ``released``).
+    """
+    released = np.unique(np.asarray(released, dtype=np.int64))
+    n = instance.n_candidates
+    if released.size and (released[0] < 0 or released[-1] >= n):
+        raise ValueError(f"released candidates must be indices in [0, {n}).")
+    result = engine.run_deferred_acceptance(without(instance, released))
+    newly_released = np.zeros(n, dtype=bool)
+    newly_released[released] = True
+    newly_released &= before.assignment >= 0
+    changed = (result.assignment != before.assignment) & (result.assignment >= 0)
+    return Promotion(
+        result=result,
+        released=released,
+        promoted=np.flatnonzero(changed),
+        from_waiting=np.flatnonzero(changed & (before.assignment < 0)),
+        places_released=int(newly_released.sum()),
+    )
+
+
+def digest_round_inputs(run_output_digest: str, released_application_ids: np.ndarray) -> str:
+    """Hex sha256 of a round's inputs: magic, the run's output digest (64 ASCII hex digits), the number of
+    released candidates as <u8, then their application ids sorted, as <i8."""
+    if len(run_output_digest) != 64:
+        raise ValueError("the run's output digest must be 64 hexadecimal digits.")
+    ids = np.unique(np.asarray(released_application_ids, dtype=np.int64))
+    hasher = hashlib.sha256(_INPUTS_MAGIC)
+    hasher.update(run_output_digest.encode("ascii"))
+    hasher.update(np.array([ids.shape[0]], dtype="<u8").tobytes())
+    hasher.update(ids.astype("<i8").tobytes())
+    return hasher.hexdigest()
