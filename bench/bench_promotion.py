@@ -28,9 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_candidate_pages import drop_database, recreate_database  # noqa: E402
 from bench_engine import max_rss_mib  # noqa: E402
-from bench_selection_run import SEED, fill, forget_runs  # noqa: E402
+from bench_selection_run import SEED, forget_runs, on_national_data  # noqa: E402
 
 DECLINES = 10_000
 
@@ -103,24 +102,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds measured, each on a fresh publication")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("BAWABA_LOCAL", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if args.fresh:
-        recreate_database(args.database_url)
-    import django
-
-    django.setup()
-    try:
-        if args.fresh:
-            fill()
-        measure(args)
-    finally:
-        if args.drop:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
+    on_national_data(args, measure)
 
 
 def measure(args) -> None:

@@ -105,21 +105,9 @@ def measure_verification_phases(run) -> None:
     print(f"|   compare the report's lines and totals | {finished - compared_at:.2f} |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url",
-        default="postgres://postgres@127.0.0.1:5432/bawaba_bench_selection",
-        help="PostgreSQL",
-    )
-    parser.add_argument("--fresh", action="store_true", help="create and fill the database first")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    parser.add_argument("--matching-sizes", default="10000,50000", help="comma-separated sub-instance sizes")
-    parser.add_argument(
-        "--matching-timeout", type=float, default=3600.0, help="seconds allowed per matching run"
-    )
-    args = parser.parse_args()
-
+def on_national_data(args, measure) -> None:
+    """Set Django up on `args.database_url` (created and filled with the national demo first if `args.fresh`),
+    call `measure(args)`, and drop the database afterwards if `args.drop`: the frame of the national benchmarks."""
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("BAWABA_LOCAL", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -138,6 +126,24 @@ def main() -> None:
 
             connections.close_all()
             drop_database(args.database_url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/bawaba_bench_selection",
+        help="PostgreSQL",
+    )
+    parser.add_argument("--fresh", action="store_true", help="create and fill the database first")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--matching-sizes", default="10000,50000", help="comma-separated sub-instance sizes")
+    parser.add_argument(
+        "--matching-timeout", type=float, default=3600.0, help="seconds allowed per matching run"
+    )
+    args = parser.parse_args()
+
+    on_national_data(args, measure)
 
 
 def measure(args) -> None:
