@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "bawaba.accounts",
     "bawaba.campaigns",
     "bawaba.selection",
+    "bawaba.training",
     "bawaba.notifications",
     "bawaba.portal",
     "bawaba.pages",

@@ -308,6 +308,8 @@ class PlaceRelease(models.Model):
         DECLINED = "declined", _("Place declined")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
         NOT_STARTED = "not_started", _("Training not started by the deadline")
+        # No answer to the offer by the reply deadline, where the campaign counts that as declining.
+        NO_REPLY = "no_reply", _("No answer by the reply deadline")
 
     run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="releases")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="place_releases")

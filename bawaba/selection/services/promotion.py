@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
-from bawaba.selection import engine, frozen, promotion
+from bawaba.selection import engine, frozen, promotion, signals
 from bawaba.selection.models import (
     PlaceRelease,
     Promotion,
@@ -310,6 +310,10 @@ def run_promotion_round(
                 "output_digest": promotion_round.output_digest,
                 **promotion_round.summary,
             },
+        )
+        # The promoted candidates' invitations are written by the training, in this same transaction.
+        signals.promotion_round_recorded.send(
+            sender=PromotionRound, promotion_round=promotion_round, actor=actor
         )
     return promotion_round
 

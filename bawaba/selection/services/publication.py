@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
-from bawaba.selection import frozen, inputs
+from bawaba.selection import frozen, inputs, signals
 from bawaba.selection.models import SelectionDecision, SelectionRun
 from bawaba.selection.services.computation import OUTCOMES, Computation, decision_columns, recompute
 from bawaba.selection.services.runs import (
@@ -188,6 +188,8 @@ def publish_run(*, run: SelectionRun, actor=None, computation: Computation | Non
                 "decisions": int(computation.inputs.candidates.application_id.size),
             },
         )
+        # The stages above (the training's notices) write what follows from it in this same transaction.
+        signals.run_published.send(sender=SelectionRun, run=run, actor=actor)
     return run
 
 

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401
+
+# Filled by the progress work of issue 12.
+urlpatterns: list = []
