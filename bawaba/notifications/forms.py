@@ -23,3 +23,9 @@ class MailingActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("pause", _("Pause")), ("resume", _("Resume")), ("cancel", _("Cancel"))]
     )
+
+
+class MailboxFilterForm(forms.Form):
+    """The demo mailbox's one filter: the messages to one address."""
+
+    to = forms.EmailField(label=_("Messages to"), required=False, max_length=254)

@@ -8,7 +8,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-_MESSAGE_ID = re.compile(r"^\d{20}-[0-9a-f]{8}$")
+from bawaba.notifications.smtp_sink import recipient_tag
+
+# The arrival time, a random part, and (since the sink tags them) a digest of the recipient.
+_MESSAGE_ID = re.compile(r"^\d{20}-[0-9a-f]{8}(-[0-9a-f]{12})?$")
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,13 @@ def _sent_at(message: EmailMessage) -> dt.datetime | None:
     return sent_at if sent_at.tzinfo is not None else sent_at.replace(tzinfo=dt.UTC)
 
 
-def message_keys(directory: Path) -> list[str]:
-    """Keys of the kept messages, newest first (file names start with the arrival time in nanoseconds)."""
+def message_keys(directory: Path, *, to: str = "") -> list[str]:
+    """Keys of the kept messages, newest first (file names start with the arrival time in nanoseconds); with `to`,
+    only the messages to that address (their file names carry its digest: no file is opened)."""
     if not directory.is_dir():
         return []
-    return sorted((p.stem for p in directory.glob("*.eml")), reverse=True)
+    pattern = f"*-{recipient_tag(to)}.eml" if to else "*.eml"
+    return sorted((p.stem for p in directory.glob(pattern)), reverse=True)
 
 
 def summaries(directory: Path, keys: list[str]) -> list[MailSummary]:

@@ -4,6 +4,7 @@ Run as `python -m bawaba.notifications.smtp_sink --port 8025 --dir var/mailbox`.
 """
 
 import argparse
+import hashlib
 import os
 import signal
 import socket
@@ -14,6 +15,13 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+def recipient_tag(address: str) -> str:
+    """A short digest of a recipient's address, put in the file name of each message to her: the demo mailbox
+    lists one person's messages by listing file names, without opening thousands of files (a published
+    preselection sends one notice per candidate)."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()[:12]
 
 
 class MaildirHandler:
@@ -27,7 +35,8 @@ class MaildirHandler:
         content = envelope.original_content or envelope.content or b""
         if isinstance(content, str):
             content = content.encode("utf-8")
-        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"
+        tag = recipient_tag(envelope.rcpt_tos[0]) if envelope.rcpt_tos else "0" * 12
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}-{tag}.eml"
         temporary = self.directory / f".{name}.tmp"
         temporary.write_bytes(content)
         os.replace(temporary, self.directory / name)

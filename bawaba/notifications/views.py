@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.core.pagination import numbered_page
 from bawaba.notifications import mailbox, mailings
-from bawaba.notifications.forms import MailingActionForm, OutboxFilterForm
+from bawaba.notifications.forms import MailboxFilterForm, MailingActionForm, OutboxFilterForm
 from bawaba.notifications.models import Mailing
 from bawaba.notifications.selectors import (
     mailing_progress,
@@ -29,11 +31,18 @@ def _require_demo_mailbox() -> None:
 @require_GET
 def demo_mailbox(request: HttpRequest) -> HttpResponse:
     _require_demo_mailbox()
+    form = MailboxFilterForm(request.GET or None)
+    to = form.cleaned_data["to"] if form.is_valid() else ""
     page = numbered_page(
-        mailbox.message_keys(settings.BAWABA_MAIL_SINK_DIR), request.GET.get("page"), size=50
+        mailbox.message_keys(settings.BAWABA_MAIL_SINK_DIR, to=to), request.GET.get("page"), size=50
     )
     messages = mailbox.summaries(settings.BAWABA_MAIL_SINK_DIR, list(page.object_list))
-    return render(request, "notifications/demo_mailbox.html", {"page": page, "mails": messages})
+    query = urlencode({"to": to}) if to else ""
+    return render(
+        request,
+        "notifications/demo_mailbox.html",
+        {"page": page, "mails": messages, "form": form, "to": to, "query": query},
+    )
 
 
 @login_not_required

@@ -73,3 +73,32 @@ def test_the_mailbox_dates_speak_the_readers_language_in_moroccan_time(client, s
     assert dates.day_time(sent_at, "fr") in detail
     for english in ("Mon, ", "Tue, ", "Wed, ", "Thu, ", "Fri, ", "Sat, ", "Sun, ", "+0000", "GMT"):
         assert english not in listing.content.decode() and english not in detail
+
+
+@pytest.mark.django_db
+def test_the_mailbox_shows_one_persons_messages_among_many(client, settings, smtp_sink):
+    # A published preselection sends one notice per candidate: she finds hers by her address.
+    settings.BAWABA_DEMO_MAILBOX = True
+    for number in range(3):
+        _send(smtp_sink.port, subject=f"notice {number}", body="x", to=f"other{number}@example.ma")
+    _send(smtp_sink.port, subject="hers", body="x", to="Candidate@Example.ma")
+
+    listing = client.get("/fr/demo/mailbox/", {"to": "candidate@example.ma"})
+    assert [mail.subject for mail in listing.context["mails"]] == ["hers"]
+    assert len(client.get("/fr/demo/mailbox/").context["mails"]) == 4
+    key = listing.context["mails"][0].key
+    assert client.get(f"/fr/demo/mailbox/{key}/").status_code == 200
+
+    nobody = client.get("/fr/demo/mailbox/", {"to": "nobody@example.ma"})
+    assert nobody.status_code == 200 and nobody.context["mails"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("to", ["not an address", "a\x00b@example.ma", "x" * 300 + "@example.ma"])
+def test_a_malformed_address_filters_nothing_and_says_why(client, settings, smtp_sink, to):
+    settings.BAWABA_DEMO_MAILBOX = True
+    _send(smtp_sink.port, subject="hers", body="x")
+    listing = client.get("/fr/demo/mailbox/", {"to": to})
+    assert listing.status_code == 200
+    assert len(listing.context["mails"]) == 1
+    assert listing.context["form"].errors
