@@ -51,6 +51,8 @@ DEFAULT_RATES: dict[str, Rate] = {
     # The contact form (bawaba.pages): each message e-mails the operator and acknowledges to the address given.
     "contact:address": Rate(5, 3600),
     "contact:ip": Rate(30, 3600),
+    # A candidate's answers to her training place (bawaba.training): a few clicks, not a script's thousands.
+    "training_reply:user": Rate(20, 3600),
     # Codes of the second factor (twofactor/services.py): a few typos an hour, a slow trickle of guesses a day.
     "second_factor:user": Rate(10, 900),
     "second_factor:user:day": Rate(50, 86400),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bawaba.campaigns.models import Application, Campaign
@@ -115,40 +116,60 @@ def _record_withdrawals(run: SelectionRun) -> int:
 
 def _record_not_started(run: SelectionRun, application_ids: Iterable[int], actor) -> int:
     """The admitted who had not started the training by the deadline (the progress import's list)."""
-    wanted = sorted({int(i) for i in application_ids})
-    if not wanted:
+    return release_places(
+        run=run, application_ids=application_ids, reason=PlaceRelease.Reason.NOT_STARTED, actor=actor
+    )
+
+
+def release_places(
+    *, run: SelectionRun, application_ids: Iterable[int] | np.ndarray, reason: str, actor
+) -> int:
+    """Release the places these admitted candidates hold in the run, for `reason`; return how many were released.
+
+    For the jobs that release thousands at once (training not started by the deadline, no answer by the reply
+    deadline): reads and writes by sets of ids, the releases written in bulk (COPY on PostgreSQL), the decisions
+    marked by chunks. An id released before is skipped, so that a second call changes nothing; an id that holds
+    no place is refused with the first few named, and nothing is written. The places go to the waiting lists at
+    the next promotion round. Runs in the caller's transaction (one is opened if there is none).
+    """
+    wanted = np.unique(np.fromiter((int(i) for i in application_ids), dtype=np.int64))
+    if not wanted.size:
         return 0
-    already = set(
-        PlaceRelease.objects.filter(run=run, application_id__in=wanted).values_list(
-            "application_id", flat=True
-        )
-    )
-    wanted = [i for i in wanted if i not in already]
-    admitted = set(
-        SelectionDecision.objects.filter(
-            run=run, application_id__in=wanted, outcome=Outcome.ADMITTED
-        ).values_list("application_id", flat=True)
-    )
-    unknown = [i for i in wanted if i not in admitted]
-    if unknown:
-        raise SelectionError(
-            _("These applications hold no place in the published selection: %(ids)s.")
-            % {"ids": ", ".join(map(str, unknown[:10])) + ("…" if len(unknown) > 10 else "")}
-        )
-    PlaceRelease.objects.bulk_create(
-        [
-            PlaceRelease(
-                run=run,
-                application_id=i,
-                reason=PlaceRelease.Reason.NOT_STARTED,
-                created_by=user_or_none(actor),
+    with transaction.atomic():
+        already = _ids_among(PlaceRelease.objects.filter(run=run), wanted)
+        wanted = np.setdiff1d(wanted, already, assume_unique=True)
+        admitted = _ids_among(SelectionDecision.objects.filter(run=run, outcome=Outcome.ADMITTED), wanted)
+        unknown = np.setdiff1d(wanted, admitted, assume_unique=True).tolist()
+        if unknown:
+            raise SelectionError(
+                _("These applications hold no place in the published selection: %(ids)s.")
+                % {"ids": ", ".join(map(str, unknown[:10])) + ("…" if len(unknown) > 10 else "")}
             )
-            for i in wanted
-        ],
-        batch_size=1000,
-    )
-    _mark_released(run, wanted)
-    return len(wanted)
+        if not wanted.size:
+            return 0
+        now = np.datetime64(timezone.now().replace(tzinfo=None), "s")
+        BulkWriter(connection).insert(
+            PlaceRelease,
+            {
+                "run": run.pk,
+                "application": wanted,
+                "reason": str(reason),
+                "created_at": np.full(wanted.shape[0], now, dtype="datetime64[s]"),
+                "created_by": getattr(user_or_none(actor), "pk", None),
+            },
+            rows=int(wanted.shape[0]),
+        )
+        _mark_released(run, wanted.tolist())
+    return int(wanted.shape[0])
+
+
+def _ids_among(rows: QuerySet, ids: np.ndarray) -> np.ndarray:
+    """The application ids of `rows` that are among `ids` (sorted), read by chunks of ids."""
+    found: list[int] = []
+    for start in range(0, ids.shape[0], _DELETE_CHUNK):
+        chunk = ids[start : start + _DELETE_CHUNK].tolist()
+        found.extend(rows.filter(application_id__in=chunk).values_list("application_id", flat=True))
+    return np.unique(np.array(found, dtype=np.int64))
 
 
 # -------------------------------------------------------------------------------------- recomputation
