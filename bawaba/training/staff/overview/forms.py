@@ -40,7 +40,7 @@ class TrainingSettingsForm(forms.ModelForm):
         max_length=200,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr", "autocomplete": "off"}),
-        help_text=_("The address candidates are sent to, such as https://formation-recensement.hcp.ma/."),
+        help_text=_("The web address candidates are sent to, to follow the training."),
     )
     reply_deadline = _instant_field(
         _("Reply deadline"),
@@ -61,7 +61,9 @@ class TrainingSettingsForm(forms.ModelForm):
             "cohort": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
         }
         help_texts = {
-            "cohort": _("The Moodle cohort of the upload file (its cohort1 column); empty for none."),
+            "cohort": _(
+                "The cohort the hand-over file puts every candidate in on the e-learning platform; empty for none."
+            ),
             "no_reply_declines": _(
                 "When the reply deadline has passed, the candidates without an answer lose their place to the "
                 "waiting lists."
@@ -75,5 +77,5 @@ class TrainingSettingsForm(forms.ModelForm):
     def clean_platform_url(self) -> str:
         url = self.cleaned_data["platform_url"]
         if not url.lower().startswith(("https://", "http://")):
-            raise forms.ValidationError(_("Give an address starting with https://."), code="scheme")
+            raise forms.ValidationError(_("Give the address of a web site."), code="scheme")
         return url
