@@ -205,3 +205,37 @@ class TestApplyingTheDeadline:
         page = admin_client.post(url, follow=True).content.decode()
         assert "Nobody is left without an answer past the deadline" in page
         assert PromotionRound.objects.count() == 1
+
+
+def test_the_reply_and_overview_pages_in_arabic_hold_no_english(client, training_settings, published_run):
+    from tests.test_arabic_pages import english_words
+
+    from bawaba.training.tests.replies_setup import holder
+
+    her = holder(published_run)
+    client.force_login(her.user)
+    with translation.override("ar"):
+        candidate_pages = ["/ar/me/", reverse("training:decline", args=[her.pk])]
+        staff_pages = [
+            reverse("training_staff:campaigns"),
+            reverse("training_staff:overview", args=[published_run.campaign.slug]),
+        ]
+    leaks = {}
+    for path in candidate_pages:
+        page = client.get(path).content.decode()
+        assert "training-reply" in page or "decline" in path
+        leaks[path] = english_words(page)
+    central_admin = UserFactory(email="arabic.admin@example.ma", kind=User.Kind.STAFF)
+    Assignment.objects.create(user=central_admin, role=Assignment.Role.CENTRAL_ADMIN)
+    client.force_login(central_admin)
+    for path in staff_pages:
+        response = client.get(path)
+        assert response.status_code == 200
+        leaks[path] = english_words(response.content.decode())
+    # Bad input shown back in Arabic too.
+    response = client.post(
+        staff_pages[1] + "settings/",
+        {**VALID, "reply_deadline": "x"},
+    )
+    leaks["settings with an error"] = english_words(response.content.decode())
+    assert not {path: words for path, words in leaks.items() if words}

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from bawaba.core.models import AuditEvent
 from bawaba.selection.models import PlaceRelease, PromotionRound, SelectionDecision
@@ -17,6 +18,13 @@ from bawaba.training.tests.replies_setup import admitted, first_waiting_at, hold
 
 Outcome = SelectionDecision.Outcome
 Answer = TrainingReply.Answer
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are matched by their English text (the site's default language is Arabic)."""
+    with translation.override("en"):
+        yield
 
 
 def outcome_of(run, application) -> str:
