@@ -1,8 +1,9 @@
 """Waiting-list promotion after a run is published: places released, promotion rounds, and their recomputation.
 
 A place is released when its candidate declines it (`decline_place`), withdraws her application (recorded by
-campaigns; the next round finds it), or had not started the training by the administrator's deadline (the ids
-given to the round). A round (`run_promotion_round`) re-runs the run's allocation without everyone released so
+campaigns; the next round finds it), had not started the training by the administrator's deadline (the ids given
+to the round), or did not answer by the reply deadline where that counts as declining (the training's deadline
+job, through `release_places`, the set-based release of many at once). A round (`run_promotion_round`) re-runs the run's allocation without everyone released so
 far (bawaba.selection.promotion) and writes, in one transaction: the round with its inputs and digests, the
 promoted candidates, the communes whose figures changed, and the decisions that changed. The run's own report is
 never rewritten. `round_states` recomputes every round from its inputs alone, for the round itself and for
