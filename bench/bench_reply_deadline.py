@@ -12,7 +12,8 @@ replies), publishes the national run (not timed), records an acceptance for a se
 admitted (in bulk, not timed), sets the campaign's reply deadline a day back with "no answer counts as declining",
 then times `apply_reply_deadline` (one transaction: the silent found by one query, their "no reply" answers and
 releases written in bulk, their decisions marked, then `run_promotion_round`), and a second call, which must
-change nothing. Prints Markdown for docs/benchmarks.md.
+change nothing; then the key figures of the staff overview, national (`reply_figures`: one grouped query over the
+run's decisions and the replies). Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
@@ -32,6 +33,7 @@ from bench_promotion import cpu_seconds, forget_rounds, publish, server_process 
 from bench_selection_run import forget_runs, on_national_data  # noqa: E402
 
 ACCEPTED_SHARE = 2 / 3
+PHASES = ("find_silent", "write_answers", "release_places", "promotion_round")
 
 
 def forget_replies(campaign) -> None:
@@ -92,10 +94,12 @@ def measure(args) -> None:
     import numpy as np
     from django.utils import timezone
 
+    from bawaba.accounts.scopes import Scope
     from bawaba.demo.selectors import demo_campaign
     from bawaba.selection.models import SelectionDecision
     from bawaba.training.models import TrainingSettings
     from bawaba.training.services.replies import apply_reply_deadline
+    from bawaba.training.staff.overview.selectors import reply_figures
 
     campaign = demo_campaign()
     print(
@@ -105,9 +109,10 @@ def measure(args) -> None:
     print()
     print(
         "| repetition | admitted | accepted | **released for no answer** | **apply_reply_deadline, wall s** "
-        "| CPU s (process + PostgreSQL backend) | of which the promotion round s | promotions | second call s |"
+        "| CPU s (process + PostgreSQL backend) | find the silent s | write their answers s | release their places s "
+        "| promotion round s | lock, checks and commit s | promotions | second call s | overview's figures s | load average |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for repetition in range(1, args.repeat + 1):
         forget_replies(campaign)
         forget_rounds(campaign)
@@ -132,10 +137,16 @@ def measure(args) -> None:
         again = apply_reply_deadline(campaign=campaign, actor=None)
         second = time.perf_counter() - began
         assert again.released == 0 and again.promotion_round is None
-        round_seconds = sum(promotion_round.timings.values())
+        phases = [applied.timings.get(phase, 0.0) for phase in PHASES]
+        began = time.perf_counter()
+        figures = reply_figures(run, Scope(national=True))
+        figures_seconds = time.perf_counter() - began
+        assert figures.released_no_reply == applied.released
         print(
             f"| {repetition} | {admitted:,} | {accepted:,} | **{applied.released:,}** | **{wall:.2f}** | {cpu:.2f} "
-            f"| {round_seconds:.2f} | {promotion_round.summary['promotions']:,} | {second:.2f} |",
+            + "".join(f"| {seconds:.2f} " for seconds in phases)
+            + f"| {wall - sum(phases):.2f} | {promotion_round.summary['promotions']:,} | {second:.2f} "
+            f"| {figures_seconds:.2f} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
     print()

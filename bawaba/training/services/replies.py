@@ -14,7 +14,7 @@ commits before the job reads who answered, or waits and then finds the deadline 
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
@@ -26,6 +26,7 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.selection.models import PlaceRelease, Promotion, PromotionRound, SelectionDecision, SelectionRun
+from bawaba.selection.services.computation import timed
 from bawaba.selection.services.promotion import decline_place as release_declined_place
 from bawaba.selection.services.promotion import release_places, run_promotion_round
 from bawaba.selection.services.runs import SelectionError
@@ -128,6 +129,8 @@ class DeadlineApplied:
     released: int
     promotion_round: PromotionRound | None
     counts_as_declining: bool
+    # Seconds per phase (find the silent, write their answers, release their places, the promotion round).
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def silent_past_deadline(run: SelectionRun, now: dt.datetime) -> np.ndarray:
@@ -179,31 +182,38 @@ def apply_reply_deadline(*, campaign: Campaign, actor, now: dt.datetime | None =
         )
         if run is None:
             raise ReplyError(_("The preselection of this campaign is not published: nobody holds a place."))
-        silent = silent_past_deadline(run, now)
+        timings: dict[str, float] = {}
+        with timed(timings, "find_silent"):
+            silent = silent_past_deadline(run, now)
         if not silent.size:
             return DeadlineApplied(released=0, promotion_round=None, counts_as_declining=True)
-        BulkWriter(connection).insert(
-            TrainingReply,
-            {
-                "application": silent,
-                "answer": str(Answer.NO_REPLY),
-                "answered_at": np.full(
-                    silent.shape[0], np.datetime64(now.astimezone(dt.UTC).replace(tzinfo=None), "s")
-                ),
-            },
-            rows=int(silent.shape[0]),
-        )
-        try:
-            released = release_places(
-                run=run, application_ids=silent, reason=PlaceRelease.Reason.NO_REPLY, actor=actor
+        with timed(timings, "write_answers"):
+            BulkWriter(connection).insert(
+                TrainingReply,
+                {
+                    "application": silent,
+                    "answer": str(Answer.NO_REPLY),
+                    "answered_at": np.full(
+                        silent.shape[0], np.datetime64(now.astimezone(dt.UTC).replace(tzinfo=None), "s")
+                    ),
+                },
+                rows=int(silent.shape[0]),
             )
+        try:
+            with timed(timings, "release_places"):
+                released = release_places(
+                    run=run, application_ids=silent, reason=PlaceRelease.Reason.NO_REPLY, actor=actor
+                )
             record_event(
                 actor=actor,
                 action="training.reply_deadline_applied",
                 target=campaign,
                 data={"run": run.pk, "released": released, "deadline": settings.reply_deadline.isoformat()},
             )
-            promotion_round = run_promotion_round(campaign=campaign, actor=actor)
+            with timed(timings, "promotion_round"):
+                promotion_round = run_promotion_round(campaign=campaign, actor=actor)
         except SelectionError as error:
             raise ReplyError(str(error)) from None
-    return DeadlineApplied(released=released, promotion_round=promotion_round, counts_as_declining=True)
+    return DeadlineApplied(
+        released=released, promotion_round=promotion_round, counts_as_declining=True, timings=timings
+    )

@@ -208,9 +208,8 @@ class TestApplyingTheDeadline:
 
 
 def test_the_reply_and_overview_pages_in_arabic_hold_no_english(client, training_settings, published_run):
-    from tests.test_arabic_pages import english_words
-
     from bawaba.training.tests.replies_setup import holder
+    from tests.test_arabic_pages import english_words
 
     her = holder(published_run)
     client.force_login(her.user)
