@@ -278,6 +278,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bawaba <no-reply@bawaba.localhost>")
+# The site's address as candidates reach it: the links of e-mails written without a request to take it from (a
+# published selection's notices, written by a worker). Locally the demo's address; a deployment sets it.
+BAWABA_SITE_URL = env.str("BAWABA_SITE_URL", default="") or ("http://localhost:8000" if BAWABA_LOCAL else "")
 # Where the local SMTP sink (demo only) keeps what it receives, for the demo mailbox page.
 BAWABA_MAIL_SINK_DIR = env_path("BAWABA_MAIL_SINK_DIR", VAR_DIR / "mailbox")
 BAWABA_DEMO_MAILBOX = env.bool("BAWABA_DEMO_MAILBOX", default=False)

@@ -6,6 +6,7 @@ sender renders her message (templatetags/training_notices.py). The texts of ever
 mailing's context when it is written, so that a text edited afterwards does not change a mailing under way.
 """
 
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bawaba.campaigns.models import Campaign
 from bawaba.notifications.mailings import Recipients, create_mailing
@@ -33,38 +35,97 @@ class NoticeRecipient:
     values: Mapping[str, Any]
 
 
+# Every placeholder a notice's text may use, with what it becomes for its recipient (the staff form lists them).
+PLACEHOLDERS: dict[str, Any] = {
+    "first_name": _lazy("her first name"),
+    "last_name": _lazy("her last name"),
+    "campaign": _lazy("the campaign's title"),
+    "commune": _lazy("the commune of her training place"),
+    "platform_url": _lazy("the address of the e-learning platform"),
+    "username": _lazy("her username on the e-learning platform (her e-mail address)"),
+    "password": _lazy("her temporary password"),
+    "reply_deadline": _lazy("the date by which she accepts or declines her place"),
+    "dashboard_url": _lazy("the address of her dashboard"),
+    "explanation_url": _lazy("the address of the explanation of her result"),
+    "waiting_lists": _lazy("her place on each waiting list, one line each"),
+}
+
+_NAMES = ("first_name", "last_name", "campaign")
+_CREDENTIALS = ("platform_url", "username", "password")
+
+# What each notice's recipients have a value for, and what its text cannot leave out (an invitation without
+# her password would leave her unable to sign in).
+ALLOWED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    NoticeKind.PRESELECTED: (*_NAMES, "commune", *_CREDENTIALS, "reply_deadline", "dashboard_url"),
+    NoticeKind.PROMOTED: (*_NAMES, "commune", *_CREDENTIALS, "reply_deadline", "dashboard_url"),
+    NoticeKind.WAITLISTED: (*_NAMES, "waiting_lists", "dashboard_url", "explanation_url"),
+    NoticeKind.NOT_SELECTED: (*_NAMES, "dashboard_url", "explanation_url"),
+    NoticeKind.CREDENTIALS_RENEWED: (*_NAMES, *_CREDENTIALS, "dashboard_url"),
+    NoticeKind.REMINDER: (*_NAMES, "platform_url", "username", "dashboard_url"),
+}
+REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    NoticeKind.PRESELECTED: _CREDENTIALS,
+    NoticeKind.PROMOTED: _CREDENTIALS,
+    NoticeKind.WAITLISTED: ("waiting_lists",),
+    NoticeKind.NOT_SELECTED: ("explanation_url",),
+    NoticeKind.CREDENTIALS_RENEWED: _CREDENTIALS,
+    NoticeKind.REMINDER: ("platform_url",),
+}
+
+
 def default_text(kind: str) -> tuple[str, str]:
-    """The platform's (subject, body) of a notice, in the active language."""
+    """The platform's (subject, body) of a notice, in the active language: the source's e-mails (MISSION.md)."""
     defaults = {
         NoticeKind.PRESELECTED: (
-            _("You are preselected for the remote training"),
+            _("{campaign}: you are preselected for the remote training"),
             _(
-                "Hello {first_name} {last_name},\n\nYou are preselected for the remote training of {campaign}. "
-                "Sign in to the e-learning platform:\n{platform_url}\nUsername: {username}\n"
-                "Temporary password: {password}\n\nPlease accept or decline your place on your dashboard "
-                "before {reply_deadline}:\n{dashboard_url}"
+                "Hello {first_name} {last_name},\n\n"
+                "You are preselected in {commune} for {campaign}. The next stage is a remote training on the "
+                "e-learning platform.\n\n"
+                "Sign in to the platform with these details:\n"
+                "Address: {platform_url}\n"
+                "Username: {username}\n"
+                "Temporary password: {password}\n\n"
+                "Change this temporary password when you first sign in, and tell it to nobody.\n\n"
+                "Accept or decline your training place on your dashboard by {reply_deadline}:\n"
+                "{dashboard_url}"
             ),
         ),
         NoticeKind.WAITLISTED: (
-            _("You are on a waiting list"),
+            _("{campaign}: you are on a waiting list"),
             _(
-                "Hello {first_name} {last_name},\n\nYou are on the waiting list of {campaign}:\n{waiting_lists}\n\n"
-                "If a place is released, you will receive an invitation by e-mail.\n{dashboard_url}"
+                "Hello {first_name} {last_name},\n\n"
+                "You are not preselected for {campaign} for now, but you are on the waiting list of these "
+                "communes:\n{waiting_lists}\n\n"
+                "When a preselected candidate gives up her place, it is offered to the next candidate on that "
+                "commune's waiting list. If a place is offered to you, you will receive an invitation to the remote "
+                "training by e-mail, and your dashboard will show it:\n{dashboard_url}\n\n"
+                "Why: your score and each commune's result:\n{explanation_url}"
             ),
         ),
         NoticeKind.NOT_SELECTED: (
-            _("The result of the preselection"),
+            _("{campaign}: the result of the preselection"),
             _(
-                "Hello {first_name} {last_name},\n\nYou are not preselected for {campaign}. "
-                "The reasons are explained here:\n{explanation_url}"
+                "Hello {first_name} {last_name},\n\n"
+                "The preselection of {campaign} is published. You are not preselected, and you are on no waiting "
+                "list.\n\n"
+                "Your score, and the result of each commune you chose, are explained on your dashboard:\n"
+                "{explanation_url}\n\n"
+                "Thank you for your application."
             ),
         ),
         NoticeKind.PROMOTED: (
-            _("A training place is offered to you"),
+            _("{campaign}: a training place is offered to you"),
             _(
-                "Hello {first_name} {last_name},\n\nA place was released in {commune} and is offered to you. "
-                "Sign in to the e-learning platform:\n{platform_url}\nUsername: {username}\n"
-                "Temporary password: {password}\n\nPlease answer on your dashboard before {reply_deadline}:\n"
+                "Hello {first_name} {last_name},\n\n"
+                "A place was released in {commune} and is offered to you: you are now preselected for {campaign}. "
+                "The next stage is a remote training on the e-learning platform.\n\n"
+                "Sign in to the platform with these details:\n"
+                "Address: {platform_url}\n"
+                "Username: {username}\n"
+                "Temporary password: {password}\n\n"
+                "Change this temporary password when you first sign in, and tell it to nobody.\n\n"
+                "Accept or decline your training place on your dashboard by {reply_deadline}:\n"
                 "{dashboard_url}"
             ),
         ),
@@ -84,6 +145,15 @@ def default_text(kind: str) -> tuple[str, str]:
         ),
     }
     return defaults[NoticeKind(kind)]
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The `{names}` a text uses, in order, each once; a malformed brace raises ValueError (the form says so)."""
+    names: list[str] = []
+    for _literal, field, _spec, _conversion in string.Formatter().parse(text):
+        if field is not None and field not in names:
+            names.append(field)
+    return names
 
 
 def effective_texts(campaign: Campaign, kind: str) -> dict[str, dict[str, str]]:

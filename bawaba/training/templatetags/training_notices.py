@@ -5,6 +5,7 @@ templates themselves, so a candidate's name cannot inject anything.
 """
 
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -15,41 +16,86 @@ from django.utils.translation import get_language
 register = template.Library()
 
 
-class _Values(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+def _segments(text: str, values: Mapping[str, Any]) -> list[tuple[bool, str]]:
+    """`text` cut into (is_value, text) pieces: what was written, and each `{name}` of `values` filled in.
+
+    Python's own str.format would read `{first_name.__class__}` as an attribute: here a field is only ever a name
+    looked up in `values`; anything else between braces stays as written, and a text whose braces do not parse
+    is left whole.
+    """
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return [(False, text)]
+    pieces: list[tuple[bool, str]] = []
+    for literal, field, spec, conversion in parts:
+        if literal:
+            pieces.append((False, literal))
+        if field is None:
+            continue
+        if field in values and not spec and not conversion:
+            value = values[field]
+            pieces.append((True, "" if value is None else str(value)))
+        else:
+            written = (
+                "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            )
+            pieces.append((False, written))
+    return pieces
 
 
-def fill(text: str, values: dict[str, Any]) -> str:
-    return string.Formatter().vformat(
-        text, (), _Values({k: "" if v is None else v for k, v in values.items()})
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """`text` with its placeholders filled from `values` (see _segments)."""
+    return "".join(piece for _is_value, piece in _segments(text, values))
+
+
+def fill_html(text: str, values: Mapping[str, Any]) -> SafeString:
+    """The filled text as paragraphs (a blank line between them), its addresses as links, everything escaped.
+
+    Each value is isolated in `<bdi>`: an address or a password inside an Arabic sentence keeps its own direction
+    and does not reorder the words around it.
+    """
+    lines: list[list[str]] = [[]]
+    for is_value, piece in _segments(text, values):
+        for index, part in enumerate(piece.split("\n")):
+            if index:
+                lines.append([])
+            if not part:
+                continue
+            html = urlize(part, autoescape=True)
+            lines[-1].append(f"<bdi>{html}</bdi>" if is_value else html)
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        content = "".join(line)
+        if content.strip():
+            paragraphs[-1].append(content)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return mark_safe(  # noqa: S308 - every piece went through urlize(autoescape=True)
+        "".join("<p>" + "<br>".join(paragraph) + "</p>" for paragraph in paragraphs if paragraph)
     )
 
 
-def _text(context: template.Context, part: str) -> str:
+def _entry(context: template.Context) -> tuple[dict[str, str], dict[str, Any]]:
     texts = context.get("texts") or {}
     entry = texts.get(get_language()) or texts.get("ar") or {}
     message = context.get("message")
-    values = dict(getattr(message, "context", None) or {})
-    return fill(entry.get(part, ""), values)
+    return entry, dict(getattr(message, "context", None) or {})
 
 
 @register.simple_tag(takes_context=True)
 def notice_subject(context: template.Context) -> str:
-    return " ".join(_text(context, "subject").split())
+    entry, values = _entry(context)
+    return " ".join(fill(entry.get("subject", ""), values).split())
 
 
 @register.simple_tag(takes_context=True)
 def notice_text(context: template.Context) -> str:
-    return _text(context, "body")
+    entry, values = _entry(context)
+    return fill(entry.get("body", ""), values)
 
 
 @register.simple_tag(takes_context=True)
 def notice_html(context: template.Context) -> SafeString:
-    """The body as paragraphs, its addresses as links; everything else escaped."""
-    paragraphs = [p for p in _text(context, "body").split("\n\n") if p.strip()]
-    html = "".join(
-        "<p>" + "<br>".join(urlize(line, autoescape=True) for line in paragraph.split("\n")) + "</p>"
-        for paragraph in paragraphs
-    )
-    return mark_safe(html)  # noqa: S308 - urlize escaped every line
+    entry, values = _entry(context)
+    return fill_html(entry.get("body", ""), values)
