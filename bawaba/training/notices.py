@@ -195,3 +195,8 @@ def create_notice_mailing(
         context={"campaign_id": campaign.pk, "notice": str(kind), "texts": effective_texts(campaign, kind)},
         status=Mailing.Status.DRAFT if held else Mailing.Status.QUEUED,
     )
+
+
+def own_text_keys(campaign: Campaign) -> set[tuple[str, str]]:
+    """The (notice, language) pairs for which the campaign has its own text."""
+    return set(NoticeText.objects.filter(campaign=campaign).values_list("kind", "language"))

@@ -13,6 +13,8 @@ from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from bawaba.accounts.permissions import is_central_admin
+
 register = template.Library()
 
 
@@ -99,3 +101,10 @@ def notice_text(context: template.Context) -> str:
 def notice_html(context: template.Context) -> SafeString:
     entry, values = _entry(context)
     return fill_html(entry.get("body", ""), values)
+
+
+@register.filter
+def edits_notices(user: Any) -> bool:
+    """Whether `user` may open the notices pages (the central administrator): the campaigns page shows the link
+    only to her."""
+    return is_central_admin(user)

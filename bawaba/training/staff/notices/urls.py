@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# Filled by the notices work of issue 12.
-urlpatterns: list = []
+from bawaba.training.staff.notices import views
+
+urlpatterns: list = [
+    path("<slug:slug>/notices/", views.notices, name="notices"),
+    path("<slug:slug>/notices/<slug:kind>/<slug:language>/", views.notice_edit, name="notice_edit"),
+]
