@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bawaba.campaigns.models import Campaign
 from bawaba.notifications.mailings import Recipients, create_mailing
@@ -37,17 +37,17 @@ class NoticeRecipient:
 
 # Every placeholder a notice's text may use, with what it becomes for its recipient (the staff form lists them).
 PLACEHOLDERS: dict[str, Any] = {
-    "first_name": _lazy("her first name"),
-    "last_name": _lazy("her last name"),
-    "campaign": _lazy("the campaign's title"),
-    "commune": _lazy("the commune of her training place"),
-    "platform_url": _lazy("the address of the e-learning platform"),
-    "username": _lazy("her username on the e-learning platform (her e-mail address)"),
-    "password": _lazy("her temporary password"),
-    "reply_deadline": _lazy("the date by which she accepts or declines her place"),
-    "dashboard_url": _lazy("the address of her dashboard"),
-    "explanation_url": _lazy("the address of the explanation of her result"),
-    "waiting_lists": _lazy("her place on each waiting list, one line each"),
+    "first_name": gettext_lazy("her first name"),
+    "last_name": gettext_lazy("her last name"),
+    "campaign": gettext_lazy("the campaign's title"),
+    "commune": gettext_lazy("the commune of her training place"),
+    "platform_url": gettext_lazy("the address of the e-learning platform"),
+    "username": gettext_lazy("her username on the e-learning platform (her e-mail address)"),
+    "password": gettext_lazy("her temporary password"),
+    "reply_deadline": gettext_lazy("the date by which she accepts or declines her place"),
+    "dashboard_url": gettext_lazy("the address of her dashboard"),
+    "explanation_url": gettext_lazy("the address of the explanation of her result"),
+    "waiting_lists": gettext_lazy("her place on each waiting list, one line each"),
 }
 
 _NAMES = ("first_name", "last_name", "campaign")

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.training.models import NoticeKind
-from bawaba.training.notices import effective_texts, own_text_keys
+from bawaba.training.notices import (
+    ALLOWED_PLACEHOLDERS,
+    PLACEHOLDERS,
+    REQUIRED_PLACEHOLDERS,
+    effective_texts,
+    own_text_keys,
+)
 from bawaba.training.selectors import campaign_with_training
 from bawaba.training.services.notice_texts import reset_notice_text, save_notice_text
 from bawaba.training.staff.notices.forms import NoticeTextForm
@@ -87,5 +93,13 @@ def notice_edit(request: HttpRequest, slug: str, kind: str, language: str) -> Ht
             "form": form,
             "previews": preview_notice(campaign, kind, texts),
             "previewing": request.method == "POST" and form.is_valid(),
+            "placeholders": [
+                {
+                    "name": "{" + name + "}",
+                    "meaning": PLACEHOLDERS[name],
+                    "required": name in REQUIRED_PLACEHOLDERS[kind],
+                }
+                for name in ALLOWED_PLACEHOLDERS[kind]
+            ],
         },
     )
