@@ -368,7 +368,15 @@ def _column_name(model: type[models.Model], field: Any) -> str:
 
 def _escape_all(values: Sequence[str]) -> list[str]:
     """Escape COPY's special characters; the common case (none anywhere) costs one scan of the joined text."""
-    joined = "".join(values)
+    joined = "\0".join(values)
     if not any(char in joined for char in "\\\t\n\r"):
         return list(values)
-    return [text.translate(_COPY_ESCAPES) for text in values]
+    # Escaped all at once and cut again at the NULs (which no text value can hold: PostgreSQL refuses them):
+    # str.translate one value at a time costs ~100 µs for a JSON document with an Arabic name in it, 30 s for the
+    # half-million notices of a publication, where four replaces over the whole text take a fraction of a second.
+    for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        joined = joined.replace(char, escaped)
+    escaped_values = joined.split("\0")
+    if len(escaped_values) != len(values):
+        raise ValueError("a text value holds a NUL character, which PostgreSQL cannot store")
+    return escaped_values

@@ -145,7 +145,8 @@ def _write_messages(mailing: Mailing, recipients: Recipients) -> None:
         "domain": [email.rpartition("@")[2].lower() for email in recipients.emails],
         "language": [languages[code] for code in recipients.languages],
         "context": (
-            [json.dumps(dict(item), ensure_ascii=False) for item in recipients.contexts]
+            # One encoder for all: json.dumps with an option builds a new one per call.
+            list(map(json.JSONEncoder(ensure_ascii=False).encode, map(dict, recipients.contexts)))
             if recipients.contexts is not None
             else "{}"
         ),

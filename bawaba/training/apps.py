@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from bawaba.core.contributions import registry
-        from bawaba.training import contributions, receivers
+        from bawaba.training import checks, contributions, receivers  # noqa: F401 - checks registers itself
 
         contributions.register(registry)
         receivers.connect()

@@ -181,8 +181,9 @@ def create_notice_mailing(
 ) -> Mailing:
     """A mailing of one notice to `recipients`, in the caller's transaction; `held`: written as a draft, sent
     only once resumed (an invitation whose accounts the e-learning platform does not know yet)."""
-    return create_mailing(
-        kind=TRAINING_NOTICE.key,
+    return create_notice_mailing_of_columns(
+        campaign=campaign,
+        kind=kind,
         label=label,
         recipients=Recipients(
             keys=[r.key for r in recipients],
@@ -191,6 +192,26 @@ def create_notice_mailing(
             user_ids=[r.user_id for r in recipients],
             contexts=[r.values for r in recipients],
         ),
+        actor=actor,
+        held=held,
+    )
+
+
+def create_notice_mailing_of_columns(
+    *,
+    campaign: Campaign,
+    kind: str,
+    label: str,
+    recipients: Recipients,
+    actor: Any = None,
+    held: bool = False,
+) -> Mailing:
+    """create_notice_mailing for recipients already in columns (a publication's hundreds of thousands, with no
+    object per recipient); `recipients.contexts` are her placeholders' values."""
+    return create_mailing(
+        kind=TRAINING_NOTICE.key,
+        label=label,
+        recipients=recipients,
         created_by=actor,
         context={"campaign_id": campaign.pk, "notice": str(kind), "texts": effective_texts(campaign, kind)},
         status=Mailing.Status.DRAFT if held else Mailing.Status.QUEUED,

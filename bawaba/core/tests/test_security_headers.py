@@ -32,6 +32,8 @@ DOCUMENTED_PRODUCTION = {
     "BAWABA_PUBLICATION_DIRECTOR": "Directrice de la publication",
     "BAWABA_CNDP_DECLARATION": "D-123/2025",
     "BAWABA_CONTACT_EMAIL": "contact@bawaba.example.ma",
+    # The links of the decision notices (bawaba.training.checks warns when it is not https://).
+    "BAWABA_SITE_URL": "https://bawaba.example.ma",
 }
 
 

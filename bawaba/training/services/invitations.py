@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -31,6 +31,7 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.core.languages import supported_language
+from bawaba.notifications.mailings import Recipients
 from bawaba.selection.models import (
     Promotion,
     PromotionRound,
@@ -41,7 +42,7 @@ from bawaba.selection.models import (
 from bawaba.territory.models import Commune, Region
 from bawaba.training import passwords
 from bawaba.training.models import NoticeKind, TrainingAccount
-from bawaba.training.notices import NoticeRecipient, create_notice_mailing
+from bawaba.training.notices import create_notice_mailing_of_columns
 from bawaba.training.selectors import training_settings
 
 Outcome = SelectionDecision.Outcome
@@ -53,9 +54,8 @@ def site_url() -> str:
     return (settings.BAWABA_SITE_URL or "").rstrip("/")
 
 
-@dataclass(frozen=True)
-class Person:
-    """What a notice needs of an application and its candidate."""
+class Person(NamedTuple):
+    """What a notice needs of an application and its candidate (a tuple: a publication makes 488,321 of them)."""
 
     application_id: int
     user_id: int
@@ -209,36 +209,33 @@ def notify_publication(*, run: SelectionRun, actor: Any) -> None:
     )
     waitlisted = sorted(waiting)
     if waitlisted:
-        create_notice_mailing(
+        columns = Columns()
+        for pk in waitlisted:
+            person = people[pk]
+            values = shared.values(person)
+            values["waiting_lists"] = waiting[pk]
+            values["explanation_url"] = shared.explanation_url(person)
+            columns.add(person, values)
+        create_notice_mailing_of_columns(
             campaign=campaign,
             kind=NoticeKind.WAITLISTED,
             label=_("Waiting-list notices: %(campaign)s") % {"campaign": campaign.title},
-            recipients=[
-                _recipient(
-                    people[pk],
-                    {
-                        **shared.values(people[pk]),
-                        "waiting_lists": waiting[pk],
-                        "explanation_url": shared.explanation_url(people[pk]),
-                    },
-                )
-                for pk in waitlisted
-            ],
+            recipients=columns.recipients(),
             actor=actor,
         )
     others.sort()
     if others:
-        create_notice_mailing(
+        columns = Columns()
+        for pk in others:
+            person = people[pk]
+            values = shared.values(person)
+            values["explanation_url"] = shared.explanation_url(person)
+            columns.add(person, values)
+        create_notice_mailing_of_columns(
             campaign=campaign,
             kind=NoticeKind.NOT_SELECTED,
             label=_("Preselection results: %(campaign)s") % {"campaign": campaign.title},
-            recipients=[
-                _recipient(
-                    people[pk],
-                    {**shared.values(people[pk]), "explanation_url": shared.explanation_url(people[pk])},
-                )
-                for pk in others
-            ],
+            recipients=columns.recipients(),
             actor=actor,
         )
     record_event(
@@ -285,14 +282,31 @@ def invite_promoted(*, promotion_round: PromotionRound, actor: Any) -> None:
     )
 
 
-def _recipient(person: Person, values: dict[str, str]) -> NoticeRecipient:
-    return NoticeRecipient(
-        key=f"a{person.application_id}",
-        email=person.email,
-        language=person.language,
-        user_id=person.user_id,
-        values=values,
-    )
+class Columns:
+    """A mailing's recipients gathered as columns, one append per recipient (no object each)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.emails: list[str] = []
+        self.languages: list[str] = []
+        self.user_ids: list[int | None] = []
+        self.contexts: list[dict[str, str]] = []
+
+    def add(self, person: Person, values: dict[str, str]) -> None:
+        self.keys.append(f"a{person.application_id}")
+        self.emails.append(person.email)
+        self.languages.append(person.language)
+        self.user_ids.append(person.user_id)
+        self.contexts.append(values)
+
+    def recipients(self) -> Recipients:
+        return Recipients(
+            keys=self.keys,
+            emails=self.emails,
+            languages=self.languages,
+            user_ids=self.user_ids,
+            contexts=self.contexts,
+        )
 
 
 def _waiting_lists(
@@ -317,23 +331,34 @@ def _waiting_lists(
     records = np.frombuffer(b"".join(tables), dtype=dtype)
     owner = np.repeat(np.arange(len(ids)), [len(table) // dtype.itemsize for table in tables])
     on_list = records["place"] > 0
-    lines: dict[int, list[str]] = defaultdict(list)
-    for index, commune_id, place in zip(
-        owner[on_list].tolist(),
-        records["commune"][on_list].tolist(),
-        records["place"][on_list].tolist(),
-        strict=True,
-    ):
-        person = people[ids[index]]
-        lines[person.application_id].append(
-            shared.waitlist_line[person.language]
-            % {
-                "commune": places.name(commune_id, person.language),
-                "place": place,
-                "length": lengths.get(commune_id, place),
+    owner, communes, numbers = owner[on_list], records["commune"][on_list], records["place"][on_list]
+    if not owner.shape[0]:
+        return {}, ids
+    # Each line is (before, her place, after), the two ends the same for everyone of one language at one commune:
+    # made once per (language, commune) from the line's translated pattern, then picked for every entry by index.
+    known = np.unique(communes)
+    ends: list[tuple[str, str]] = []
+    for language in LANGUAGES:
+        for commune_id in known.tolist():
+            line = shared.waitlist_line[language] % {
+                "commune": places.name(commune_id, language),
+                "place": "\0",
+                "length": lengths.get(commune_id, 0),
             }
-        )
-    waiting = {pk: "\n".join(entries) for pk, entries in lines.items()}
+            before, _nul, after = line.partition("\0")
+            ends.append((before, after))
+    language_of = np.array([LANGUAGES.index(people[pk].language) for pk in ids], dtype=np.int64)
+    which = language_of[owner] * known.shape[0] + np.searchsorted(known, communes)
+    befores = np.array([before for before, _after in ends], dtype=object)[which].tolist()
+    afters = np.array([after for _before, after in ends], dtype=object)[which].tolist()
+    lines = list(map("".join, zip(befores, map(str, numbers.tolist()), afters, strict=True)))
+    # The entries are in owner order (one table after the other): each owner's lines are one slice.
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    stops = np.r_[starts[1:], owner.shape[0]]
+    waiting = {
+        ids[index]: "\n".join(lines[begin:end])
+        for index, begin, end in zip(owner[starts].tolist(), starts.tolist(), stops.tolist(), strict=True)
+    }
     return waiting, [pk for pk in ids if pk not in waiting]
 
 
@@ -368,27 +393,21 @@ def _invite(
         stop = start
         while stop < len(todo) and todo[stop][0] == region_id:
             stop += 1
-        recipients = []
+        columns = Columns()
         for (_region, pk, commune), password in zip(todo[start:stop], issued[start:stop], strict=True):
             person = people[pk]
-            recipients.append(
-                _recipient(
-                    person,
-                    {
-                        **shared.values(person),
-                        "commune": places.name(commune, person.language),
-                        "platform_url": shared.platform_url,
-                        "username": person.email,
-                        "password": password,
-                        "reply_deadline": shared.reply_deadline[person.language],
-                    },
-                )
-            )
-        mailing = create_notice_mailing(
+            values = shared.values(person)
+            values["commune"] = places.name(commune, person.language)
+            values["platform_url"] = shared.platform_url
+            values["username"] = person.email
+            values["password"] = password
+            values["reply_deadline"] = shared.reply_deadline[person.language]
+            columns.add(person, values)
+        mailing = create_notice_mailing_of_columns(
             campaign=campaign,
             kind=kind,
             label=_invitation_label(campaign, regions[region_id], round_number),
-            recipients=recipients,
+            recipients=columns.recipients(),
             actor=actor,
             held=True,
         )

@@ -187,3 +187,19 @@ class TestMailingsKeepTheirTexts:
         assert "ÉDITÉ" in new.text and "Chère Fatima" in new.text and "pw-1" in new.text
         # The other languages keep the default text.
         assert "ÉDITÉ" not in after.context["texts"]["ar"]["body"]
+
+
+class TestFilling:
+    def test_only_names_are_filled_never_attributes_or_formats(self):
+        from bawaba.training.templatetags.training_notices import fill, fill_html
+
+        values = {"first_name": "<b>Amina</b>", "password": "Kx7m-P3qa-Zt9w"}
+        assert fill("{first_name.__class__} {password!r} {first_name} {{x}}", values) == (
+            "{first_name.__class__} {password!r} <b>Amina</b> {x}"
+        )
+        assert fill("an unclosed { brace", values) == "an unclosed { brace"
+        html = fill_html("Bonjour {first_name},\n\n{password}\nhttps://p.ma/", values)
+        assert html == (
+            "<p>Bonjour <bdi>&lt;b&gt;Amina&lt;/b&gt;</bdi>,</p>"
+            '<p><bdi>Kx7m-P3qa-Zt9w</bdi><br><a href="https://p.ma/">https://p.ma/</a></p>'
+        )
