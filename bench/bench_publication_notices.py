@@ -75,6 +75,11 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="create and fill the database first")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--repeat", type=int, default=2, help="publications measured")
+    parser.add_argument(
+        "--without-notices",
+        action="store_true",
+        help="the publication alone (the training's receiver disconnected)",
+    )
     args = parser.parse_args()
 
     on_national_data(args, measure)
@@ -96,6 +101,10 @@ def measure(args) -> None:
     )
     spent: dict[str, float] = defaultdict(float)
     instrument(spent)
+    if args.without_notices:
+        from bawaba.selection import signals
+
+        signals.run_published.disconnect(dispatch_uid="training.run_published")
     rows = []
     for repetition in range(args.repeat):
         forget_notices(campaign)

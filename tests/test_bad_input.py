@@ -371,6 +371,9 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "slug": [site.campaign.slug, site.census.slug],
         "step": [steps.IDENTITY, steps.SITUATION, steps.EXPERIENCE, steps.SKILLS],
         "stage": [site.run.stage],
+        # A training notice's text and its language (bawaba.training.staff.notices).
+        "kind": ["preselected"],
+        "language": ["fr"],
         # Ids of different tables: each view keeps what it knows (her application, a run) and 404s the rest.
         "pk": sorted(
             {

@@ -210,7 +210,8 @@ def create_notice_mailing_of_columns(
     object per recipient); `recipients.contexts` are her placeholders' values."""
     return create_mailing(
         kind=TRAINING_NOTICE.key,
-        label=label,
+        # A long campaign title and region name must not fail a publication.
+        label=label[: Mailing._meta.get_field("label").max_length],
         recipients=recipients,
         created_by=actor,
         context={"campaign_id": campaign.pk, "notice": str(kind), "texts": effective_texts(campaign, kind)},

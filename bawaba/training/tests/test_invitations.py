@@ -168,3 +168,15 @@ def test_a_promotion_round_invites_the_promoted_in_a_held_mailing(published_run,
         with translation.override(message.language):
             assert message.context["commune"] == promotion.commune.name
     assert AuditEvent.objects.filter(action="training.promotion_invitations").exists()
+
+
+def test_a_long_campaign_title_does_not_fail_the_publication(computed_run, central_admin):
+    from bawaba.selection.services import publish_run
+
+    campaign = computed_run.campaign
+    campaign.title_ar = "ح" * 200
+    campaign.title_fr = "T" * 200
+    campaign.save(update_fields=["title_ar", "title_fr"])
+    publish_run(run=computed_run, actor=central_admin)
+    labels = [m.label for m in notice_mailings(NoticeKind.PRESELECTED)]
+    assert labels and all(len(label) == 200 for label in labels)
