@@ -18,12 +18,15 @@ def _braced(names: list[str]) -> str:
 
 class NoticeTextForm(forms.Form):
     subject = forms.CharField(
-        label=gettext_lazy("Subject"), max_length=NoticeText._meta.get_field("subject").max_length
+        label=gettext_lazy("Subject"),
+        max_length=NoticeText._meta.get_field("subject").max_length,
+        # The Arabic text is edited right to left, the French and English left to right, on any page.
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     body = forms.CharField(
         label=gettext_lazy("Text"),
         max_length=NoticeText._meta.get_field("body").max_length,
-        widget=forms.Textarea(attrs={"rows": 16}),
+        widget=forms.Textarea(attrs={"rows": 16, "dir": "auto"}),
     )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
