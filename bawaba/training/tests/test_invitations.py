@@ -175,8 +175,8 @@ def test_a_long_campaign_title_does_not_fail_the_publication(computed_run, centr
 
     campaign = computed_run.campaign
     campaign.title_ar = "ح" * 200
-    campaign.title_fr = "T" * 200
-    campaign.save(update_fields=["title_ar", "title_fr"])
+    campaign.title_fr = campaign.title_en = "T" * 200
+    campaign.save(update_fields=["title_ar", "title_fr", "title_en"])
     publish_run(run=computed_run, actor=central_admin)
     labels = [m.label for m in notice_mailings(NoticeKind.PRESELECTED)]
     assert labels and all(len(label) == 200 for label in labels)
