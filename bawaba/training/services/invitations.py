@@ -43,6 +43,7 @@ from bawaba.territory.models import Commune, Region
 from bawaba.training import passwords
 from bawaba.training.models import NoticeKind, TrainingAccount
 from bawaba.training.notices import create_notice_mailing_of_columns
+from bawaba.training.places import reply_deadline
 from bawaba.training.selectors import training_settings
 
 Outcome = SelectionDecision.Outcome
@@ -86,9 +87,11 @@ class Shared:
     waitlist_line: dict[str, str]  # "%(commune)s — place %(place)s of %(length)s" in each language
 
     @classmethod
-    def of(cls, campaign: Campaign) -> "Shared":
+    def of(cls, campaign: Campaign, *, promoted_at: dt.datetime | None = None) -> "Shared":
+        """`promoted_at`: the time of the round whose invitations these are; their deadline is then a week
+        after it if later than everyone's (places.reply_deadline), the date her dashboard shows."""
         training = training_settings(campaign)
-        deadline = training.reply_deadline
+        deadline = reply_deadline(campaign_deadline=training.reply_deadline, promoted_at=promoted_at)
         base = site_url()
         values: dict[str, dict[str, str]] = defaultdict(dict)
         for language in LANGUAGES:
@@ -270,7 +273,7 @@ def invite_promoted(*, promotion_round: PromotionRound, actor: Any) -> None:
         admitted=[(pk, commune) for pk, commune in promoted if pk in people],
         people=people,
         places=Places.read(),
-        shared=Shared.of(campaign),
+        shared=Shared.of(campaign, promoted_at=promotion_round.created_at),
         actor=actor,
         round_number=promotion_round.number,
     )

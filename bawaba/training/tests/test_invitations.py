@@ -1,10 +1,11 @@
 """The decision notices of a published preselection and the invitations of a promotion round: what is written,
 for whom, with which values, in the publication's (the round's) own transaction."""
 
+import datetime as dt
 from collections import Counter
 
 import pytest
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from bawaba.core.models import AuditEvent
 from bawaba.notifications.models import Mailing, MailingMessage
@@ -180,3 +181,21 @@ def test_a_long_campaign_title_does_not_fail_the_publication(computed_run, centr
     publish_run(run=computed_run, actor=central_admin)
     labels = [m.label for m in notice_mailings(NoticeKind.PRESELECTED)]
     assert labels and all(len(label) == 200 for label in labels)
+
+
+def test_a_promoted_invitation_gives_the_deadline_her_dashboard_shows(published_run, central_admin):
+    # Everyone's deadline is tomorrow: a candidate promoted today gets a week from her round instead.
+    from bawaba.selection.tests.test_promotion_rounds import admitted_with_a_waiting_list
+    from bawaba.training.models import TrainingSettings
+    from bawaba.training.places import PROMOTED_REPLY_TIME
+
+    campaign = published_run.campaign
+    TrainingSettings.objects.create(campaign=campaign, reply_deadline=timezone.now() + dt.timedelta(days=1))
+    decision = admitted_with_a_waiting_list(published_run)
+    decline_place(application=decision.application, actor=decision.application.user)
+    promotion_round = run_promotion_round(campaign=campaign, actor=central_admin)
+    [mailing] = notice_mailings(NoticeKind.PROMOTED)
+    message = mailing.messages.filter(language="fr").first() or mailing.messages.first()
+    expected = timezone.localtime(promotion_round.created_at + PROMOTED_REPLY_TIME)
+    with translation.override(message.language):
+        assert message.context["reply_deadline"] == formats.date_format(expected, "DATETIME_FORMAT")
