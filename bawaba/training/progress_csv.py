@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, has_control_character, is_utf16, shown
+from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, is_utf16, shown
 
 __all__ = [
     "HEADER",
@@ -56,6 +56,9 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_USERNAME_LENGTH = 254
 MOROCCO = ZoneInfo("Africa/Casablanca")
 _CENT = Decimal("0.01")
+# Unicode's control characters (category Cc: NUL, tab, the C1 set...), searched in C: a report has 200,000 lines.
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SPACE = re.compile(r"\s")
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 # Only the shapes ISO 8601 gives a date or a date and time (fromisoformat alone also takes "2026W01" and such).
 _ISO_DATE = re.compile(
@@ -179,6 +182,24 @@ def _physical_lines(data: bytes) -> list[bytes]:
     return [line.removesuffix(b"\r") for line in lines]
 
 
+def _text_lines(data: bytes) -> list[str | None]:
+    """The lines as text; None for a line that is not UTF-8 (decoded line by line only when the whole is not)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        lines: list[str | None] = []
+        for raw in _physical_lines(data):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(None)
+        return lines
+    split = text.split("\n")
+    if split and split[-1] == "":
+        split.pop()
+    return [line.removesuffix("\r") for line in split]
+
+
 def _cells(text: str, delimiter: str) -> list[str]:
     """One line's cells, stripped; raises csv.Error when its quotes are unbalanced."""
     if '"' not in text:
@@ -203,17 +224,15 @@ def parse_progress_file(data: bytes, *, max_bytes: int | None = None) -> ParsedR
     delimiter = ","
     header_done = False
     line_count = 0
-    for number, raw in enumerate(_physical_lines(data), start=1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
+    for number, text in enumerate(_text_lines(data), start=1):
+        if text is None:
             problems.append(ProgressProblem("encoding", number))
             line_count += header_done
             header_done = True  # a header that cannot be read is reported as such, once
             continue
         if not text.strip():
             continue
-        if has_control_character(text):  # NUL, and a tab: never part of a name, a date or a number
+        if _CONTROL_CHARACTER.search(text):  # NUL, and a tab: never part of a name, a date or a number
             problems.append(ProgressProblem("control_character", number))
             line_count += header_done
             header_done = True
@@ -274,7 +293,7 @@ def _check_line(number: int, cells: list[str], problems: list[ProgressProblem]) 
     username = username.lower()
     if not username:
         problems.append(ProgressProblem("no_username", number))
-    elif len(username) > MAX_USERNAME_LENGTH or any(ch.isspace() for ch in username):
+    elif len(username) > MAX_USERNAME_LENGTH or _SPACE.search(username):
         problems.append(ProgressProblem("bad_username", number, {"value": shown(username)}))
     first_access = _moment(number, "first_access", first_text, problems)
     last_access = _moment(number, "last_access", last_text, problems)
@@ -329,6 +348,10 @@ def _percent(number: int, text: str, problems: list[ProgressProblem]) -> int | N
     if not text:
         problems.append(ProgressProblem("no_percent", number))
         return None
+    if text.isascii() and text.isdigit() and len(text) <= 3:  # the usual case, read without a Decimal
+        value = int(text)
+        if value <= 100:
+            return value
     value = _decimal(text.removesuffix("%").strip())
     if value is None:
         problems.append(ProgressProblem("bad_percent", number, {"value": shown(text)}))

@@ -12,10 +12,11 @@ import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
@@ -139,7 +140,7 @@ def _upsert(
     conflict = f"ON CONFLICT ({quote('account_id')}) DO UPDATE SET {updates} WHERE {differs}"
     if connection.vendor == "postgresql":
         return _upsert_postgresql(lines, account_ids, progress_import.pk, table, columns, conflict)
-    fields = [meta.get_field(name) for name in _VALUE_COLUMNS]
+    fields = [cast(Field, meta.get_field(name)) for name in _VALUE_COLUMNS]
     rows = [
         (
             account_ids[line.username],

@@ -143,7 +143,7 @@ class TestDashboard:
         [
             ("en", "You have completed 7 % of the training.", "You have not started the training yet."),
             ("fr", "Vous avez terminé 7 % de la formation.", "Vous n’avez pas encore commencé la formation."),
-            ("ar", "أتممتِ 7 % من التكوين.", "لم تبدئي التكوين بعد."),
+            ("ar", "أنجزت 7 % من التكوين.", "لم يبدأ تكوينك بعد."),
         ],
     )
     def test_her_dashboard_shows_her_progress_or_that_she_has_not_started(

@@ -6,6 +6,7 @@ from email.header import decode_header, make_header
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bawaba.core.models import AuditEvent
 from bawaba.notifications.models import Mailing, MailingMessage
@@ -25,6 +26,15 @@ census, computed_run, published_run = (
 )
 
 TODAY = dt.date(2026, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals' messages are read in English here."""
+    with translation.override("en"):
+        yield
+
+
 MOMENT = dt.datetime(2026, 5, 10, 12, 0, tzinfo=dt.UTC)
 
 

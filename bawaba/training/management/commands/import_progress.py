@@ -42,8 +42,8 @@ class Command(BaseCommand):
         if result.status == ProgressImport.Status.REFUSED:
             with translation.override(language):
                 for entry in result.errors:
-                    for error in entry.get("errors", []):
-                        self.stderr.write(describe(error, entry.get("line")))
+                    for problem in entry.get("errors", []):
+                        self.stderr.write(describe(problem, entry.get("line")))
             raise CommandError(
                 f"{file.name} is refused: {len(result.errors)} faulty line(s) listed above"
                 f"{' (the first 1,000)' if len(result.errors) >= 1000 else ''}; nothing was imported."
