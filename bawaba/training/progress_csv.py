@@ -349,9 +349,9 @@ def _percent(number: int, text: str, problems: list[ProgressProblem]) -> int | N
         problems.append(ProgressProblem("no_percent", number))
         return None
     if text.isascii() and text.isdigit() and len(text) <= 3:  # the usual case, read without a Decimal
-        value = int(text)
-        if value <= 100:
-            return value
+        whole = int(text)
+        if whole <= 100:
+            return whole
     value = _decimal(text.removesuffix("%").strip())
     if value is None:
         problems.append(ProgressProblem("bad_percent", number, {"value": shown(text)}))
