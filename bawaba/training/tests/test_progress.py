@@ -260,3 +260,70 @@ class TestStaffPages:
         assert page.status_code == 200 and len(page.context["page"].object_list) == 3
         other_import = reverse("training_staff:progress_import", args=[campaign.slug, 10**15])
         assert client.get(other_import).status_code == 404
+
+
+class TestDemo:
+    def test_the_demos_report_imports_and_imports_again_without_change(self, accounts, tmp_path):
+        campaign = accounts[0].campaign
+        output = tmp_path / "report.csv"
+        call_command(
+            "demo_progress_report", "--campaign", campaign.slug, "--output", str(output), stdout=io.StringIO()
+        )
+        call_command("import_progress", "--campaign", campaign.slug, str(output), stdout=io.StringIO())
+        first = ProgressImport.objects.get()
+        assert first.changed_count == len(accounts)
+        progress = TrainingProgress.objects.all()
+        started = progress.filter(first_access__isnull=False).count()
+        assert 0.6 * len(accounts) < started < len(accounts)  # most started, some not
+        # Written again (the same accounts, the same report), imported again: nothing changes.
+        call_command(
+            "demo_progress_report", "--campaign", campaign.slug, "--output", str(output), stdout=io.StringIO()
+        )
+        out = io.StringIO()
+        call_command("import_progress", "--campaign", campaign.slug, str(output), stdout=out)
+        assert "0 candidates' progress changed" in out.getvalue()
+
+    def test_without_any_account_handed_over_the_demo_writes_no_report(self, published_run, tmp_path):
+        output = tmp_path / "report.csv"
+        output.write_bytes(b"stale")
+        out = io.StringIO()
+        call_command(
+            "demo_progress_report",
+            "--campaign",
+            published_run.campaign.slug,
+            "--output",
+            str(output),
+            stdout=out,
+        )
+        assert not output.exists() and "No account" in out.getvalue()
+
+
+def test_the_progress_pages_in_arabic_hold_no_english(client, published_run, central_admin):
+    from tests.test_arabic_pages import english_words
+
+    accounts = accounts_of(published_run)
+    campaign = published_run.campaign
+    refused = import_progress(
+        campaign=campaign, data=HEADER + b"ghost@example.ma,x,101,,\n", filename="r.csv", actor=central_admin
+    )
+    applied = import_progress(
+        campaign=campaign, data=report_for(accounts), filename="r.csv", actor=central_admin
+    )
+    province = admitted_decisions(published_run)[0].commune.province
+    client.force_login(central_admin)
+    pages = {
+        "progress": reverse("training_staff:progress", args=[campaign.slug]),
+        "province": reverse("training_staff:progress_province", args=[campaign.slug, province.code]),
+        "imports": reverse("training_staff:progress_imports", args=[campaign.slug]),
+        "refused": reverse("training_staff:progress_import", args=[campaign.slug, refused.pk]),
+        "applied": reverse("training_staff:progress_import", args=[campaign.slug, applied.pk]),
+        "reminders": reverse("training_staff:reminders", args=[campaign.slug]),
+    }
+    leaks = {}
+    for name, path in pages.items():
+        response = client.get("/ar" + path.removeprefix("/ar").removeprefix("/fr").removeprefix("/en"))
+        assert response.status_code == 200, name
+        words = english_words(response.content.decode())
+        if words:
+            leaks[name] = words
+    assert not leaks, repr(leaks)

@@ -7,11 +7,10 @@ class ProgressFileForm(forms.Form):
     file = forms.FileField(
         label=_("Completion report of the e-learning platform (CSV)"),
         help_text=_(
-            "One line per candidate under the header username,first_access,completion_percent,grade,last_access: "
-            "her username (her e-mail address), the dates of her first and last access (e.g. 2026-05-04 or "
-            "2026-05-04T09:30:00+01:00, Moroccan time when no offset is given; empty if she never signed in), her "
-            "completion from 0 to 100 and her grade (empty if none). Commas or semicolons between the columns, "
-            "UTF-8 text."
+            "One line per candidate under the header shown above: her username (her e-mail address), the dates of "
+            "her first and last access (e.g. 2026-05-04 or 2026-05-04T09:30:00+01:00, Moroccan time when no offset "
+            "is given; empty if she never signed in), her completion from 0 to 100 and her grade (empty if none). "
+            "Commas or semicolons between the columns, UTF-8 text."
         ),
         error_messages={
             "required": _("Choose the file to import."),
