@@ -7,15 +7,18 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
+from bawaba.campaigns.models import Application
 from bawaba.training.models import TrainingAccount
 
 
 def progress_sections(request: HttpRequest, applications: Sequence[Any]) -> Mapping[int, Mapping[str, Any]]:
-    """{application pk: {"progress": her TrainingProgress or None}}, in one query for all her applications."""
-    if not applications:
+    """{application pk: {"progress": her TrainingProgress or None}}, in one query for all her applications; none
+    when no application is submitted (only a submitted application is selected, and gets a training account)."""
+    submitted = [a.pk for a in applications if a.status == Application.Status.SUBMITTED]
+    if not submitted:
         return {}
     accounts = (
-        TrainingAccount.objects.filter(application_id__in=[application.pk for application in applications])
+        TrainingAccount.objects.filter(application_id__in=submitted)
         .filter(Q(exported_at__isnull=False) | Q(progress__isnull=False))
         .select_related("progress")
         .only(

@@ -29,6 +29,11 @@ class ProvinceProgress:
     def not_started(self) -> int:
         return self.accounts - self.started
 
+    @property
+    def average_percent(self) -> int:
+        """The average completion to the nearest whole percent, as the page shows it."""
+        return int(self.average_completion + 0.5)
+
 
 def _preselection(campaign: Campaign) -> SelectionRun | None:
     return published_run(campaign, SelectionRun.Stage.PRESELECTION)

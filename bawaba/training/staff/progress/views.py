@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bawaba.accounts.permissions import APPLICATION_READERS, central_admin_required, staff_page
 from bawaba.campaigns.access import staff_scope
 from bawaba.core.pagination import numbered_page
+from bawaba.core.params import clean_text
 from bawaba.territory.models import Province
 from bawaba.training.models import ProgressImport
 from bawaba.training.selectors import campaign_with_training, training_settings
@@ -54,7 +55,8 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def progress_province(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     campaign = campaign_with_training(slug)
-    province = Province.objects.filter(code=code[:16]).select_related("region").first()
+    code_text = clean_text(code, max_length=16)  # NUL and the like: PostgreSQL would refuse the query
+    province = Province.objects.filter(code=code_text).select_related("region").first() if code_text else None
     # Outside her scope, a province answers as a missing one.
     if province is None or not staff_scope(request.user).covers(
         province_id=province.pk, region_id=province.region_id
