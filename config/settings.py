@@ -301,6 +301,8 @@ BAWABA_CNDP_DECLARATION = env.str("BAWABA_CNDP_DECLARATION", default="") or (
 )
 # How long applications are kept after the campaign's last stage ends, then deleted or anonymised.
 BAWABA_RETENTION_MONTHS = env.int("BAWABA_RETENTION_MONTHS", default=24)
+# The e-learning platform's completion report: a file larger than this is refused (200,000 lines are about 20 MB).
+BAWABA_PROGRESS_MAX_BYTES = env.int("BAWABA_PROGRESS_MAX_BYTES", default=50 * 1024 * 1024)
 # Where the contact form's messages are forwarded (in the site's default language).
 BAWABA_CONTACT_EMAIL = env.str("BAWABA_CONTACT_EMAIL", default="") or (
     "contact@bawaba.localhost" if BAWABA_LOCAL else ""

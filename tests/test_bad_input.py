@@ -40,7 +40,7 @@ from bawaba.campaigns.needs.services import check_needs_file
 from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.notifications.mailings import Recipients, create_mailing
-from bawaba.territory.models import Commune
+from bawaba.territory.models import Commune, Province
 from tests.site_walk import (
     LANGUAGE,
     Form,
@@ -396,6 +396,8 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "key": [site.mail_key],
         # Her own: a reset of it is refused, so the module's administrator stays verified for the next tests.
         "user_id": [str(site.admin.pk)],
+        # A province (the training's progress per province).
+        "code": list(Province.objects.order_by("code").values_list("code", flat=True)[:1]),
     }
 
 
