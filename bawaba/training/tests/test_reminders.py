@@ -86,12 +86,20 @@ def test_a_wave_reminds_exactly_those_holding_a_place_who_had_not_started_by_its
     assert AuditEvent.objects.get(action="training.reminder_sent").data["recipients"] == 2
 
 
+def reminder_mailings() -> int:
+    return sum(
+        1
+        for context in Mailing.objects.values_list("context", flat=True)
+        if context.get("notice") == "reminder"
+    )
+
+
 def test_a_wave_is_sent_once_per_date(cast, central_admin):
     campaign = cast["never"].campaign
     wave(campaign, central_admin)
     with pytest.raises(ReminderRefused, match="already sent"):
         wave(campaign, central_admin)
-    assert ReminderWave.objects.count() == 1 and Mailing.objects.count() == 1
+    assert ReminderWave.objects.count() == 1 and reminder_mailings() == 1
     # Another date is another wave; a date to come cannot be judged yet.
     wave(campaign, central_admin, day=dt.date(2026, 5, 12))
     with pytest.raises(ReminderRefused, match="future"):
@@ -108,6 +116,8 @@ def test_the_reminder_reaches_a_real_smtp_server_in_her_language(cast, central_a
     try:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
+        # The publication's own notices (bawaba.training.services.invitations) are another test's business.
+        Mailing.objects.update(status=Mailing.Status.PAUSED)
         wave(never.campaign, central_admin)
         clock = FakeClock()
         MailingSender(now=clock.now, sleep=clock.sleep).send_until_idle()
@@ -137,7 +147,7 @@ def test_the_reminders_page_sends_a_wave_and_refuses_the_second_and_bad_dates_wi
         page.content.decode()
     )
     again = client.post(url, {"not_started_by": "2026-05-10"})
-    assert again.status_code == 400 and Mailing.objects.count() == 1
+    assert again.status_code == 400 and reminder_mailings() == 1
     for bad in ("2026-02-30", "99999-01-01", "2026-05-10\x00", "", "1" * 500):
         assert client.post(url, {"not_started_by": bad}).status_code == 400
     assert ReminderWave.objects.count() == 1
