@@ -7,7 +7,7 @@ from django.utils import timezone
 from bawaba.accounts.twofactor.codes import base32_key, grouped
 from bawaba.demo.competition import demo_competition
 from bawaba.demo.selectors import demo_campaign, published_preselection
-from bawaba.demo.services import DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS
+from bawaba.demo.services import CANDIDATE, DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS
 
 
 class Command(BaseCommand):
@@ -59,6 +59,10 @@ class Command(BaseCommand):
             ]
         lines += [
             f"  Sign in as the candidate to read her preselection decision explained: {base}/fr/me/",
+            f"  Her invitation to the remote training, in the demo mailbox: {base}/fr/demo/mailbox/?to={CANDIDATE.email}",
+            "  (accept or decline the place on her dashboard; her progress comes from the demo's completion report)",
+            f"  The remote training's staff pages (notices, hand-over file, replies, progress, reminders): "
+            f"{base}/fr/staff/training/",
             f"  Staff pages, as the administrator: {base}/fr/staff/",
             f"  Django admin: {base}/fr/admin/",
             "",
