@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "bawaba.campaigns",
     "bawaba.selection",
     "bawaba.training",
+    "bawaba.documents",
     "bawaba.notifications",
     "bawaba.portal",
     "bawaba.pages",
@@ -259,6 +260,44 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Supporting documents (bawaba.documents; docs/operations.md, "Supporting documents") ---------------------
+# Their own storage, apart from static and other files, served by no URL: only by views that check the right to
+# see each file. A private folder by default; S3-compatible object storage once a bucket is named.
+BAWABA_DOCUMENTS_S3_BUCKET = env.str("BAWABA_DOCUMENTS_S3_BUCKET", default="")
+if BAWABA_DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BAWABA_DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env.str("BAWABA_DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("BAWABA_DOCUMENTS_S3_REGION", default="") or None,
+            "access_key": env.str("BAWABA_DOCUMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("BAWABA_DOCUMENTS_S3_SECRET_KEY", default="") or None,
+            "location": env.str("BAWABA_DOCUMENTS_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,  # a stored name is never reused
+            "querystring_auth": True,  # no public URL: any URL it ever makes is signed and expires
+            "addressing_style": env.str("BAWABA_DOCUMENTS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(env_path("BAWABA_DOCUMENTS_DIR", VAR_DIR / "documents")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+# The largest upload accepted, in bytes (the 5 MB), and the most pixels an image may have.
+BAWABA_DOCUMENT_MAX_BYTES = env.int("BAWABA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+BAWABA_DOCUMENT_MAX_PIXELS = env.int("BAWABA_DOCUMENT_MAX_PIXELS", default=50_000_000)
+# ClamAV: "host:port" or the path of clamd's UNIX socket (/run/clamav/clamd.ctl); empty means no scanning.
+BAWABA_CLAMD_ADDRESS = env.str("BAWABA_CLAMD_ADDRESS", default="")
+BAWABA_CLAMD_TIMEOUT = env.float("BAWABA_CLAMD_TIMEOUT", default=30.0)
+
 # WhiteNoise serves static files from the app process, so the platform needs no separate web server or CDN.
 # Finders let a fresh clone serve them without collectstatic; production runs collectstatic and may turn it off.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
