@@ -25,6 +25,7 @@ docs/decisions/0922-document-validation-libraries.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import warnings
@@ -96,6 +97,7 @@ class Reason:
     PDF_FORMS = "pdf_forms"
     IMAGE_UNREADABLE = "image_unreadable"
     IMAGE_TOO_MANY_PIXELS = "image_too_many_pixels"
+    INFECTED = "infected"  # said by the antivirus (bawaba.documents.services), not by this module
 
 
 REFUSAL_MESSAGES = {
@@ -109,19 +111,24 @@ REFUSAL_MESSAGES = {
         "This PDF file does not start like a PDF file: something was placed before its beginning."
     ),
     Reason.PDF_UNREADABLE: _("This PDF file is damaged and cannot be read."),
-    Reason.PDF_ENCRYPTED: _("This PDF file is protected by a password or encrypted. Send it without protection."),
+    Reason.PDF_ENCRYPTED: _(
+        "This PDF file is protected by a password or encrypted. Send it without protection."
+    ),
     Reason.PDF_NO_PAGES: _("This PDF file has no page."),
     Reason.PDF_JAVASCRIPT: _("This PDF file contains scripts (JavaScript), which are not accepted."),
     Reason.PDF_ACTIONS: _(
         "This PDF file contains actions (run on opening, launching a program, or unsafe links), "
         "which are not accepted."
     ),
-    Reason.PDF_EMBEDDED_FILES: _("This PDF file contains other files attached to it, which are not accepted."),
+    Reason.PDF_EMBEDDED_FILES: _(
+        "This PDF file contains other files attached to it, which are not accepted."
+    ),
     Reason.PDF_FORMS: _("This PDF file contains a dynamic form (XFA) or rich media, which are not accepted."),
     Reason.IMAGE_UNREADABLE: _("This image is damaged or incomplete and cannot be read."),
     Reason.IMAGE_TOO_MANY_PIXELS: _(
         "This image has too many pixels (more than %(limit)s million). Send a smaller photo."
     ),
+    Reason.INFECTED: _("The antivirus found a threat in this file. It was not kept."),
 }
 
 
@@ -185,7 +192,7 @@ def _read_at_most(upload: bytes | IO[bytes], max_bytes: int) -> bytes:
     """The upload's bytes, reading one byte past the limit at most (enough to know it is too large)."""
     if isinstance(upload, bytes | bytearray | memoryview):
         return bytes(upload[: max_bytes + 1])
-    if hasattr(upload, "seek"):
+    with contextlib.suppress(AttributeError, OSError):  # a stream that cannot seek is read from where it is
         upload.seek(0)
     chunks = []
     remaining = max_bytes + 1
@@ -224,6 +231,10 @@ def _validate_pdf(data: bytes) -> ValidatedFile:
     except (pikepdf.PdfError, ValueError, RuntimeError, RecursionError) as error:
         raise DocumentRefused(Reason.PDF_UNREADABLE) from error
     with pdf:
+        if pdf.get_warnings():
+            # qpdf had to repair the file as it opened it (no cross-reference table where it says, a truncated
+            # end...): what it rebuilt is a guess, and a reviewer must see what the candidate's file really holds.
+            raise DocumentRefused(Reason.PDF_UNREADABLE)
         if pdf.is_encrypted:  # an owner password only: it opens, but is still encrypted
             raise DocumentRefused(Reason.PDF_ENCRYPTED)
         try:
@@ -242,7 +253,10 @@ def _validate_pdf(data: bytes) -> ValidatedFile:
 def _refuse_active_content(pdf: pikepdf.Pdf) -> None:
     root = pdf.Root
     open_action = root.get("/OpenAction")
-    if isinstance(open_action, pikepdf.Dictionary) and str(open_action.get("/S")) not in HARMLESS_OPEN_ACTIONS:
+    if (
+        isinstance(open_action, pikepdf.Dictionary)
+        and str(open_action.get("/S")) not in HARMLESS_OPEN_ACTIONS
+    ):
         if str(open_action.get("/S")) == "/JavaScript":
             raise DocumentRefused(Reason.PDF_JAVASCRIPT)
         raise DocumentRefused(Reason.PDF_ACTIONS)
@@ -308,14 +322,15 @@ def _harmless_uri(uri: Any) -> bool:
 
 # --- Images -------------------------------------------------------------------------------------------------
 
-PILLOW_FORMATS = {JPEG: {"JPEG", "MPO"}, PNG: {"PNG"}}  # MPO: the multi-picture JPEG of many phones
+# Pillow's JPEG opener also opens the multi-picture JPEG (MPO) of many phones; its first picture is kept.
+PILLOW_FORMATS = {JPEG: ["JPEG"], PNG: ["PNG"]}
 
 
 def _validate_image(data: bytes, media_type: str, *, max_pixels: int) -> ValidatedFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=sorted(PILLOW_FORMATS[media_type])) as image:
+            with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[media_type]) as image:
                 width, height = image.size
                 if width * height > max_pixels:
                     raise DocumentRefused(Reason.IMAGE_TOO_MANY_PIXELS, limit=max_pixels // 1_000_000)
@@ -339,6 +354,8 @@ def _reencode(image: Image.Image, media_type: str) -> bytes:
     else:
         params = {}
         if "transparency" in image.info and upright.mode in ("P", "L", "RGB"):
-            params["transparency"] = image.info["transparency"]  # a palette's transparent colour is pixels, kept
+            params["transparency"] = image.info[
+                "transparency"
+            ]  # a palette's transparent colour is pixels, kept
         upright.save(out, format="PNG", optimize=False, **params)
     return out.getvalue()

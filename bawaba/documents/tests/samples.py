@@ -72,7 +72,9 @@ def pdf_with_page_open_action() -> bytes:
 
 def pdf_with_additional_actions() -> bytes:
     def build(document):
-        document.pages[0].AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=[0, pikepdf.Name.Fit]))
+        document.pages[0].AA = pikepdf.Dictionary(
+            O=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=[0, pikepdf.Name.Fit])
+        )
 
     return pdf(build=build)
 
@@ -93,7 +95,7 @@ def pdf_with_xfa() -> bytes:
     return pdf(build=build)
 
 
-def encrypted_pdf(user_password: str = "secret") -> bytes:
+def encrypted_pdf(user_password: str = "secret") -> bytes:  # noqa: S107 - a sample file's password
     return pdf(encryption=pikepdf.Encryption(owner="owner-secret", user=user_password))
 
 
@@ -111,3 +113,30 @@ def jpeg_with_gps() -> bytes:
     gps = {1: "N", 2: (34.0, 1.0, 15.0), 3: "W", 4: (6.0, 50.0, 30.0)}
     exif[0x8825] = gps  # GPSInfo
     return image("image/jpeg", exif=exif.tobytes())
+
+
+def raw_pdf(*objects: bytes, root: int = 1) -> bytes:
+    """A PDF written by hand, object by object, with an exact cross-reference table (for what tools won't write,
+    such as an object that nothing refers to)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+MINIMAL_OBJECTS = (
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+)
+
+
+def pdf_with_unreferenced_script() -> bytes:
+    return raw_pdf(*MINIMAL_OBJECTS, b"<< /S /JavaScript /JS (app.alert(1)) >>")
