@@ -87,4 +87,4 @@ def _clean(label: str) -> str:
 
 def _ascii(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^A-Za-z0-9._()-]+", "-", decomposed).strip("-.")[:MAX_NAME_LENGTH]
+    return re.sub(r"[^A-Za-z0-9 ._()-]+", "-", decomposed).strip(" -.")[:MAX_NAME_LENGTH]

@@ -139,7 +139,9 @@ def real_clamd(tmp_path_factory):
     """
     clamd = shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
     if clamd is None:
-        pytest.skip("clamd is not installed (apt-get install clamav-daemon): the fake clamd tests cover the protocol")
+        pytest.skip(
+            "clamd is not installed (apt-get install clamav-daemon): the fake clamd tests cover the protocol"
+        )
     folder = tmp_path_factory.mktemp("clamd")
     (folder / "db").mkdir()
     (folder / "db" / "eicar.ndb").write_text(f"Eicar-Test-Signature:0:*:{EICAR.hex()}\n")
@@ -149,7 +151,9 @@ def real_clamd(tmp_path_factory):
         f"LocalSocket {socket_path}\nDatabaseDirectory {folder / 'db'}\nForeground true\n"
         f"LogFile {folder / 'clamd.log'}\nPidFile {folder / 'clamd.pid'}\nTemporaryDirectory {folder}\n"
     )
-    process = subprocess.Popen([clamd, "--config-file", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [clamd, "--config-file", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 60
     while not _accepts(socket_path):
         if process.poll() is not None or time.monotonic() > deadline:
