@@ -234,6 +234,7 @@ def _validate_pdf(data: bytes) -> ValidatedFile:
         if pdf.get_warnings():
             # qpdf had to repair the file as it opened it (no cross-reference table where it says, a truncated
             # end...): what it rebuilt is a guess, and a reviewer must see what the candidate's file really holds.
+            # The same once it is read and rewritten, below: a file qpdf warns about is refused as damaged.
             raise DocumentRefused(Reason.PDF_UNREADABLE)
         if pdf.is_encrypted:  # an owner password only: it opens, but is still encrypted
             raise DocumentRefused(Reason.PDF_ENCRYPTED)
@@ -245,6 +246,8 @@ def _validate_pdf(data: bytes) -> ValidatedFile:
             rewritten = io.BytesIO()
             # From the object graph: what follows the end of the file and objects nothing refers to are left out.
             pdf.save(rewritten, compress_streams=True, fix_metadata_version=False)
+            if pdf.get_warnings():  # a damaged page tree, a stream that does not decode...
+                raise DocumentRefused(Reason.PDF_UNREADABLE)
         except (pikepdf.PdfError, ValueError, RuntimeError, RecursionError, KeyError, TypeError) as error:
             raise DocumentRefused(Reason.PDF_UNREADABLE) from error
     return _accepted(rewritten.getvalue(), PDF, page_count=page_count)
@@ -350,7 +353,7 @@ def _reencode(image: Image.Image, media_type: str) -> bytes:
     if media_type == JPEG:
         if upright.mode not in ("L", "RGB"):
             upright = upright.convert("RGB")
-        upright.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+        upright.save(out, format="JPEG", quality=JPEG_QUALITY)
     else:
         params = {}
         if "transparency" in image.info and upright.mode in ("P", "L", "RGB"):

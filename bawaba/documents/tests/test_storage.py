@@ -108,10 +108,14 @@ def test_the_documents_alias_is_private_and_apart_from_the_default_storage(monke
     """settings.py: a folder served by no URL by default, an S3 bucket when one is named."""
     import runpy
 
+    import config.settings
+
+    settings_file = config.settings.__file__
+
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x")
     monkeypatch.setenv("BAWABA_VAR_DIR", "/srv/bawaba")
     monkeypatch.delenv("BAWABA_DOCUMENTS_S3_BUCKET", raising=False)
-    documents = runpy.run_module("config.settings")["STORAGES"]["documents"]
+    documents = runpy.run_path(settings_file)["STORAGES"]["documents"]
     assert documents["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     options = documents["OPTIONS"]
     assert options["location"] == "/srv/bawaba/documents" and options["base_url"] is None
@@ -119,7 +123,7 @@ def test_the_documents_alias_is_private_and_apart_from_the_default_storage(monke
 
     monkeypatch.setenv("BAWABA_DOCUMENTS_S3_BUCKET", "pieces")
     monkeypatch.setenv("BAWABA_DOCUMENTS_S3_ENDPOINT_URL", "http://s3.local")
-    documents = runpy.run_module("config.settings")["STORAGES"]["documents"]
+    documents = runpy.run_path(settings_file)["STORAGES"]["documents"]
     assert documents["BACKEND"] == "storages.backends.s3.S3Storage"
     options = documents["OPTIONS"]
     assert (options["bucket_name"], options["endpoint_url"]) == ("pieces", "http://s3.local")

@@ -244,3 +244,34 @@ def test_random_bytes_are_refused_or_accepted_as_what_they_are_never_a_crash(pre
     assert accepted.media_type == sniff_media_type(data)
     again = validate_upload(accepted.content, max_bytes=10**7)
     assert again.media_type == accepted.media_type
+
+
+VALID_SAMPLES = {
+    "pdf": samples.pdf(pages=2),
+    "pdf with a link": samples.pdf_with_link("https://www.hcp.ma/"),
+    "jpeg": samples.jpeg_with_gps(),
+    "png": samples.image("image/png"),
+}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sample=st.sampled_from(sorted(VALID_SAMPLES)),
+    changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8),
+    cut=st.none() | st.floats(0, 1),
+)
+def test_a_valid_file_damaged_at_random_is_refused_or_accepted_never_a_crash(sample, changes, cut):
+    """Bytes overwritten here and there, or the end cut off: the parsers' error paths, which random bytes alone
+    rarely reach."""
+    data = bytearray(VALID_SAMPLES[sample])
+    for position, value in changes:
+        data[int(position * len(data))] = value
+    if cut is not None:
+        data = data[: int(cut * len(data))]
+    try:
+        accepted = validate_upload(bytes(data))
+    except DocumentRefused as refused:
+        assert refused.reason in vars(Reason).values()
+        return
+    assert accepted.media_type == sniff_media_type(bytes(data))
+    assert validate_upload(accepted.content).media_type == accepted.media_type
