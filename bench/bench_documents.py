@@ -39,7 +39,9 @@ def photo(width: int, height: int, seed: int) -> Image.Image:
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height, 0:width]
     base = 200 + 30 * np.sin(x / 97.0) * np.cos(y / 131.0)
-    strokes = (rng.random(((height + 7) // 8, (width + 7) // 8)) > 0.93).repeat(8, 0).repeat(8, 1)[:height, :width]
+    strokes = (
+        (rng.random(((height + 7) // 8, (width + 7) // 8)) > 0.93).repeat(8, 0).repeat(8, 1)[:height, :width]
+    )
     gray = base - 150 * strokes + rng.normal(0, 9, (height, width))
     rgb = np.stack([gray, gray * 0.97, gray * 0.92], axis=-1).clip(0, 255).astype("uint8")
     return Image.fromarray(rgb, "RGB")
@@ -60,7 +62,11 @@ def scanned_pdf(target: int) -> bytes:
             1240,
             1754,
         )
-        image.ColorSpace, image.BitsPerComponent, image.Filter = pikepdf.Name.DeviceRGB, 8, pikepdf.Name.DCTDecode
+        image.ColorSpace, image.BitsPerComponent, image.Filter = (
+            pikepdf.Name.DeviceRGB,
+            8,
+            pikepdf.Name.DCTDecode,
+        )
         document.add_blank_page(page_size=(595, 842))
         page = document.pages[-1]
         page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
@@ -102,7 +108,9 @@ def main() -> None:
         storage = FileSystemStorage(location=folder)
         for label, data in samples:
             median, slowest, stored = measure(data, storage)
-            print(f"| {label} | {len(data) / 1024 / 1024:.1f} MB | {median:.0f} | {slowest:.0f} | {stored:.1f} |")
+            print(
+                f"| {label} | {len(data) / 1024 / 1024:.1f} MB | {median:.0f} | {slowest:.0f} | {stored:.1f} |"
+            )
 
 
 if __name__ == "__main__":

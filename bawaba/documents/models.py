@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.documents.validation import EXTENSIONS
+
 
 class ScanState(models.TextChoices):
     """bawaba.documents.scanning says what each state means; only CLEAN and NOT_SCANNED may be opened."""
@@ -59,4 +61,4 @@ class StoredDocument(models.Model):
 
     @property
     def extension(self) -> str:
-        return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[self.media_type]
+        return EXTENSIONS[self.media_type]

@@ -3,6 +3,7 @@
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ def keep_upload(
     """Validate, scan (when ClamAV is configured) and store an upload; raise DocumentRefused with the reason.
 
     The scan runs before anything is written and answers at once (or fails at once): a document is never left
-    "pending" behind a queue. A file clamd flags is refused and not kept; a failed scan keeps the file as FAILED,
+    "pending" behind a queue. What is scanned is what is stored and opened later: the clean payload. A file clamd flags is refused and not kept; a failed scan keeps the file as FAILED,
     which nobody may open until `rescan` says it is clean.
     """
     validated = validate_upload(

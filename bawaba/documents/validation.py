@@ -34,6 +34,7 @@ from typing import IO, Any
 
 import pikepdf
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -156,7 +157,7 @@ class ValidatedFile:
 
 
 def validate_upload(
-    upload: bytes | IO[bytes],
+    upload: bytes | IO[bytes] | File,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -188,7 +189,7 @@ def sniff_media_type(data: bytes) -> str | None:
     return None
 
 
-def _read_at_most(upload: bytes | IO[bytes], max_bytes: int) -> bytes:
+def _read_at_most(upload: bytes | IO[bytes] | File, max_bytes: int) -> bytes:
     """The upload's bytes, reading one byte past the limit at most (enough to know it is too large)."""
     if isinstance(upload, bytes | bytearray | memoryview):
         return bytes(upload[: max_bytes + 1])

@@ -80,3 +80,24 @@ def test_a_failed_scan_keeps_the_file_closed_until_a_rescan_says_clean(tmp_path,
     document.refresh_from_db()
     assert document.scan_state == ScanState.CLEAN and document.can_be_opened
     assert AuditEvent.objects.filter(action="document.scanned", target_id=str(document.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_rescan_command_clears_failed_documents_and_leaves_clean_ones(tmp_path, fake_clamd_tcp):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with override_settings(BAWABA_CLAMD_ADDRESS=str(tmp_path / "down.sock")):
+        failed = keep_upload(upload=samples.pdf())
+    with override_settings(BAWABA_CLAMD_ADDRESS=fake_clamd_tcp):
+        clean = keep_upload(upload=samples.image())
+        scanned_at = clean.scanned_at
+        out = StringIO()
+        call_command("rescan_documents", stdout=out)
+    assert out.getvalue().strip() == "clean: 1"
+    failed.refresh_from_db()
+    clean.refresh_from_db()
+    assert failed.scan_state == ScanState.CLEAN and clean.scanned_at == scanned_at
+    with pytest.raises(CommandError):
+        call_command("rescan_documents")  # scanning off

@@ -257,7 +257,9 @@ VALID_SAMPLES = {
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     sample=st.sampled_from(sorted(VALID_SAMPLES)),
-    changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8),
+    changes=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8
+    ),
     cut=st.none() | st.floats(0, 1),
 )
 def test_a_valid_file_damaged_at_random_is_refused_or_accepted_never_a_crash(sample, changes, cut):
