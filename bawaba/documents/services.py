@@ -22,7 +22,7 @@ SCAN_STATES = {
 
 
 def keep_upload(
-    *, upload: bytes | IO[bytes], actor: Any = None, storage: Storage | None = None
+    *, upload: bytes | IO[bytes] | File, actor: Any = None, storage: Storage | None = None
 ) -> StoredDocument:
     """Validate, scan (when ClamAV is configured) and store an upload; raise DocumentRefused with the reason.
 
