@@ -8,9 +8,9 @@ The headers, and why:
   extension of the stored type), as plain ASCII and as RFC 5987 UTF-8 for Arabic labels: the uploaded name is
   never sent back;
 * `Content-Security-Policy`: nothing may load from the document (`default-src 'none'`), nor frame it but our own
-  pages (`frame-ancestors 'self'`, for the review screen that shows it inline). Images are also `sandbox`ed (no
-  script, no form, an opaque origin). PDFs are not: Chromium refuses to run its PDF viewer in a sandboxed document
-  and would show nothing; a PDF's scripts and actions were refused at upload (bawaba.documents.validation);
+  pages (`frame-ancestors 'self'`, for the review screen that shows it inline), and it runs `sandbox`ed (no script,
+  no form, an opaque origin). Debian's Chromium 156 still shows a PDF so served, as a page and in a frame (checked
+  by hand on 5 December 2026); other browsers' viewers are for the review screen's browser test to confirm;
 * `Cache-Control: no-store, private`: no shared cache or browser keeps a copy (the site's SecurityHeadersMiddleware
   adds the same for signed-in users; it keeps the CSP set here, `setdefault`);
 * `Cross-Origin-Resource-Policy: same-origin`: another site cannot embed it with the reader's cookies.
@@ -26,8 +26,7 @@ from django.http import FileResponse
 from bawaba.documents.models import StoredDocument
 from bawaba.documents.storage import open_stored
 
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-IMAGE_CSP = DOCUMENT_CSP + "; sandbox"
+DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox"
 FALLBACK_NAME = "document"
 MAX_NAME_LENGTH = 80
 
@@ -54,9 +53,7 @@ def document_response(
         label, document.extension, as_attachment=as_attachment
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        DOCUMENT_CSP if document.media_type == "application/pdf" else IMAGE_CSP
-    )
+    response["Content-Security-Policy"] = DOCUMENT_CSP
     response["Cache-Control"] = "no-store, private"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Referrer-Policy"] = "no-referrer"
