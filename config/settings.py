@@ -294,6 +294,10 @@ else:
 # The largest upload accepted, in bytes (the 5 MB), and the most pixels an image may have.
 BAWABA_DOCUMENT_MAX_BYTES = env.int("BAWABA_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 BAWABA_DOCUMENT_MAX_PIXELS = env.int("BAWABA_DOCUMENT_MAX_PIXELS", default=50_000_000)
+# The check of an upload runs in a child process with these ceilings (address space in MB, CPU seconds): a PDF or
+# image built to inflate past them is refused as too complex, and the web process is untouched.
+BAWABA_DOCUMENT_CHECK_MEMORY_MB = env.int("BAWABA_DOCUMENT_CHECK_MEMORY_MB", default=1024)
+BAWABA_DOCUMENT_CHECK_SECONDS = env.int("BAWABA_DOCUMENT_CHECK_SECONDS", default=20)
 # ClamAV: "host:port" or the path of clamd's UNIX socket (/run/clamav/clamd.ctl); empty means no scanning.
 BAWABA_CLAMD_ADDRESS = env.str("BAWABA_CLAMD_ADDRESS", default="")
 BAWABA_CLAMD_TIMEOUT = env.float("BAWABA_CLAMD_TIMEOUT", default=30.0)

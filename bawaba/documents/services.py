@@ -2,7 +2,6 @@
 
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -10,9 +9,10 @@ from django.utils import timezone
 
 from bawaba.core.audit import record_event
 from bawaba.documents import scanning
+from bawaba.documents.isolation import check_upload
 from bawaba.documents.models import ScanState, StoredDocument
 from bawaba.documents.storage import delete_stored, documents_storage, read_stored, store
-from bawaba.documents.validation import DocumentRefused, Reason, validate_upload
+from bawaba.documents.validation import DocumentRefused, Reason
 
 SCAN_STATES = {
     scanning.Verdict.CLEAN: ScanState.CLEAN,
@@ -30,9 +30,7 @@ def keep_upload(
     "pending" behind a queue. What is scanned is what is stored and opened later: the clean payload. A file clamd flags is refused and not kept; a failed scan keeps the file as FAILED,
     which nobody may open until `rescan` says it is clean.
     """
-    validated = validate_upload(
-        upload, max_bytes=settings.BAWABA_DOCUMENT_MAX_BYTES, max_pixels=settings.BAWABA_DOCUMENT_MAX_PIXELS
-    )
+    validated = check_upload(upload)  # validate_upload, in a child process with a memory and CPU ceiling
     scan_state, scan_detail, scanned_at = ScanState.NOT_SCANNED, "", None
     if scanning.scanning_enabled():
         result = scanning.scan_bytes(validated.content)

@@ -99,6 +99,7 @@ class Reason:
     IMAGE_UNREADABLE = "image_unreadable"
     IMAGE_TOO_MANY_PIXELS = "image_too_many_pixels"
     INFECTED = "infected"  # said by the antivirus (bawaba.documents.services), not by this module
+    TOO_COMPLEX = "too_complex"  # the check ran out of memory or time (bawaba.documents.isolation)
 
 
 REFUSAL_MESSAGES = {
@@ -130,6 +131,7 @@ REFUSAL_MESSAGES = {
         "This image has too many pixels (more than %(limit)s million). Send a smaller photo."
     ),
     Reason.INFECTED: _("The antivirus found a threat in this file. It was not kept."),
+    Reason.TOO_COMPLEX: _("This file is too complex to be checked. Send a simpler scan or photo."),
 }
 
 
@@ -163,7 +165,7 @@ def validate_upload(
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> ValidatedFile:
     """Check an upload and return its clean form, or raise DocumentRefused."""
-    data = _read_at_most(upload, max_bytes)
+    data = read_at_most(upload, max_bytes)
     if not data:
         raise DocumentRefused(Reason.EMPTY)
     if len(data) > max_bytes:
@@ -189,7 +191,7 @@ def sniff_media_type(data: bytes) -> str | None:
     return None
 
 
-def _read_at_most(upload: bytes | IO[bytes] | File, max_bytes: int) -> bytes:
+def read_at_most(upload: bytes | IO[bytes] | File, max_bytes: int) -> bytes:
     """The upload's bytes, reading one byte past the limit at most (enough to know it is too large)."""
     if isinstance(upload, bytes | bytearray | memoryview):
         return bytes(upload[: max_bytes + 1])
