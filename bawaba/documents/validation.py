@@ -4,6 +4,8 @@ the browser declared (both are chosen by the sender).
 Pure: no database, no storage. `validate_upload(data_or_file, max_bytes=...)` returns a `ValidatedFile` (the
 clean payload to store, its type, SHA-256, size, pages or pixels) or raises `DocumentRefused`, whose message says
 why in the reader's language and whose `reason` is a stable code for tests, logs and audit rows.
+A web process calls it through `bawaba.documents.isolation.check_upload`, which runs it in a child process with a
+memory and CPU ceiling (services.keep_upload does).
 
 What is stored is never the uploaded bytes as such:
 
