@@ -425,7 +425,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pikepdf says at INFO that it is loaded, in every command that imports bawaba.documents.
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # --- Territory ------------------------------------------------------------------------------------------
