@@ -1,7 +1,7 @@
 """ClamAV: a small client of clamd's INSTREAM command, over TCP ("host:port") or a UNIX socket (a path).
 
 Why our own thirty lines rather than a package: the `clamd` package on PyPI was last released in 2014, and the
-protocol is one command (docs/decisions/0922-document-validation-libraries.md). The bytes are streamed to clamd,
+protocol is one command (docs/decisions/0022-document-validation-libraries.md). The bytes are streamed to clamd,
 which never reads our storage, so it may run on another machine.
 
 Scan states of a stored document (`StoredDocument.scan_state`):

@@ -22,7 +22,7 @@ SubmitForm, ImportData, GoToR, GoToE, Rendition, Movie, Sound, RichMedia, embedd
 `/EF`, file attachment annotations), XFA forms and rich media. Tolerated: links to a page of the same document
 (GoTo) and web links (URI) on link annotations: they do nothing until the reader clicks, certificates printed
 from a website carry them, and the document is shown in a sandbox (bawaba.documents.responses). See
-docs/decisions/0922-document-validation-libraries.md.
+docs/decisions/0022-document-validation-libraries.md.
 """
 
 from __future__ import annotations
