@@ -45,6 +45,9 @@ demo-data: install
 	$(MANAGE) generate_demo --scale $(SCALE) --seed $(SEED)
 	@# Publishing happens once per campaign stage: a second `make demo` keeps the published preselection.
 	$(MANAGE) run_selection --campaign $(DEMO_CAMPAIGN) --seed "$(SELECTION_SEED)" --publish --unless-published
+	@# The hand-over to the e-learning platform releases the held invitations (the demo candidate gets hers).
+	mkdir -p var/demo
+	$(MANAGE) export_moodle --campaign $(DEMO_CAMPAIGN) --output var/demo/moodle-users.csv --unless-exported
 	@# A completion report of the e-learning platform for the accounts handed over, imported (again: no change).
 	$(MANAGE) demo_progress_report --campaign $(DEMO_CAMPAIGN) --output var/demo-progress-report.csv
 	@if [ -s var/demo-progress-report.csv ]; then \

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# Filled by the handover work of issue 12.
-urlpatterns: list = []
+from bawaba.training.staff.handover import views
+
+urlpatterns: list = [
+    path("<slug:slug>/handover/", views.handover, name="handover"),
+    path("<slug:slug>/handover/download/", views.download, name="handover_download"),
+]
