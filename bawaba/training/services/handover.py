@@ -168,10 +168,10 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
     }
     if export.region is not None:
         admitted["application__selection_decisions__commune__region"] = export.region
-    accounts = TrainingAccount.objects.filter(campaign_id=export.campaign_id, **admitted)
+    scope = TrainingAccount.objects.filter(campaign_id=export.campaign_id, **admitted)
     if not export.include_exported:
-        accounts = accounts.filter(exported_at__isnull=True)
-    accounts = accounts.values_list(
+        scope = scope.filter(exported_at__isnull=True)
+    accounts = scope.values_list(
         "pk",
         "username",
         "temporary_password",
@@ -189,7 +189,7 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
     written = moodle_file.written
     after = 0
     while True:
-        page = list(accounts.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
+        page: list[Any] = list(accounts.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
         if not page:
             return
         after = page[-1][0]

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the selection tests' fixtures are imported by name, and named again as arguments
 """The hand-over file (Moodle's upload users format), what finishing it changes, what an interrupted one does not,
 its staff page and its command. Both database engines (the suite runs on both)."""
 

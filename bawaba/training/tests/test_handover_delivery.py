@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the selection tests' fixtures are imported by name, and named again as arguments
 """End to end through a real SMTP server (the aiosmtpd sink): publication, accounts and held invitations, the file
 handed over, the invitations and the renewed passwords sent. Each temporary password is in the file and in the
 e-mail delivered to its candidate, and nowhere in the database afterwards (every text column of every table)."""

@@ -1,5 +1,7 @@
 """The hand-over form: the whole country or one region, and whether to include the accounts handed over before."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,8 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, regions: list[Region], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.regions = {region.code: region for region in regions}
-        self.fields["region"].choices = [(NATIONAL, _("The whole country"))] + [
+        region_field = cast(forms.ChoiceField, self.fields["region"])
+        region_field.choices = [(NATIONAL, _("The whole country"))] + [
             (region.code, region.name) for region in regions
         ]
 
