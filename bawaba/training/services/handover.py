@@ -7,7 +7,7 @@ preselection run who has a training account, nationally or in one region (the re
 admitted in). By default only the accounts never handed over; with `include_exported` every account of the scope,
 those handed over before with a NEW temporary password (their old one is gone from the database).
 
-Streaming: the rows are read in keyset pages of PAGE_SIZE accounts and written a page at a time; the file is never
+Streaming: the rows are read in keyset pages of PAGE_SIZE admitted candidates and written a page at a time; the file is never
 whole in memory, only the ids of the accounts written (and the renewed passwords, until they are e-mailed).
 Nothing changes while the file is written: the export row (unfinished) and the audit of its start are all. Only
 when the generator reaches its end, after the last line was taken by the client, does one transaction hand the
@@ -152,7 +152,7 @@ def start_export(
 
 
 def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
-    """The file's rows in pages of accounts by id (keyset), read outside any transaction."""
+    """The file's rows in pages of admitted candidates by application (keyset), read outside any transaction."""
     export = moodle_file.export
     cohort = (
         TrainingSettings.objects.filter(campaign_id=export.campaign_id)
@@ -161,38 +161,41 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
         or export.campaign.slug
     )
     places = _places()
-    # One join to her decision in the run (the unique (run, application) index), which also gives her commune.
-    admitted = {
-        "application__selection_decisions__run": moodle_file.run,
-        "application__selection_decisions__outcome": Outcome.ADMITTED,
-    }
+    # Read from her decision's side: the run's decisions by application, in the order of the unique (run,
+    # application) index, so that each page is one range of that index joined to her account (one-to-one).
+    scope = SelectionDecision.objects.filter(
+        run=moodle_file.run, outcome=Outcome.ADMITTED, application__training_account__isnull=False
+    )
     if export.region is not None:
-        admitted["application__selection_decisions__commune__region"] = export.region
-    scope = TrainingAccount.objects.filter(campaign_id=export.campaign_id, **admitted)
+        scope = scope.filter(commune__region=export.region)
     if not export.include_exported:
-        scope = scope.filter(exported_at__isnull=True)
-    accounts = scope.values_list(
-        "pk",
-        "username",
-        "temporary_password",
-        "exported_at",
-        "export_id",
-        "invitation_mailing_id",
+        scope = scope.filter(application__training_account__exported_at__isnull=True)
+    account = "application__training_account__"
+    decisions = scope.values_list(
+        f"{account}id",
+        f"{account}username",
+        f"{account}temporary_password",
+        f"{account}exported_at",
+        f"{account}export_id",
+        f"{account}invitation_mailing_id",
         "application__first_name_latin",
         "application__last_name_latin",
         "application__first_name_ar",
         "application__last_name_ar",
         "application__user__email",
         "application__user__preferred_language",
-        "application__selection_decisions__commune_id",
+        "commune_id",
+        "application_id",
     )
     written = moodle_file.written
     after = 0
     while True:
-        page: list[Any] = list(accounts.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
+        page: list[Any] = list(
+            decisions.filter(application_id__gt=after).order_by("application_id")[:PAGE_SIZE]
+        )
         if not page:
             return
-        after = page[-1][0]
+        after = page[-1][-1]
         handed_over_before = [row for row in page if row[3] is not None]
         new = iter(passwords.generate(len(handed_over_before))) if handed_over_before else iter(())
         rows = []
@@ -210,6 +213,7 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
             email,
             language,
             commune,
+            _application_id,
         ) in page:  # noqa: E501
             if exported_at is None:
                 password = issued
