@@ -7,7 +7,7 @@ preselection run who has a training account, nationally or in one region (the re
 admitted in). By default only the accounts never handed over; with `include_exported` every account of the scope,
 those handed over before with a NEW temporary password (their old one is gone from the database).
 
-Streaming: the rows are read in keyset pages of PAGE_SIZE admitted candidates and written a page at a time; the file is never
+Streaming: the rows are read through one cursor, PAGE_SIZE at a time, and written a page at a time; the file is never
 whole in memory, only the ids of the accounts written (and the renewed passwords, until they are e-mailed).
 Nothing changes while the file is written: the export row (unfinished) and the audit of its start are all. Only
 when the generator reaches its end, after the last line was taken by the client, does one transaction hand the
@@ -19,6 +19,7 @@ import io
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -152,7 +153,7 @@ def start_export(
 
 
 def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
-    """The file's rows in pages of admitted candidates by application (keyset), read outside any transaction."""
+    """The file's rows in pages of admitted candidates, in the order of their applications."""
     export = moodle_file.export
     cohort = (
         TrainingSettings.objects.filter(campaign_id=export.campaign_id)
@@ -161,8 +162,7 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
         or export.campaign.slug
     )
     places = _places()
-    # Read from her decision's side: the run's decisions by application, in the order of the unique (run,
-    # application) index, so that each page is one range of that index joined to her account (one-to-one).
+    # Read from her decision's side: the run's decisions by application, joined to her account (one-to-one).
     scope = SelectionDecision.objects.filter(
         run=moodle_file.run, outcome=Outcome.ADMITTED, application__training_account__isnull=False
     )
@@ -188,14 +188,13 @@ def _pages(moodle_file: MoodleFile) -> Iterator[list[tuple]]:
         "application_id",
     )
     written = moodle_file.written
-    after = 0
+    # One query read through a server-side cursor on PostgreSQL (a cursor fetched in chunks on SQLite): one plan
+    # for the whole file, however fresh the statistics of a run just published.
+    rows_read = decisions.order_by("application_id").iterator(chunk_size=PAGE_SIZE)
     while True:
-        page: list[Any] = list(
-            decisions.filter(application_id__gt=after).order_by("application_id")[:PAGE_SIZE]
-        )
+        page: list[Any] = list(islice(rows_read, PAGE_SIZE))
         if not page:
             return
-        after = page[-1][-1]
         handed_over_before = [row for row in page if row[3] is not None]
         new = iter(passwords.generate(len(handed_over_before))) if handed_over_before else iter(())
         rows = []
