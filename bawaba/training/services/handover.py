@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -261,11 +261,11 @@ def _chunks(ids: array) -> Iterator[list[int]]:
         yield ids[start : start + size].tolist()
 
 
-def _among(ids: list[int]) -> Q | RawSQL:
-    """The accounts whose id is in `ids`: `id = ANY(array)` on PostgreSQL, `id IN (…)` elsewhere."""
+def _among(ids: list[int]) -> Q:
+    """The accounts whose id is in `ids`: `id IN (SELECT unnest(array))` on PostgreSQL (one parameter, joined
+    by hashing), `id IN (…)` elsewhere."""
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(TrainingAccount._meta.db_table)
-        return RawSQL(f"{table}.id = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611 - our names
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))  # noqa: S611 - a constant statement
     return Q(pk__in=ids)
 
 
