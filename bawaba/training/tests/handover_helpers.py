@@ -18,8 +18,8 @@ from bawaba.training.services import handover
 
 @transaction.atomic
 def issue_accounts(run) -> list[TrainingAccount]:
-    """The accounts and held invitations (one mailing per region) the publication issues, for the admitted who have
-    none yet: until the notices work is merged, publication issues none; afterwards this finds them all made."""
+    """The accounts and held invitations (one mailing per region) for the admitted who have none yet: the
+    publication issues them (bawaba.training.services.invitations), so this finds them made and adds nothing."""
     decisions = list(
         SelectionDecision.objects.filter(
             run=run, outcome=SelectionDecision.Outcome.ADMITTED, application__training_account__isnull=True
