@@ -1,7 +1,7 @@
 """The hand-over to the e-learning platform: Moodle's bulk user-upload file (Site administration > Users > Upload
 users), streamed, and what handing it over changes once the whole file has been written.
 
-The file (docs/decisions/0901-moodle-upload-users-csv.md): UTF-8 without a byte-order mark, comma-separated, a
+The file (docs/decisions/0023-moodle-upload-users-csv.md): UTF-8 without a byte-order mark, comma-separated, a
 header line of Moodle's field names, then one line per candidate currently admitted in the campaign's published
 preselection run who has a training account, nationally or in one region (the region of the commune she is
 admitted in). By default only the accounts never handed over; with `include_exported` every account of the scope,
