@@ -46,8 +46,25 @@ def _hand_over_and_send(campaign, tmp_path) -> None:
     assert not Mailing.objects.filter(status=Mailing.Status.DRAFT).exists()
 
 
+def _sign_in_as(page, user, live_server) -> None:
+    """Her session in the page's browser (the demo's candidates but one have no password)."""
+    if user.email == CANDIDATE.email:
+        sign_in(page, CANDIDATE, "fr")
+        return
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
 def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _subject(message: str, language: str, campaign) -> str:
+    title = campaign.title_ar if language == "ar" else campaign.title_fr
+    return translated(message, language).replace("{campaign}", title)
 
 
 def _read_invitation(page, language: str, email: str, subject: str) -> str:
@@ -64,23 +81,35 @@ def _read_invitation(page, language: str, email: str, subject: str) -> str:
 def test_the_demo_candidate_reads_her_invitation_accepts_and_follows_her_progress(
     page, chromium, live_server, census_campaign, published_demo, demo_mailbox, screenshots, tmp_path
 ):
-    decision = SelectionDecision.objects.select_related("application").get(
+    decision = SelectionDecision.objects.select_related("application__user").get(
         run=published_demo, application__user__email=CANDIDATE.email
     )
-    assert decision.outcome == SelectionDecision.Outcome.ADMITTED, "the demo candidate holds a training place"
+    if decision.outcome != SelectionDecision.Outcome.ADMITTED:
+        # At the browser tests' scale (0.002) the demo candidate stands on waiting lists of communes with no place
+        # at all: the first candidate holding a place plays her part.
+        decision = (
+            SelectionDecision.objects.filter(run=published_demo, outcome=SelectionDecision.Outcome.ADMITTED)
+            .select_related("application__user")
+            .order_by("application_id")
+            .first()
+        )
+    user = decision.application.user
     _hand_over_and_send(census_campaign, tmp_path)
     account = TrainingAccount.objects.get(application=decision.application)
     assert account.temporary_password == ""  # handed over: the password left the database
 
     # --- Her invitation, in French on a desktop: the platform's address, her username, a temporary password. ---
     text = _read_invitation(
-        page, "fr", CANDIDATE.email, translated("You are preselected for the remote training", "fr")
+        page,
+        "fr",
+        user.email,
+        _subject("{campaign}: you are preselected for the remote training", "fr", census_campaign),
     )
-    assert CANDIDATE.email in text and PASSWORD.search(text), text
+    assert user.email in text and PASSWORD.search(text), text
     page.screenshot(path=screenshots / "training-invitation-fr.png", full_page=True)
 
     # --- She accepts her place on her dashboard. ----------------------------------------------------------------
-    sign_in(page, CANDIDATE, "fr")
+    _sign_in_as(page, user, live_server)
     page.goto("/fr/me/")
     expect(page.get_by_role("heading", name=translated("Your training place", "fr"))).to_be_visible()
     page.screenshot(path=screenshots / "training-reply-fr.png", full_page=True)
@@ -138,7 +167,10 @@ def test_a_waiting_listed_candidate_is_promoted_after_a_decline_and_reads_her_in
     user = promoted.application.user
     language = "ar"
     text = _read_invitation(
-        page, language, user.email, translated("A training place is offered to you", language)
+        page,
+        language,
+        user.email,
+        _subject("{campaign}: a training place is offered to you", language, census_campaign),
     )
     assert user.email in text and PASSWORD.search(text), text
     assert _fits(page)
