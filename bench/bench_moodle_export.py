@@ -19,8 +19,6 @@ Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -31,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_engine import max_rss_mib  # noqa: E402
-from bench_selection_run import SEED, forget_runs, on_national_data  # noqa: E402
+from bench_selection_run import SEED, describe_machine, forget_runs, on_national_data  # noqa: E402
 
 
 def forget_training(campaign) -> None:
@@ -168,7 +166,6 @@ def main() -> None:
 
 
 def measure(args) -> None:
-    import numpy as np
 
     from bawaba.demo.selectors import demo_campaign
     from bawaba.notifications.models import Mailing
@@ -177,10 +174,7 @@ def measure(args) -> None:
     campaign = demo_campaign()
     forget_training(campaign)
     forget_runs(campaign)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
     started = time.perf_counter()
     run = publish(campaign)
     print(f"-- national run published: {time.perf_counter() - started:.1f} s", flush=True)

@@ -20,7 +20,6 @@ Prints Markdown for docs/benchmarks.md.
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import sys
 import time
@@ -31,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_selection_run import SEED, on_national_data  # noqa: E402
+from bench_selection_run import SEED, describe_machine, on_national_data  # noqa: E402
 
 LINES = 200_000
 
@@ -129,10 +128,7 @@ def measure(args) -> None:
     from bawaba.training.services.progress import import_progress
 
     campaign = demo_campaign()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
     run = published(campaign)
     accounts = accounts_for(run, LINES)
     first_file = report(accounts, seed=2024)

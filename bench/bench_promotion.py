@@ -19,7 +19,6 @@ depend on what else the shared machine is running, and the load average. Prints 
 
 import argparse
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_engine import max_rss_mib  # noqa: E402
-from bench_selection_run import SEED, forget_runs, on_national_data  # noqa: E402
+from bench_selection_run import SEED, describe_machine, forget_runs, on_national_data  # noqa: E402
 
 DECLINES = 10_000
 
@@ -106,16 +105,12 @@ def main() -> None:
 
 
 def measure(args) -> None:
-    import numpy as np
 
     from bawaba.demo.selectors import demo_campaign
     from bawaba.selection import services
 
     campaign = demo_campaign()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
     phases = (
         "releases",
         "recompute",

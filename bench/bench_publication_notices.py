@@ -17,7 +17,6 @@ docs/benchmarks.md.
 
 import argparse
 import os
-import platform
 import sys
 import time
 from collections import defaultdict
@@ -29,7 +28,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_engine import max_rss_mib  # noqa: E402
 from bench_promotion import cpu_seconds, server_process  # noqa: E402
-from bench_selection_run import SEED, forget_runs, on_national_data  # noqa: E402
+from bench_selection_run import SEED, describe_machine, forget_runs, on_national_data  # noqa: E402
 
 
 def forget_notices(campaign) -> None:
@@ -86,7 +85,6 @@ def main() -> None:
 
 
 def measure(args) -> None:
-    import numpy as np
 
     from bawaba.demo.selectors import demo_campaign
     from bawaba.notifications.models import Mailing, MailingMessage
@@ -95,10 +93,7 @@ def measure(args) -> None:
     from bawaba.training.models import TrainingAccount
 
     campaign = demo_campaign()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
     spent: dict[str, float] = defaultdict(float)
     instrument(spent)
     if args.without_notices:

@@ -19,7 +19,6 @@ run's decisions and the replies). Prints Markdown for docs/benchmarks.md.
 import argparse
 import datetime as dt
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_engine import max_rss_mib  # noqa: E402
 from bench_promotion import cpu_seconds, forget_rounds, publish, server_process  # noqa: E402
-from bench_selection_run import forget_runs, on_national_data  # noqa: E402
+from bench_selection_run import describe_machine, forget_runs, on_national_data  # noqa: E402
 
 ACCEPTED_SHARE = 2 / 3
 PHASES = ("find_silent", "write_answers", "release_places", "promotion_round")
@@ -91,7 +90,6 @@ def main() -> None:
 
 
 def measure(args) -> None:
-    import numpy as np
     from django.utils import timezone
 
     from bawaba.accounts.scopes import Scope
@@ -102,10 +100,7 @@ def measure(args) -> None:
     from bawaba.training.staff.overview.selectors import reply_figures
 
     campaign = demo_campaign()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
     print()
     print(
         "| repetition | admitted | accepted | **released for no answer** | **apply_reply_deadline, wall s** "

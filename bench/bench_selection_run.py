@@ -105,6 +105,16 @@ def measure_verification_phases(run) -> None:
     print(f"|   compare the report's lines and totals | {finished - compared_at:.2f} |")
 
 
+def describe_machine(database_url: str) -> None:
+    """The line every national benchmark opens with: what it ran on."""
+    import numpy as np
+
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {database_url}"
+    )
+
+
 def on_national_data(args, measure) -> None:
     """Set Django up on `args.database_url` (created and filled with the national demo first if `args.fresh`),
     call `measure(args)`, and drop the database afterwards if `args.drop`: the frame of the national benchmarks."""
@@ -147,7 +157,6 @@ def main() -> None:
 
 
 def measure(args) -> None:
-    import numpy as np
 
     from bawaba.demo.selectors import demo_campaign
     from bawaba.selection import engine, frozen, guarantees, services
@@ -155,10 +164,7 @@ def measure(args) -> None:
 
     campaign = demo_campaign()
     forget_runs(campaign)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, PostgreSQL at {args.database_url}"
-    )
+    describe_machine(args.database_url)
 
     rss_before = max_rss_mib()
     started = time.perf_counter()
