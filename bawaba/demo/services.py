@@ -6,7 +6,6 @@ Everything is written in one transaction, so a failed run leaves nothing behind.
 (writer.BulkWriter): at scale 1 that is 488,321 accounts and applications and about 2.2 million choices.
 """
 
-import datetime as dt
 import hashlib
 import json
 import time
@@ -49,7 +48,6 @@ from bawaba.demo.selectors import (
 )
 from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune, Province, Region
-from bawaba.training.models import TrainingSettings
 
 # Every demo candidate shares one unusable password: nobody signs in as them (hashing 488,321 real passwords
 # would take hours), and a constant keeps two runs with the same seed identical.
@@ -401,15 +399,6 @@ def _create_campaign(calendar: Calendar) -> Campaign:
     )
     CampaignRules.objects.create(
         campaign=campaign, version=1, rules=default_census_rules(), note=CampaignRules.DEFAULT_CENSUS_NOTE
-    )
-    # The preselected answer by the eve of the remote training, so that the notices `make demo` sends give a date.
-    training = next(stage for stage in calendar.stages if stage.kind == "remote_training")
-    TrainingSettings.objects.create(
-        campaign=campaign,
-        cohort=campaign.slug,
-        reply_deadline=timezone.make_aware(
-            dt.datetime.combine(training.starts_on - dt.timedelta(days=1), dt.time(23, 59))
-        ),
     )
     return campaign
 

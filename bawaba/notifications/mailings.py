@@ -207,3 +207,23 @@ def cancel_mailing(*, mailing: Mailing, actor: Any) -> Mailing:
     )
     Mailing.objects.filter(pk=mailing.pk).update(finished_at=timezone.now())
     return mailing
+
+
+@transaction.atomic
+def cancel_messages(*, mailing: Mailing, recipient_keys: Sequence[str], actor: Any) -> int:
+    """Send nothing to these recipients of a mailing (their messages still waiting are cancelled and their
+    context, a temporary password say, wiped); the rest of the mailing is untouched. Returns how many."""
+    cancelled = 0
+    keys = list(recipient_keys)
+    # Chunks keep each statement under SQLite's limit on parameters.
+    for start in range(0, len(keys), 10_000):
+        cancelled += MailingMessage.objects.filter(
+            mailing=mailing,
+            recipient_key__in=keys[start : start + 10_000],
+            status=MailingMessage.Status.PENDING,
+        ).update(status=MailingMessage.Status.CANCELLED, context={})
+    if cancelled:
+        record_event(
+            actor=actor, action="mailing.messages_cancelled", target=mailing, data={"messages": cancelled}
+        )
+    return cancelled

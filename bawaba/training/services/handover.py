@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from bawaba.campaigns.models import Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.languages import supported_language
-from bawaba.notifications.mailings import MailingError, resume_mailing
+from bawaba.notifications.mailings import MailingError, cancel_messages, resume_mailing
 from bawaba.notifications.models import Mailing
 from bawaba.selection.models import SelectionDecision, SelectionRun
 from bawaba.territory.models import Commune, Region
@@ -391,7 +391,8 @@ def _release_invitations(moodle_file: MoodleFile) -> list[int]:
     """Resume each held invitation mailing of this file's accounts that no account awaits a hand-over any more.
 
     An account of a candidate no longer admitted (she declined or withdrew before the hand-over) is never
-    exported; it must not hold back the invitations of everyone else in her mailing.
+    exported; it must not hold back the invitations of everyone else in her mailing, and her own invitation,
+    with credentials the platform will never know, is cancelled and its password wiped.
     """
     still_admitted = SelectionDecision.objects.filter(
         run=moodle_file.run, application=OuterRef("application_id"), outcome=Outcome.ADMITTED
@@ -404,6 +405,15 @@ def _release_invitations(moodle_file: MoodleFile) -> list[int]:
         ).filter(Exists(still_admitted))
         if awaiting.exists():
             continue
+        left = TrainingAccount.objects.filter(invitation_mailing=mailing, exported_at__isnull=True).exclude(
+            Exists(still_admitted)
+        )
+        left_ids = list(left.values_list("application_id", flat=True))
+        if left_ids:
+            cancel_messages(
+                mailing=mailing, recipient_keys=[f"a{pk}" for pk in left_ids], actor=moodle_file.actor
+            )
+            left.update(temporary_password="")
         try:
             resume_mailing(mailing=mailing, actor=moodle_file.actor)
         except MailingError:  # cancelled by someone meanwhile: nothing to send

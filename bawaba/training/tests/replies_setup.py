@@ -34,9 +34,10 @@ def training_settings(published_run):
     """The campaign's settings: replies open three more days, and no answer by then counts as declining."""
     from bawaba.training.models import TrainingSettings
 
-    return TrainingSettings.objects.create(
-        campaign=published_run.campaign, reply_deadline=in_days(3), no_reply_declines=True
+    settings, _created = TrainingSettings.objects.update_or_create(
+        campaign=published_run.campaign, defaults={"reply_deadline": in_days(3), "no_reply_declines": True}
     )
+    return settings
 
 
 def admitted(run, count: int | None = None):

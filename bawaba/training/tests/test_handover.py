@@ -11,7 +11,7 @@ from django.urls import reverse
 from bawaba.accounts.models import Assignment, User
 from bawaba.accounts.tests.factories import UserFactory
 from bawaba.core.models import AuditEvent
-from bawaba.notifications.models import Mailing
+from bawaba.notifications.models import Mailing, MailingMessage
 from bawaba.selection.models import SelectionDecision
 from bawaba.selection.services.promotion import decline_place
 from bawaba.territory.models import Region
@@ -51,7 +51,7 @@ def test_the_file_is_moodles_upload_users_format_field_by_field(published_run, a
     arabic_only.first_name_latin = arabic_only.last_name_latin = ""
     arabic_only.first_name_ar, arabic_only.last_name_ar = "فاطمة الزهراء", "بنعلي"
     arabic_only.save(update_fields=["first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar"])
-    TrainingSettings.objects.create(campaign=campaign, cohort="rgph2024-formation")
+    TrainingSettings.objects.update_or_create(campaign=campaign, defaults={"cohort": "rgph2024-formation"})
     issued = {account.username: account.temporary_password for account in accounts}
 
     content = export(campaign)
@@ -152,6 +152,14 @@ def test_a_held_invitation_is_released_even_if_one_of_its_candidates_declined_be
     assert Mailing.objects.get(pk=declined.invitation_mailing_id).status == Mailing.Status.QUEUED
     declined.refresh_from_db()
     assert declined.exported_at is None
+    # Her credentials will never work: her invitation is not sent, and her password left the database.
+    assert declined.temporary_password == ""
+    message = MailingMessage.objects.get(
+        mailing_id=declined.invitation_mailing_id, recipient_key=f"a{declined.application_id}"
+    )
+    assert message.status == MailingMessage.Status.CANCELLED and message.context == {}
+    others = MailingMessage.objects.filter(mailing_id=declined.invitation_mailing_id).exclude(pk=message.pk)
+    assert others.exists() and not others.exclude(status=MailingMessage.Status.PENDING).exists()
 
 
 def test_a_second_export_has_nobody_left_unless_it_includes_those_handed_over_with_new_passwords(

@@ -190,7 +190,9 @@ def test_a_promoted_invitation_gives_the_deadline_her_dashboard_shows(published_
     from bawaba.training.places import PROMOTED_REPLY_TIME
 
     campaign = published_run.campaign
-    TrainingSettings.objects.create(campaign=campaign, reply_deadline=timezone.now() + dt.timedelta(days=1))
+    TrainingSettings.objects.update_or_create(
+        campaign=campaign, defaults={"reply_deadline": timezone.now() + dt.timedelta(days=1)}
+    )
     decision = admitted_with_a_waiting_list(published_run)
     decline_place(application=decision.application, actor=decision.application.user)
     promotion_round = run_promotion_round(campaign=campaign, actor=central_admin)

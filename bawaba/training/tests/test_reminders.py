@@ -164,7 +164,9 @@ def test_the_start_deadline_releases_the_places_of_those_who_had_not_started_and
     campaign = cast["never"].campaign
     with pytest.raises(ReminderRefused, match="no start deadline"):
         release_not_started(campaign=campaign, actor=central_admin)
-    TrainingSettings.objects.create(campaign=campaign, start_deadline=MOMENT + dt.timedelta(hours=1))
+    TrainingSettings.objects.update_or_create(
+        campaign=campaign, defaults={"start_deadline": MOMENT + dt.timedelta(hours=1)}
+    )
     with pytest.raises(ReminderRefused, match="not passed"):
         release_not_started(campaign=campaign, actor=central_admin, now=MOMENT)
     assert not PlaceRelease.objects.exists()
