@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, is_utf16, shown
+from bawaba.core.csv_upload import UTF8_BOM, data_rows, is_utf16, shown, text_lines
 
 __all__ = [
     "HEADER",
@@ -57,7 +57,6 @@ MAX_USERNAME_LENGTH = 254
 MOROCCO = ZoneInfo("Africa/Casablanca")
 _CENT = Decimal("0.01")
 # Unicode's control characters (category Cc: NUL, tab, the C1 set...), searched in C: a report has 200,000 lines.
-_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"\s")
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 # Only the shapes ISO 8601 gives a date or a date and time (fromisoformat alone also takes "2026W01" and such).
@@ -174,40 +173,6 @@ class ParsedReport:
         return not self.problems
 
 
-def _physical_lines(data: bytes) -> list[bytes]:
-    """The lines without their ending (LF or CRLF), split on bytes: a line that is not UTF-8 is one faulty line."""
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    return [line.removesuffix(b"\r") for line in lines]
-
-
-def _text_lines(data: bytes) -> list[str | None]:
-    """The lines as text; None for a line that is not UTF-8 (decoded line by line only when the whole is not)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        lines: list[str | None] = []
-        for raw in _physical_lines(data):
-            try:
-                lines.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                lines.append(None)
-        return lines
-    split = text.split("\n")
-    if split and split[-1] == "":
-        split.pop()
-    return [line.removesuffix("\r") for line in split]
-
-
-def _cells(text: str, delimiter: str) -> list[str]:
-    """One line's cells, stripped; raises csv.Error when its quotes are unbalanced."""
-    if '"' not in text:
-        return [cell.strip() for cell in text.split(delimiter)]
-    row = next(csv.reader([text], delimiter=delimiter, strict=True), [])
-    return [cell.strip() for cell in row]
-
-
 def parse_progress_file(data: bytes, *, max_bytes: int | None = None) -> ParsedReport:
     """Every valid line of the report and every problem of the others (see the module's docstring)."""
     if max_bytes is not None and len(data) > max_bytes:
@@ -221,42 +186,15 @@ def parse_progress_file(data: bytes, *, max_bytes: int | None = None) -> ParsedR
     problems: list[ProgressProblem] = []
     parsed: list[ProgressLine] = []
     first_seen: dict[str, int] = {}
-    delimiter = ","
-    header_done = False
     line_count = 0
-    for number, text in enumerate(_text_lines(data), start=1):
-        if text is None:
-            problems.append(ProgressProblem("encoding", number))
-            line_count += header_done
-            header_done = True  # a header that cannot be read is reported as such, once
-            continue
-        if not text.strip():
-            continue
-        if _CONTROL_CHARACTER.search(text):  # NUL, and a tab: never part of a name, a date or a number
-            problems.append(ProgressProblem("control_character", number))
-            line_count += header_done
-            header_done = True
-            continue
-        if not header_done:
-            header_done = True
-            # The header tells the delimiter: a French spreadsheet writes ";" where others write ",".
-            delimiter = delimiter_of(text)
-            try:
-                header = tuple(cell.lower() for cell in _cells(text, delimiter))
-            except csv.Error:
-                header = ()
-            if header != HEADER:
-                problems.append(ProgressProblem("header", number, {"found": shown(text.strip())}))
-            continue
-        try:
-            cells = _cells(text, delimiter)
-        except csv.Error:
-            problems.append(ProgressProblem("malformed", number))
-            line_count += 1
-            continue
-        if not any(cells):
-            continue
+
+    def report(code: str, number: int, params: Mapping[str, object]) -> None:
+        problems.append(ProgressProblem(code, number, params))
+
+    for number, cells in data_rows(text_lines(data), header=HEADER, report=report):
         line_count += 1
+        if cells is None:
+            continue
         line = _check_line(number, cells, problems)
         if line is None:
             continue

@@ -17,7 +17,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from bawaba.core.csv_upload import UTF8_BOM, delimiter_of, has_control_character, is_utf16, shown
+from bawaba.core.csv_upload import UTF8_BOM, data_rows, is_utf16, shown, text_lines
 
 __all__ = [
     "HEADER",
@@ -127,23 +127,6 @@ class NeedLine:
     need: int
 
 
-def _physical_lines(data: bytes) -> list[bytes]:
-    """The file's lines without their ending (LF or CRLF); a last empty line (a final line break) is dropped.
-
-    Split on bytes, not text: a line that is not UTF-8 is then one faulty line, and the others still get checked.
-    """
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    return [line.removesuffix(b"\r") for line in lines]
-
-
-def _cells(text: str, delimiter: str) -> list[str]:
-    """One CSV line's cells, stripped; raises csv.Error when its quotes are unbalanced."""
-    row = next(csv.reader([text], delimiter=delimiter, strict=True), [])
-    return [cell.strip() for cell in row]
-
-
 def parse_needs_file(
     data: bytes, *, commune_codes: Collection[str], stages: Collection[str]
 ) -> tuple[NeedLine, ...]:
@@ -159,8 +142,8 @@ def parse_needs_file(
     data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise NeedsFileError([NeedsProblem("empty")])
-    raw_lines = _physical_lines(data)
-    if len(raw_lines) > MAX_LINES:
+    lines = text_lines(data)
+    if len(lines) > MAX_LINES:
         raise NeedsFileError([NeedsProblem("too_many_lines", params={"maximum": MAX_LINES})])
 
     problems: list[NeedsProblem] = []
@@ -168,38 +151,12 @@ def parse_needs_file(
     first_seen: dict[tuple[str, str], int] = {}
     known_stages = {stage.lower() for stage in stages}
     expected_stages = ", ".join(sorted(known_stages))
-    delimiter = ","
-    header_done = False
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(NeedsProblem("encoding", number))
-            header_done = True  # a header that cannot be read is reported as such, once
-            continue
-        if not text.strip():
-            continue
-        if has_control_character(text):  # a tab included: never part of a code, a stage or a number
-            problems.append(NeedsProblem("control_character", number))
-            header_done = True
-            continue
-        if not header_done:
-            header_done = True
-            # The header tells the delimiter: a French spreadsheet writes ";" where others write ",".
-            delimiter = delimiter_of(text)
-            try:
-                header = tuple(cell.lower() for cell in _cells(text, delimiter))
-            except csv.Error:
-                header = ()
-            if header != HEADER:
-                problems.append(NeedsProblem("header", number, {"found": shown(text.strip())}))
-            continue
-        try:
-            cells = _cells(text, delimiter)
-        except csv.Error:
-            problems.append(NeedsProblem("malformed", number))
-            continue
-        if not any(cells):
+
+    def report(code: str, number: int, params: Mapping[str, object]) -> None:
+        problems.append(NeedsProblem(code, number, params))
+
+    for number, cells in data_rows(lines, header=HEADER, report=report):
+        if cells is None:
             continue
         line = _check_line(number, cells, commune_codes, known_stages, expected_stages, problems)
         if line is None:
