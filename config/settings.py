@@ -298,6 +298,9 @@ BAWABA_DOCUMENT_MAX_PIXELS = env.int("BAWABA_DOCUMENT_MAX_PIXELS", default=50_00
 # image built to inflate past them is refused as too complex, and the web process is untouched.
 BAWABA_DOCUMENT_CHECK_MEMORY_MB = env.int("BAWABA_DOCUMENT_CHECK_MEMORY_MB", default=1024)
 BAWABA_DOCUMENT_CHECK_SECONDS = env.int("BAWABA_DOCUMENT_CHECK_SECONDS", default=20)
+# How long a reviewer's claim on a dossier lasts: another reviewer opening it meanwhile is told, and may take it
+# once it has lapsed (a claim is renewed each time its holder opens the dossier again).
+BAWABA_DOCUMENT_CLAIM_MINUTES = env.int("BAWABA_DOCUMENT_CLAIM_MINUTES", default=15)
 # ClamAV: "host:port" or the path of clamd's UNIX socket (/run/clamav/clamd.ctl); empty means no scanning.
 BAWABA_CLAMD_ADDRESS = env.str("BAWABA_CLAMD_ADDRESS", default="")
 BAWABA_CLAMD_TIMEOUT = env.float("BAWABA_CLAMD_TIMEOUT", default=30.0)

@@ -100,7 +100,7 @@ class Reason:
     PDF_FORMS = "pdf_forms"
     IMAGE_UNREADABLE = "image_unreadable"
     IMAGE_TOO_MANY_PIXELS = "image_too_many_pixels"
-    INFECTED = "infected"  # said by the antivirus (bawaba.documents.services), not by this module
+    INFECTED = "infected"  # said by the antivirus (bawaba.documents.services.files), not by this module
     TOO_COMPLEX = "too_complex"  # the check ran out of memory or time (bawaba.documents.isolation)
 
 

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from bawaba.core.security import SecurityHeadersMiddleware
 from bawaba.documents.models import ScanState
 from bawaba.documents.responses import DocumentNotOpenable, content_disposition, document_response
-from bawaba.documents.services import keep_upload
+from bawaba.documents.services.files import keep_upload
 from bawaba.documents.tests import samples
 
 

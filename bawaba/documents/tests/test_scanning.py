@@ -7,7 +7,7 @@ from django.test import override_settings
 from bawaba.core.models import AuditEvent
 from bawaba.documents.models import ScanState, StoredDocument
 from bawaba.documents.scanning import ScanResult, Verdict, parse_reply, scan_bytes
-from bawaba.documents.services import keep_upload, rescan
+from bawaba.documents.services.files import keep_upload, rescan
 from bawaba.documents.tests import samples
 from bawaba.documents.validation import DocumentRefused, Reason
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from bawaba.core.models import AuditEvent
 from bawaba.documents.models import ScanState, StoredDocument
-from bawaba.documents.services import delete_document, keep_upload
+from bawaba.documents.services.files import delete_document, keep_upload
 from bawaba.documents.storage import delete_stored, exists, read_stored, store
 from bawaba.documents.tests import samples
 from bawaba.documents.validation import DocumentRefused, Reason, validate_upload
@@ -96,7 +96,7 @@ def test_a_row_that_cannot_be_written_takes_its_file_with_it(filesystem_storage,
     def fail(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("bawaba.documents.services.record_event", fail)
+    monkeypatch.setattr("bawaba.documents.services.files.record_event", fail)
     with pytest.raises(RuntimeError):
         keep_upload(upload=samples.pdf(), storage=filesystem_storage)
     assert not StoredDocument.objects.exists()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bawaba.documents.models import ScanState, StoredDocument
-from bawaba.documents.services import rescan
+from bawaba.documents.services.files import rescan
 
 
 class Command(BaseCommand):

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+app_name = "documents_staff"
+
+# /staff/documents/: each part of the stage has its own package (views, forms, urls) under this one.
+urlpatterns: list = [
+    path("", include("bawaba.documents.staff.requirements.urls")),
+    path("", include("bawaba.documents.staff.invitations.urls")),
+    path("", include("bawaba.documents.staff.review.urls")),
+]
