@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "bawaba.selection",
     "bawaba.training",
     "bawaba.documents",
+    "bawaba.interviews",
     "bawaba.notifications",
     "bawaba.portal",
     "bawaba.pages",

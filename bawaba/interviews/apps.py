@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterviewsConfig(AppConfig):
+    name = "bawaba.interviews"
+    label = "interviews"
+    verbose_name = _("Interviews and the final selection")
