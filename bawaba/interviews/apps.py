@@ -6,3 +6,9 @@ class InterviewsConfig(AppConfig):
     name = "bawaba.interviews"
     label = "interviews"
     verbose_name = _("Interviews and the final selection")
+
+    def ready(self) -> None:
+        from bawaba.core.contributions import registry
+        from bawaba.interviews import contributions
+
+        contributions.register(registry)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 MAX_GRADE = Decimal("9999.99")  # TrainingProgress.grade: 6 digits, 2 decimals
+CENTS = Decimal("0.01")
 
 
 class LeftOut(StrEnum):
@@ -58,7 +59,7 @@ class CallRules:
     def as_document(self) -> dict:
         return {
             "min_completion_percent": self.min_completion_percent,
-            "min_grade": None if self.min_grade is None else str(self.min_grade),
+            "min_grade": None if self.min_grade is None else str(self.min_grade.quantize(CENTS)),
             "documents_accepted": self.documents_accepted,
         }
 
@@ -102,6 +103,7 @@ def read_call_rules(data: object) -> CallRules:
             raise CallRulesError(
                 _("The minimum grade is a number from 0 to 9999.99, with at most two decimals.")
             )
+        grade = grade.quantize(CENTS)  # one spelling per grade: 10.5 and 10.50 are one version
     documents = data.get("documents_accepted", DEFAULT_CALL_RULES.documents_accepted)
     if not isinstance(documents, bool):
         raise CallRulesError(_("Whether documents must be accepted is true or false."))

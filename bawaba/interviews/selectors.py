@@ -84,6 +84,11 @@ class ProvinceCalls:
     def count(self, reason: LeftOut) -> int:
         return self.left_out[reason]
 
+    @property
+    def reason_counts(self) -> list[tuple[LeftOut, int]]:
+        """Every reason, in the rule's order, with its count (the columns of the page)."""
+        return [(reason, self.left_out[reason]) for reason in LeftOut]
+
 
 def _call_rows(campaign: Campaign, *, province_ids: list[int] | None):
     """The preselection's candidates who were given a place (admitted then, or since released), with their facts.

@@ -1,0 +1,32 @@
+"""What the interviews add to pages of other apps, registered in InterviewsConfig.ready(): the calling rules and
+her standing on the dashboard, and the staff pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
+from bawaba.core.contributions import DASHBOARD_NOW, Registry, Section, StaffMenuEntry
+from bawaba.interviews.calling_section import calling_sections
+
+
+def register(registry: Registry) -> None:
+    registry.add_section(
+        Section(
+            page=DASHBOARD_NOW,
+            key="interviews.calling",
+            template="interviews/sections/calling.html",
+            context=calling_sections,
+            order=50,
+        )
+    )
+    registry.add_staff_entry(
+        StaffMenuEntry(
+            key="interviews.campaigns",
+            label=_("Interviews"),
+            url_name="interviews_staff:campaigns",
+            allowed=holds_any(*APPLICATION_READERS),
+            order=40,
+            description=_(
+                "Who is called to the interviews, per province, and the calling rules of each campaign."
+            ),
+        )
+    )

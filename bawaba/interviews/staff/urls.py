@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+app_name = "interviews_staff"
+
+# /staff/interviews/: each part of the stage has its own package (views, forms, urls) under this one.
+urlpatterns: list = [
+    path("", include("bawaba.interviews.staff.calling.urls")),
+]
