@@ -75,6 +75,15 @@ class StaffMenuEntry:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail (a convocation's calendar file)."""
+
+    filename: str  # ASCII: it goes in a header as is
+    content: bytes
+    content_type: str  # e.g. "text/calendar; method=PUBLISH"
+
+
+@dataclass(frozen=True)
 class EmailKind:
     """A kind of e-mail an app sends. Its templates are `<template_prefix>_subject.txt`, `.txt` and `.html`."""
 
@@ -83,6 +92,12 @@ class EmailKind:
     template_prefix: str
     # Context entries that open something (a link's token): the outbox wipes them once the message is sent.
     secret_context: tuple[str, ...] = ()
+    # Files sent with each message, made from the message's context and language when it is sent: the same
+    # context gives the same bytes, so a message sent twice carries the same files.
+    attachments: Callable[[Mapping[str, Any], str], Sequence[Attachment]] | None = None
+
+    def files(self, context: Mapping[str, Any], language: str) -> tuple[Attachment, ...]:
+        return tuple(self.attachments(context, language)) if self.attachments is not None else ()
 
     @property
     def templates(self) -> tuple[str, str, str]:

@@ -8,8 +8,10 @@ alternative, UTF-8 parts in 8bit, quoted-printable for a line too long for 8bit,
 standard library's encoders, and only the encoded headers of one mailing are cached.
 """
 
+import base64
 import hashlib
 import quopri
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
@@ -60,16 +62,71 @@ def _part(content_type: str, body: str) -> bytes:
     return head.encode("ascii") + payload
 
 
-def assemble(
-    *, from_email: str, to: str, subject: str, text: str, html: str, message_id: str, date: str | None = None
-) -> Assembled:
-    """The e-mail's bytes. Its boundary comes from the Message-ID, so a message sent twice is the same bytes
-    but for its Date."""
-    boundary = "==bawaba-" + hashlib.sha256(message_id.encode("ascii")).hexdigest()[:32] + "=="
-    while (
-        boundary in text or boundary in html
-    ):  # never in practice: the parts would be cut in the wrong place
+@dataclass(frozen=True)
+class File:
+    filename: str  # ASCII
+    content: bytes
+    content_type: str
+
+
+def _boundary(seed: str, *contents: str) -> str:
+    boundary = "==bawaba-" + hashlib.sha256(seed.encode("ascii")).hexdigest()[:32] + "=="
+    while any(boundary in content for content in contents):  # never in practice: a part would be cut short
         boundary = "==" + hashlib.sha256(boundary.encode("ascii")).hexdigest()[:40] + "=="
+    return boundary
+
+
+def _file_part(file: File) -> bytes:
+    """An attachment in base64 (76-character lines), whatever it holds: no line-length or charset question."""
+    if not file.filename.isascii() or any(c in file.filename for c in '"\r\n\\'):
+        raise ValueError("an attachment's name must be plain ASCII")
+    payload = base64.encodebytes(file.content).replace(b"\n", b"\r\n")
+    head = (
+        f'Content-Type: {file.content_type}; name="{file.filename}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n"
+        f'Content-Disposition: attachment; filename="{file.filename}"\r\n\r\n'
+    )
+    return head.encode("ascii") + payload
+
+
+def assemble(
+    *,
+    from_email: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    date: str | None = None,
+    files: Sequence[File] = (),
+) -> Assembled:
+    """The e-mail's bytes: text and HTML as alternatives, inside multipart/mixed with the files when there are
+    any. Its boundaries come from the Message-ID, so a message sent twice is the same bytes but for its Date."""
+    boundary = _boundary(message_id, text, html)
+    alternative = b"".join(
+        (
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+            f"--{boundary}\r\n".encode("ascii"),
+            _part("text/plain", text),
+            f"\r\n--{boundary}\r\n".encode("ascii"),
+            _part("text/html", html),
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        )
+    )
+    if files:
+        # Base64 lines and the alternative's own boundary cannot hold this one: it differs from the inner one.
+        mixed = _boundary("mixed-" + message_id, boundary)
+        body = b"".join(
+            (
+                f'Content-Type: multipart/mixed; boundary="{mixed}"\r\n\r\n'.encode("ascii"),
+                f"--{mixed}\r\n".encode("ascii"),
+                alternative,
+                *(f"\r\n--{mixed}\r\n".encode("ascii") + _file_part(file) for file in files),
+                f"\r\n--{mixed}--\r\n".encode("ascii"),
+            )
+        )
+    else:
+        body = alternative
     head = (
         f"From: {encoded_address(from_email)}\r\n"
         f"To: {to}\r\n"
@@ -77,17 +134,5 @@ def assemble(
         f"Date: {date or formatdate()}\r\n"
         f"Message-ID: {message_id}\r\n"
         "MIME-Version: 1.0\r\n"
-        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
     )
-    separator = f"\r\n--{boundary}\r\n".encode("ascii")
-    data = b"".join(
-        (
-            head.encode("ascii"),
-            f"--{boundary}\r\n".encode("ascii"),
-            _part("text/plain", text),
-            separator,
-            _part("text/html", html),
-            f"\r\n--{boundary}--\r\n".encode("ascii"),
-        )
-    )
-    return Assembled(envelope_from=envelope_address(from_email), to=to, data=data)
+    return Assembled(envelope_from=envelope_address(from_email), to=to, data=head.encode("ascii") + body)

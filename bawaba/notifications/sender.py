@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from bawaba.core.contributions import registry
+from bawaba.core.contributions import Attachment, registry
 from bawaba.notifications import mime
 from bawaba.notifications.mailings import ACTIVE, message_id
 from bawaba.notifications.models import BouncingAddress, Mailing, MailingDomainLimit, MailingMessage
@@ -276,11 +276,13 @@ class Rendered:
     text: str
     html: str
     message_id: str
+    files: tuple[Attachment, ...] = ()
 
 
 def render_message(mailing: Mailing, message: MailingMessage) -> Rendered:
     """The message in its recipient's language, from the templates of the mailing's e-mail kind."""
-    subject_template, text_template, html_template = registry.email_kind(mailing.kind).templates
+    kind = registry.email_kind(mailing.kind)
+    subject_template, text_template, html_template = kind.templates
     context = {**mailing.context, **message.context, "mailing": mailing, "message": message}
     with translation.override(message.language):
         subject = render_to_string(subject_template, context)
@@ -292,6 +294,7 @@ def render_message(mailing: Mailing, message: MailingMessage) -> Rendered:
         text=text,
         html=html,
         message_id=message_id(mailing_id=mailing.pk, recipient_key=message.recipient_key),
+        files=kind.files(context, message.language),
     )
 
 
@@ -313,6 +316,7 @@ class Transport:
                 text=rendered.text,
                 html=rendered.html,
                 message_id=rendered.message_id,
+                files=[mime.File(f.filename, f.content, f.content_type) for f in rendered.files],
             )
             connection = self.backend.connection
             if connection is None:  # open() failed silently: only with fail_silently, never set here
@@ -327,6 +331,8 @@ class Transport:
             headers={"Message-ID": rendered.message_id},
         )
         email.attach_alternative(rendered.html, "text/html")
+        for file in rendered.files:
+            email.attach(file.filename, file.content, file.content_type)
         self.backend.send_messages([email])
 
     def close(self) -> None:

@@ -77,7 +77,8 @@ def _enqueue(notification_id: int, *, run_after: dt.datetime | None = None) -> N
 def render_email(notification: Notification) -> EmailMultiAlternatives:
     """The message in the recipient's language: subject, plain text and HTML from the templates of its kind, in
     the app that registered it."""
-    subject_template, text_template, html_template = registry.email_kind(notification.kind).templates
+    kind = registry.email_kind(notification.kind)
+    subject_template, text_template, html_template = kind.templates
     context = {**notification.context, "notification": notification}
     with translation.override(notification.language):
         subject = render_to_string(subject_template, context)
@@ -92,6 +93,8 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         headers={"Message-ID": f"<{_message_id(notification.idempotency_key)}@bawaba>"},
     )
     message.attach_alternative(html, "text/html")
+    for file in kind.files(context, notification.language):
+        message.attach(file.filename, file.content, file.content_type)
     return message
 
 

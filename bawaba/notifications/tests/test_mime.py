@@ -2,7 +2,7 @@
 
 from email import message_from_bytes, policy
 
-from bawaba.notifications.mime import MAX_LINE, assemble
+from bawaba.notifications.mime import MAX_LINE, File, assemble
 
 
 def _parse(data: bytes):
@@ -53,3 +53,39 @@ def test_the_same_message_twice_is_the_same_bytes_but_for_its_date():
         "message_id": "<mailing-1.A-1@bawaba.ma>", "date": "Sat, 05 Dec 2026 10:00:00 -0000",
     }  # fmt: skip
     assert assemble(**arguments).data == assemble(**arguments).data
+
+
+def test_files_go_with_the_message_as_base64_attachments_after_both_parts():
+    calendar = "BEGIN:VCALENDAR\r\nSUMMARY:مقابلة\r\nEND:VCALENDAR\r\n".encode()
+    assembled = assemble(
+        from_email="no-reply@bawaba.ma",
+        to="a@example.ma",
+        subject="Convocation",
+        text="Votre convocation.\n",
+        html="<p>Votre convocation.</p>",
+        message_id="<mailing-3.A-9@bawaba.ma>",
+        files=[File("convocation.ics", calendar, "text/calendar; method=PUBLISH")],
+    )
+    message = _parse(assembled.data)
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in alternative.iter_parts()] == ["text/plain", "text/html"]
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_params()[1] == ("method", "PUBLISH")
+    assert attachment.get_filename() == "convocation.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_payload(decode=True) == calendar
+    assert all(len(line) <= MAX_LINE for line in assembled.data.split(b"\r\n"))
+    assert b"\n" not in assembled.data.replace(b"\r\n", b"")
+
+
+def test_an_attachment_name_that_would_break_the_header_is_refused():
+    import pytest
+
+    for name in ('a".ics', "a\r\nBcc: x@y.ma", "مقابلة.ics"):
+        with pytest.raises(ValueError):
+            assemble(
+                from_email="no-reply@bawaba.ma", to="a@example.ma", subject="S", text="t", html="h",
+                message_id="<m@bawaba.ma>", files=[File(name, b"x", "text/plain")],
+            )  # fmt: skip
