@@ -4,11 +4,20 @@ her standing on the dashboard, and the staff pages."""
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
-from bawaba.core.contributions import DASHBOARD_NOW, Registry, Section, StaffMenuEntry
+from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Registry, Section, StaffMenuEntry
 from bawaba.interviews.calling_section import calling_sections
+from bawaba.interviews.emails import convocation_files
+
+CONVOCATION = EmailKind(
+    key="interview_convocation",
+    label=_("Interview convocation"),
+    template_prefix="interviews/emails/convocation",
+    attachments=convocation_files,
+)
 
 
 def register(registry: Registry) -> None:
+    registry.add_email_kind(CONVOCATION)
     registry.add_section(
         Section(
             page=DASHBOARD_NOW,

@@ -1,10 +1,12 @@
 """The convocation's .ics, read back by an independent reader (vobject): the right instant in Morocco's zone,
 Ramadan's hour included."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bawaba.interviews.calendar import MOROCCO, CalendarEvent, calendar_file
 
@@ -27,6 +29,9 @@ def event(starts_at: datetime, **changes) -> CalendarEvent:
 
 
 def read(ics: bytes):
+    """The file as vobject reads it, from the file alone: vobject keeps every VTIMEZONE it has read in a global
+    map by TZID and would otherwise apply a zone read earlier (from another test's file, another year's rules)."""
+    vars(vobject.icalendar)["__tzidMap"].clear()
     return vobject.readOne(ics.decode("utf-8"))
 
 
@@ -88,3 +93,20 @@ def test_impossible_times_are_refused(changes):
     values = {"starts_at": datetime(2024, 5, 15, 9, tzinfo=MOROCCO)} | changes
     with pytest.raises(ValueError):
         calendar_file(event(**values), stamp=STAMP)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    event_day=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+    shift=st.integers(min_value=-300, max_value=300),
+    # 02:xx is skipped or repeated on the days of a change: readers may resolve it either way.
+    hour=st.integers(min_value=0, max_value=23).filter(lambda hour: hour != 2),
+)
+def test_any_time_near_the_event_has_the_offset_of_the_zone_database(event_day, shift, hour):
+    """Whatever day the window starts on (icalendar's own search misses Ramadan's changes for some), the file's
+    zone gives every local time within it the offset the operating system's zone database gives."""
+    starts_at = datetime.combine(event_day, time(9), tzinfo=MOROCCO)
+    ics = calendar_file(event(starts_at, ends_at=starts_at + timedelta(minutes=30)), stamp=STAMP)
+    zone = read(ics).vtimezone.gettzinfo()
+    local = datetime.combine(event_day + timedelta(days=shift), time(hour, 30))
+    assert local.replace(tzinfo=zone).utcoffset() == local.replace(tzinfo=MOROCCO).utcoffset()

@@ -1,0 +1,315 @@
+"""Writes of convocations: convoke a province's called candidates into its sessions (the mass path, each message
+with its calendar file), and the candidate's answers: confirm, change her slot, withdraw.
+
+The slot's `convoked` counter moves in the same transaction as the convocation, by a conditional UPDATE
+(`convoked < capacity`), and the database checks `convoked <= capacity` besides: two candidates taking the last
+place at once cannot both have it. A candidate has one live convocation (a partial unique index).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from bawaba.campaigns.models import Application, Campaign
+from bawaba.core import dates
+from bawaba.core.audit import record_event
+from bawaba.core.languages import supported_language
+from bawaba.interviews import convocation as rule
+from bawaba.interviews.models import Convocation, InterviewSession, InterviewSlot
+from bawaba.interviews.selectors import call_lines, call_rules
+from bawaba.notifications.mailings import Recipients, create_mailing, message_id_domain
+from bawaba.notifications.services import queue_email
+from bawaba.territory.models import Commune, Province
+
+CONVOCATION_KIND = "interview_convocation"
+# A candidate may change or withdraw until this long before her slot, and move only to a slot at least this far off.
+CHANGE_NOTICE = dt.timedelta(hours=24)
+# Answerable by her: not yet interviewed. Every status but WITHDRAWN holds a seat in its slot.
+LIVE = [Convocation.Status.CONVOKED, Convocation.Status.CONFIRMED]
+HOLDING_A_SEAT = [*LIVE, Convocation.Status.PRESENT, Convocation.Status.ABSENT]
+
+
+@dataclass(frozen=True)
+class ProvinceConvocations:
+    convoked: int
+    unplaced: int
+    already: int
+
+
+def _site_url() -> str:
+    return (settings.BAWABA_SITE_URL or "").rstrip("/")
+
+
+def message_context(
+    convocation: Convocation, slot: InterviewSlot, session: InterviewSession, user: Any
+) -> dict:
+    """What one convocation's e-mail and calendar file say (JSON-ready: the outbox stores it)."""
+    application = convocation.application
+    language = supported_language(user.preferred_language)
+    with translation.override(language):
+        dashboard = _site_url() + reverse("portal:dashboard")
+    names = (
+        (application.first_name_ar, application.last_name_ar)
+        if language == "ar"
+        else (application.first_name_latin, application.last_name_latin)
+    )
+    with translation.override(language):
+        when = pgettext("date and time", "%(date)s at %(time)s") % {
+            "date": dates.day(slot.starts_at, language),
+            "time": dates.clock(slot.starts_at),
+        }
+        campaign_title = convocation.campaign.title
+    return {
+        "campaign_title": campaign_title,
+        "when": when,
+        "name": " ".join(part for part in names if part) or user.email,
+        "place": session.place_name,
+        "address": session.address,
+        "starts_at": slot.starts_at.isoformat(),
+        "ends_at": slot.ends_at.isoformat(),
+        "latitude": session.latitude,
+        "longitude": session.longitude,
+        "uid": f"interview-convocation-{convocation.pk}@{message_id_domain()}",
+        "sequence": convocation.sequence,
+        "stamp": convocation.updated_at.isoformat(),
+        "dashboard_url": dashboard,
+    }
+
+
+def _open_slots(campaign: Campaign, province: Province, *, after: dt.datetime):
+    return (
+        InterviewSlot.objects.filter(
+            session__campaign=campaign,
+            session__province=province,
+            starts_at__gte=after,
+            convoked__lt=F("capacity"),
+        )
+        .select_related("session")
+        .order_by("starts_at", "pk")
+    )
+
+
+def convoke_province(*, campaign: Campaign, province: Province, actor: Any) -> ProvinceConvocations:
+    """Convoke the province's called candidates who have no live convocation, by the rule of
+    bawaba.interviews.convocation, in one transaction with their mailing."""
+    now = timezone.now()
+    rules = call_rules(campaign)
+    with transaction.atomic():
+        slots = list(
+            _open_slots(campaign, province, after=now + CHANGE_NOTICE).select_for_update(of=("self",))
+        )
+        called = [line for line in call_lines(campaign, rules, province_ids=[province.pk]) if line.is_called]
+        live = set(
+            Convocation.objects.filter(
+                campaign=campaign,
+                application_id__in=[line.application_id for line in called],
+                status__in=HOLDING_A_SEAT,
+            ).values_list("application_id", flat=True)
+        )
+        waiting = [line for line in called if line.application_id not in live]
+        if not waiting:
+            return ProvinceConvocations(convoked=0, unplaced=0, already=len(live))
+        sessions = {}
+        for slot in slots:
+            sessions.setdefault(slot.session_id, (slot.session, []))[1].append(slot)
+        places = [
+            rule.Place(
+                key=session.pk,
+                latitude=session.latitude,
+                longitude=session.longitude,
+                slots=[
+                    rule.Slot(key=s.pk, starts_at=s.starts_at, room=s.capacity - s.convoked)
+                    for s in its_slots
+                ],
+            )
+            for session, its_slots in sessions.values()
+        ]
+        points = {
+            pk: (lat, lon) if lat is not None and lon is not None else None
+            for pk, lat, lon in Commune.objects.filter(province=province).values_list(
+                "pk", "latitude", "longitude"
+            )
+        }
+        result = rule.assign(
+            [rule.Candidate(key=line.application_id, commune=line.commune_id) for line in waiting],
+            places,
+            points,
+        )
+        convocations = Convocation.objects.bulk_create(
+            Convocation(campaign=campaign, application_id=application_id, slot_id=slot_id)
+            for application_id, slot_id in result.assigned.items()
+        )
+        taken: dict[int, int] = {}
+        for slot_id in result.assigned.values():
+            taken[slot_id] = taken.get(slot_id, 0) + 1
+        for slot_id, count in taken.items():
+            InterviewSlot.objects.filter(pk=slot_id).update(convoked=F("convoked") + count)
+        if convocations:
+            _mail_convocations(campaign, province, [c.pk for c in convocations], actor)
+        record_event(
+            actor=actor,
+            action="interviews.province_convoked",
+            target=campaign,
+            data={"province": province.code, "convoked": len(convocations), "unplaced": len(result.unplaced)},
+        )
+    return ProvinceConvocations(convoked=len(convocations), unplaced=len(result.unplaced), already=len(live))
+
+
+def _mail_convocations(
+    campaign: Campaign, province: Province, convocation_ids: list[int], actor: Any
+) -> None:
+    rows = (
+        Convocation.objects.filter(pk__in=convocation_ids)
+        .select_related("application__user", "slot__session")
+        .order_by("pk")
+    )
+    keys, emails, languages, user_ids, contexts = [], [], [], [], []
+    for convocation in rows:
+        user = convocation.application.user
+        keys.append(f"convocation-{convocation.pk}")
+        emails.append(user.email)
+        languages.append(supported_language(user.preferred_language))
+        user_ids.append(user.pk)
+        contexts.append(message_context(convocation, convocation.slot, convocation.slot.session, user))
+    mailing = create_mailing(
+        kind=CONVOCATION_KIND,
+        label=f"{campaign.slug}: interview convocations, {province.code}"[:200],
+        recipients=Recipients(
+            keys=keys, emails=emails, languages=languages, user_ids=user_ids, contexts=contexts
+        ),
+        created_by=actor,
+    )
+    Convocation.objects.filter(pk__in=convocation_ids).update(mailing=mailing)
+
+
+# --- Her answers ------------------------------------------------------------------------------------------------
+
+
+def _her_live_convocation(application: Application) -> Convocation:
+    convocation = (
+        Convocation.objects.select_for_update()
+        .filter(application=application, status__in=LIVE)
+        .select_related("slot__session")
+        .first()
+    )
+    if convocation is None:
+        raise ValidationError(_("You have no convocation to answer."), code="none")
+    return convocation
+
+
+def _check_window(convocation: Convocation, now: dt.datetime) -> None:
+    if convocation.slot.starts_at - now < CHANGE_NOTICE:
+        raise ValidationError(
+            _("Your interview is less than a day away: it can no longer be changed here."), code="too_late"
+        )
+
+
+def confirm(*, application: Application, actor: Any) -> Convocation:
+    with transaction.atomic():
+        convocation = _her_live_convocation(application)
+        if convocation.status != Convocation.Status.CONFIRMED:
+            convocation.status = Convocation.Status.CONFIRMED
+            convocation.save(update_fields=["status", "updated_at"])
+            record_event(actor=actor, action="interviews.convocation_confirmed", target=convocation)
+    return convocation
+
+
+def slots_she_may_move_to(application: Application, now: dt.datetime | None = None) -> list[InterviewSlot]:
+    """Other slots with room in her convocation's province, far enough off; none when she has no convocation."""
+    convocation = (
+        Convocation.objects.filter(application=application, status__in=LIVE)
+        .select_related("slot__session")
+        .first()
+    )
+    if convocation is None:
+        return []
+    session = convocation.slot.session
+    province = Province(pk=session.province_id)
+    return list(
+        _open_slots(convocation.campaign, province, after=(now or timezone.now()) + CHANGE_NOTICE).exclude(
+            pk=convocation.slot_id
+        )[:200]
+    )
+
+
+def change_slot(*, application: Application, slot_id: int, actor: Any) -> Convocation:
+    """Move her to another slot with room of her province; her other data stays as it was. A new e-mail with the
+    calendar file (a higher SEQUENCE, the same UID) replaces the first in her calendar."""
+    now = timezone.now()
+    with transaction.atomic():
+        convocation = _her_live_convocation(application)
+        _check_window(convocation, now)
+        old_slot = convocation.slot
+        target = (
+            InterviewSlot.objects.filter(
+                pk=slot_id,
+                session__campaign_id=convocation.campaign_id,
+                session__province_id=old_slot.session.province_id,
+                starts_at__gte=now + CHANGE_NOTICE,
+            )
+            .exclude(pk=old_slot.pk)
+            .select_related("session")
+            .first()
+        )
+        if target is None:
+            raise ValidationError(_("This slot cannot be chosen."), code="slot")
+        if not InterviewSlot.objects.filter(pk=target.pk, convoked__lt=F("capacity")).update(
+            convoked=F("convoked") + 1
+        ):
+            raise ValidationError(_("This slot has just been filled: choose another."), code="full")
+        InterviewSlot.objects.filter(pk=old_slot.pk).update(convoked=F("convoked") - 1)
+        convocation.slot = target
+        convocation.status = Convocation.Status.CONVOKED
+        convocation.sequence += 1
+        convocation.save(update_fields=["slot", "status", "sequence", "updated_at"])
+        record_event(
+            actor=actor,
+            action="interviews.convocation_moved",
+            target=convocation,
+            data={"from_slot": old_slot.pk, "to_slot": target.pk},
+        )
+        user = application.user
+        queue_email(
+            kind=CONVOCATION_KIND,
+            to_email=user.email,
+            language=user.preferred_language,
+            context=message_context(convocation, target, target.session, user),
+            idempotency_key=f"interview-convocation:{convocation.pk}:{convocation.sequence}",
+            user=user,
+        )
+    return convocation
+
+
+def withdraw(*, application: Application, actor: Any) -> Convocation:
+    """She gives up her interview: her place in the slot is freed for another candidate."""
+    now = timezone.now()
+    with transaction.atomic():
+        convocation = _her_live_convocation(application)
+        _check_window(convocation, now)
+        convocation.status = Convocation.Status.WITHDRAWN
+        convocation.save(update_fields=["status", "updated_at"])
+        InterviewSlot.objects.filter(pk=convocation.slot_id).update(convoked=F("convoked") - 1)
+        record_event(actor=actor, action="interviews.convocation_withdrawn", target=convocation)
+    return convocation
+
+
+def slot_counts_hold() -> bool:
+    """Whether every slot's counter equals its live convocations (a check for tests and the system check)."""
+    counted = dict(
+        Convocation.objects.filter(status__in=HOLDING_A_SEAT)
+        .values_list("slot_id")
+        .annotate(n=Count("pk"))
+        .values_list("slot_id", "n")
+    )
+    return all(
+        counted.get(pk, 0) == convoked for pk, convoked in InterviewSlot.objects.values_list("pk", "convoked")
+    )
