@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("bawaba.selection.urls")),
     path("training/", include("bawaba.training.urls")),
     path("documents/", include("bawaba.documents.urls")),
+    path("interviews/", include("bawaba.interviews.urls")),
     path("admin/", admin.site.urls),
     path("", include("bawaba.notifications.urls")),
     path("", include("bawaba.pages.urls")),

@@ -23,5 +23,5 @@ def calling_sections(request: HttpRequest, applications: Sequence[Any]) -> Mappi
         rules = call_rules(application.campaign)
         line = call_line_of(application.campaign, rules, application)
         if line is not None:
-            sections[application.pk] = {"rules": rules, "line": line}
+            sections[application.pk] = {"application": application, "rules": rules, "line": line}
     return sections

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
 from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Registry, Section, StaffMenuEntry
 from bawaba.interviews.calling_section import calling_sections
+from bawaba.interviews.convocation_section import convocation_sections
 from bawaba.interviews.emails import convocation_files
 
 CONVOCATION = EmailKind(
@@ -25,6 +26,15 @@ def register(registry: Registry) -> None:
             template="interviews/sections/calling.html",
             context=calling_sections,
             order=50,
+        )
+    )
+    registry.add_section(
+        Section(
+            page=DASHBOARD_NOW,
+            key="interviews.convocation",
+            template="interviews/sections/convocation.html",
+            context=convocation_sections,
+            order=45,
         )
     )
     registry.add_staff_entry(
