@@ -4,7 +4,7 @@ and the score a set of levels gives. Pure: the grid is read from the campaign's 
 A grid, as JSON:
 
     {"criteria": [
-        {"key": "communication", "weight": 3, "levels": [
+        {"key": "communication", "name": {"ar": "…", "fr": "…", "en": "…"}, "weight": 3, "levels": [
             {"value": 0, "descriptor": {"ar": "…", "fr": "…", "en": "…"}},
             {"value": 1, "descriptor": {…}}, …]},
         …]}
@@ -45,6 +45,7 @@ class Criterion:
     key: str
     weight: int
     levels: tuple[Level, ...]
+    name: Mapping[str, str]
 
     @property
     def top(self) -> int:
@@ -73,6 +74,13 @@ def _integer(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
+def _described(texts: object) -> bool:
+    """A text in Arabic and in French at least (English is optional)."""
+    return isinstance(texts, Mapping) and all(
+        isinstance(texts.get(language), str) and texts[language].strip() for language in ("ar", "fr")
+    )
+
+
 def read_grid(data: object) -> Grid:
     """Check a grid's JSON and build it; GridError says the first thing wrong."""
     if not isinstance(data, Mapping) or not isinstance(data.get("criteria"), list):
@@ -96,6 +104,9 @@ def read_grid(data: object) -> Grid:
         if key in keys:
             raise GridError(_("Criterion %(key)s appears twice.") % {"key": key})
         keys.add(key)
+        name = raw.get("name")
+        if not _described(name):
+            raise GridError(_("Criterion %(key)s needs a name in Arabic and in French.") % {"key": key})
         weight = _integer(raw.get("weight"), _("The weight of %(key)s") % {"key": key}, 1, MAX_WEIGHT)
         raw_levels = raw.get("levels")
         if not isinstance(raw_levels, list) or not 2 <= len(raw_levels) <= MAX_LEVELS:
@@ -110,10 +121,7 @@ def read_grid(data: object) -> Grid:
                 raw_level.get("value"), _("A level of %(key)s") % {"key": key}, 0, MAX_LEVEL_VALUE
             )
             descriptor = raw_level.get("descriptor")
-            if not isinstance(descriptor, Mapping) or not all(
-                isinstance(descriptor.get(language), str) and descriptor[language].strip()
-                for language in ("ar", "fr")
-            ):
+            if not _described(descriptor):
                 raise GridError(
                     _("Level %(value)d of %(key)s needs a descriptor in Arabic and in French.")
                     % {"value": value, "key": key}
@@ -125,7 +133,12 @@ def read_grid(data: object) -> Grid:
         if min(values) != 0:
             raise GridError(_("The lowest level of %(key)s is 0.") % {"key": key})
         criteria.append(
-            Criterion(key=key, weight=weight, levels=tuple(sorted(levels, key=lambda x: x.value)))
+            Criterion(
+                key=key,
+                weight=weight,
+                levels=tuple(sorted(levels, key=lambda x: x.value)),
+                name={language: str(name.get(language, "")) for language in LANGUAGES},
+            )
         )
     return Grid(criteria=tuple(criteria))
 

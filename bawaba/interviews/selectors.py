@@ -14,7 +14,9 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.documents.models import Dossier
 from bawaba.interviews.calling import DEFAULT_CALL_RULES, CallRules, CandidateFacts, LeftOut, left_out_reason
 from bawaba.interviews.calling import read_call_rules as parse_call_rules
+from bawaba.interviews.defaults import DEFAULT_GRID
 from bawaba.interviews.models import CallRules as CallRulesVersion
+from bawaba.interviews.models import InterviewGrid
 from bawaba.selection.models import SelectionDecision, SelectionRun
 from bawaba.selection.selectors import published_run
 from bawaba.territory.models import Province
@@ -202,3 +204,14 @@ def call_line_of(campaign: Campaign, rules: CallRules, application: Application)
     """Her own line (for her dashboard), or None when the preselection never gave her a place."""
     rows = _call_rows(campaign, province_ids=None).filter(application_id=application.pk)
     return next(_lines(rows, rules), None)
+
+
+def current_grid(campaign: Campaign) -> InterviewGrid:
+    """The grid in force: the newest version, or the default grid (unsaved) until the administrator saves one."""
+    return InterviewGrid.objects.filter(campaign=campaign).order_by("-version").first() or InterviewGrid(
+        campaign=campaign, version=0, grid=DEFAULT_GRID
+    )
+
+
+def grid_versions(campaign: Campaign) -> QuerySet[InterviewGrid]:
+    return InterviewGrid.objects.filter(campaign=campaign).select_related("created_by").order_by("-version")

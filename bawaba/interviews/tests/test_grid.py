@@ -11,6 +11,7 @@ from bawaba.interviews.grid import FULL_SCORE, GridError, read_grid, score
 def criterion(key: str, weight: int, top: int) -> dict:
     return {
         "key": key,
+        "name": {"ar": f"معيار {key}", "fr": f"Critère {key}"},
         "weight": weight,
         "levels": [
             {"value": v, "descriptor": {"ar": f"مستوى {v}", "fr": f"Niveau {v}"}} for v in range(top + 1)
@@ -62,6 +63,7 @@ def test_levels_that_do_not_fit_the_grid_are_refused(levels, message):
         ({"criteria": [criterion("a", 0, 2)]}, "weight"),
         ({"criteria": [criterion("a", 10**30, 2)]}, "weight"),
         ({"criteria": [criterion("a", 1, 0)]}, "levels"),
+        ({"criteria": [{**criterion("a", 1, 2), "name": {"fr": "A"}}]}, "name"),
         (
             {
                 "criteria": [

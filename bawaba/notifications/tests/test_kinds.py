@@ -14,14 +14,14 @@ from bawaba.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 INTERVIEW_CONVOCATION = EmailKind(
-    key="interview_convocation",
+    key="imagined_convocation",
     label="Interview convocation",
-    template_prefix="interviews/email/interview_convocation",
+    template_prefix="imagined/email/imagined_convocation",
 )
 TEMPLATES = {
-    "interviews/email/interview_convocation_subject.txt": "Convocation on {{ day }}",
-    "interviews/email/interview_convocation.txt": "Come on {{ day }} at {{ place }}.",
-    "interviews/email/interview_convocation.html": "<p>Come on {{ day }} at <b>{{ place }}</b>.</p>",
+    "imagined/email/imagined_convocation_subject.txt": "Convocation on {{ day }}",
+    "imagined/email/imagined_convocation.txt": "Come on {{ day }} at {{ place }}.",
+    "imagined/email/imagined_convocation.html": "<p>Come on {{ day }} at <b>{{ place }}</b>.</p>",
 }
 
 
@@ -38,7 +38,7 @@ def _queue(kind: str):
 def test_an_unregistered_kind_is_refused_and_nothing_is_written(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(UnknownEmailKind):
         with transaction.atomic():
-            _queue("interview_convocation")
+            _queue("imagined_convocation")
     assert not Notification.objects.exists()
     assert callbacks == []
 
@@ -46,7 +46,7 @@ def test_an_unregistered_kind_is_refused_and_nothing_is_written(django_capture_o
 def test_a_registered_kind_is_queued_and_rendered_from_its_own_templates(settings, mailoutbox):
     with_templates(settings, TEMPLATES)
     with registered(INTERVIEW_CONVOCATION):
-        notification = _queue("interview_convocation")
+        notification = _queue("imagined_convocation")
         message = services.render_email(notification)
         assert services.deliver(notification.pk) == "sent"
 
@@ -59,7 +59,7 @@ def test_a_registered_kind_is_queued_and_rendered_from_its_own_templates(setting
 def test_the_staff_outbox_names_each_kind_with_its_app_s_label(admin_client):
     with registered(INTERVIEW_CONVOCATION):
         Notification.objects.create(
-            kind="interview_convocation", to_email="a@example.ma", idempotency_key="a"
+            kind="imagined_convocation", to_email="a@example.ma", idempotency_key="a"
         )
         Notification.objects.create(kind="account_confirmation", to_email="b@example.ma", idempotency_key="b")
         # A kind that no app registers any more (an app removed) is shown by its key, never an error.
@@ -70,4 +70,4 @@ def test_the_staff_outbox_names_each_kind_with_its_app_s_label(admin_client):
     assert "Interview convocation" in page
     assert translated_html("Account confirmation") in page
     assert "retired_kind" in page
-    assert {"", "interview_convocation", "account_confirmation", "application_received"} <= set(kinds)
+    assert {"", "imagined_convocation", "account_confirmation", "application_received"} <= set(kinds)

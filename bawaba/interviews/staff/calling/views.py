@@ -36,7 +36,9 @@ CANDIDATES_PER_PAGE = 50
 @require_GET
 def campaigns(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "interviews/staff/calling/campaigns.html", {"campaigns": campaigns_with_interviews()[:50]}
+        request,
+        "interviews/staff/calling/campaigns.html",
+        {"campaigns": campaigns_with_interviews()[:50], "may_edit": is_central_admin(request.user)},
     )
 
 
