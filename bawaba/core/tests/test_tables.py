@@ -15,9 +15,14 @@ LAST_TAG = re.compile(r"<(?!/)(?!!)[a-z][^>]*>\s*$")
 TEMPLATE_SYNTAX = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
 
 
+PRINTED = '{% extends "core/print/base.html" %}'
+
+
 def _tables():
     for path in sorted(TEMPLATES.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
+        if text.startswith(PRINTED):
+            continue  # an A4 document laid out by WeasyPrint (bawaba.core.pdf), never shown on a phone
         for match in TABLE.finditer(text):
             before = TEMPLATE_SYNTAX.sub("", text[: match.start()]).rstrip()
             opened = LAST_TAG.search(before)

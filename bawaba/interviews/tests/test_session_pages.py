@@ -116,3 +116,28 @@ def test_she_answers_her_own_convocation_and_not_anothers(client, census, provin
 
 def test_a_visitor_is_sent_to_sign_in(client, census):
     assert client.post("/fr/interviews/1/confirm/").status_code == 302
+
+
+def test_the_session_list_prints_as_a_pdf_in_arabic_for_her_province_only(
+    client, supervisor, census, province
+):
+    import io
+
+    import pypdf
+
+    Assignment.objects.get(user=supervisor).provinces.add(province)
+    client.force_login(supervisor)
+    client.post(url(census, province), FORM)
+    client.post(url(census, province, "convoke/"))
+    session = InterviewSession.objects.get()
+    first = Convocation.objects.select_related("application").order_by("slot__starts_at", "pk").first()
+    response = client.get(f"/ar/staff/interviews/{census.slug}/sessions/{province.code}/{session.pk}/print/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert first.application.last_name_latin in text
+    assert any("\u0600" <= character <= "\u06ff" for character in text)  # Arabic, as Arabic glyphs
+    other = Province.objects.exclude(pk=province.pk).first()
+    Assignment.objects.get(user=supervisor).provinces.set([other])
+    client.force_login(supervisor)
+    assert client.get(url(census, province, f"{session.pk}/print/")).status_code == 404

@@ -58,9 +58,7 @@ def test_a_registered_kind_is_queued_and_rendered_from_its_own_templates(setting
 
 def test_the_staff_outbox_names_each_kind_with_its_app_s_label(admin_client):
     with registered(INTERVIEW_CONVOCATION):
-        Notification.objects.create(
-            kind="imagined_convocation", to_email="a@example.ma", idempotency_key="a"
-        )
+        Notification.objects.create(kind="imagined_convocation", to_email="a@example.ma", idempotency_key="a")
         Notification.objects.create(kind="account_confirmation", to_email="b@example.ma", idempotency_key="b")
         # A kind that no app registers any more (an app removed) is shown by its key, never an error.
         Notification.objects.create(kind="retired_kind", to_email="c@example.ma", idempotency_key="c")

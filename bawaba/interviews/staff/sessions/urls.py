@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:slug>/sessions/<str:code>/convoke/", views.convoke, name="convoke"),
     path("<slug:slug>/sessions/<str:code>/<int:pk>/", views.session_detail, name="session"),
     path("<slug:slug>/sessions/<str:code>/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("<slug:slug>/sessions/<str:code>/<int:pk>/print/", views.session_print, name="session_print"),
 ]

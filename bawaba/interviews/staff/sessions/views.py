@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bawaba.accounts.permissions import APPLICATION_READERS, staff_page
 from bawaba.campaigns.access import staff_scope
 from bawaba.core.params import clean_text
+from bawaba.core.pdf import render_pdf
 from bawaba.interviews.models import InterviewSession
 from bawaba.interviews.selectors import campaign_with_interviews, provinces_in_scope
 from bawaba.interviews.services.convocations import convoke_province
@@ -130,3 +132,27 @@ def session_delete(request: HttpRequest, slug: str, code: str, pk: int) -> HttpR
     else:
         messages.success(request, _("The session is deleted."))
     return redirect("interviews_staff:province_sessions", slug=campaign.slug, code=province.code)
+
+
+@staff_page(*APPLICATION_READERS)
+@require_GET
+def session_print(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    """The session's list as a PDF to print: names in both scripts, a column to sign."""
+    campaign = campaign_with_interviews(slug)
+    province = _province_in_scope(request, code)
+    session = _session(campaign, province, pk)
+    pdf = render_pdf(
+        "interviews/staff/sessions/session_print.html",
+        {
+            "campaign": campaign,
+            "province": province,
+            "session": session,
+            "convocations": session_convocations(session),
+            "printed_at": timezone.now(),
+        },
+        language=get_language(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="session-{session.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
