@@ -49,28 +49,50 @@ def _site_url() -> str:
     return (settings.BAWABA_SITE_URL or "").rstrip("/")
 
 
+class Texts:
+    """What every message in one language shares (the dashboard's address, the campaign's title, a slot's time in
+    words), made once per language or slot however many messages a province's mailing holds."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self._made: dict[tuple, str] = {}
+
+    def _once(self, key: tuple, make) -> str:
+        if key not in self._made:
+            with translation.override(key[0]):
+                self._made[key] = make()
+        return self._made[key]
+
+    def dashboard(self, language: str) -> str:
+        return self._once((language, "dashboard"), lambda: _site_url() + reverse("portal:dashboard"))
+
+    def title(self, language: str) -> str:
+        return self._once((language, "title"), lambda: self.campaign.title)
+
+    def when(self, language: str, moment: dt.datetime) -> str:
+        return self._once(
+            (language, "when", moment),
+            lambda: (
+                pgettext("date and time", "%(date)s at %(time)s")
+                % {"date": dates.day(moment, language), "time": dates.clock(moment)}
+            ),
+        )
+
+
 def message_context(
-    convocation: Convocation, slot: InterviewSlot, session: InterviewSession, user: Any
+    convocation: Convocation, slot: InterviewSlot, session: InterviewSession, user: Any, texts: Texts
 ) -> dict:
     """What one convocation's e-mail and calendar file say (JSON-ready: the outbox stores it)."""
     application = convocation.application
     language = supported_language(user.preferred_language)
-    with translation.override(language):
-        dashboard = _site_url() + reverse("portal:dashboard")
     names = (
         (application.first_name_ar, application.last_name_ar)
         if language == "ar"
         else (application.first_name_latin, application.last_name_latin)
     )
-    with translation.override(language):
-        when = pgettext("date and time", "%(date)s at %(time)s") % {
-            "date": dates.day(slot.starts_at, language),
-            "time": dates.clock(slot.starts_at),
-        }
-        campaign_title = convocation.campaign.title
     return {
-        "campaign_title": campaign_title,
-        "when": when,
+        "campaign_title": texts.title(language),
+        "when": texts.when(language, slot.starts_at),
         "name": " ".join(part for part in names if part) or user.email,
         "place": session.place_name,
         "address": session.address,
@@ -81,7 +103,7 @@ def message_context(
         "uid": f"interview-convocation-{convocation.pk}@{message_id_domain()}",
         "sequence": convocation.sequence,
         "stamp": convocation.updated_at.isoformat(),
-        "dashboard_url": dashboard,
+        "dashboard_url": texts.dashboard(language),
     }
 
 
@@ -173,13 +195,14 @@ def _mail_convocations(
         .order_by("pk")
     )
     keys, emails, languages, user_ids, contexts = [], [], [], [], []
+    texts = Texts(campaign)
     for convocation in rows:
         user = convocation.application.user
         keys.append(f"convocation-{convocation.pk}")
         emails.append(user.email)
         languages.append(supported_language(user.preferred_language))
         user_ids.append(user.pk)
-        contexts.append(message_context(convocation, convocation.slot, convocation.slot.session, user))
+        contexts.append(message_context(convocation, convocation.slot, convocation.slot.session, user, texts))
     mailing = create_mailing(
         kind=CONVOCATION_KIND,
         label=f"{campaign.slug}: interview convocations, {province.code}"[:200],
@@ -282,7 +305,7 @@ def change_slot(*, application: Application, slot_id: int, actor: Any) -> Convoc
             kind=CONVOCATION_KIND,
             to_email=user.email,
             language=user.preferred_language,
-            context=message_context(convocation, target, target.session, user),
+            context=message_context(convocation, target, target.session, user, Texts(convocation.campaign)),
             idempotency_key=f"interview-convocation:{convocation.pk}:{convocation.sequence}",
             user=user,
         )
