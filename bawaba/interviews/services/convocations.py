@@ -7,12 +7,14 @@ place at once cannot both have it. A candidate has one live convocation (a parti
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +24,7 @@ from django.utils.translation import pgettext
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.core import dates
 from bawaba.core.audit import record_event
+from bawaba.core.bulk import BulkWriter
 from bawaba.core.languages import supported_language
 from bawaba.interviews import convocation as rule
 from bawaba.interviews.models import Convocation, InterviewSession, InterviewSlot
@@ -79,30 +82,75 @@ class Texts:
         )
 
 
-def message_context(
-    convocation: Convocation, slot: InterviewSlot, session: InterviewSession, user: Any, texts: Texts
+@dataclass(frozen=True)
+class Person:
+    """What a convocation's message needs of its candidate."""
+
+    user_id: int
+    email: str
+    language: str
+    first_name_ar: str
+    last_name_ar: str
+    first_name_latin: str
+    last_name_latin: str
+
+    def name(self) -> str:
+        arabic = (self.first_name_ar, self.last_name_ar)
+        latin = (self.first_name_latin, self.last_name_latin)
+        first, second = (arabic, latin) if self.language == "ar" else (latin, arabic)
+        return " ".join(part for part in (first if any(first) else second) if part) or self.email
+
+
+PERSON_FIELDS = (
+    "user_id",
+    "user__email",
+    "user__preferred_language",
+    "first_name_ar",
+    "last_name_ar",
+    "first_name_latin",
+    "last_name_latin",
+)
+
+
+def people(application_ids: list[int]) -> dict[int, Person]:
+    rows = Application.objects.filter(pk__in=application_ids).values_list("pk", *PERSON_FIELDS)
+    return {
+        pk: Person(user_id, email, supported_language(language), *names)
+        for pk, user_id, email, language, *names in rows
+    }
+
+
+def convocation_uid(campaign_id: int, application_id: int, number: int) -> str:
+    """Stable across slot changes (a new SEQUENCE replaces the event); `number` counts her earlier convocations
+    (0 for the first), so that one convoked again after withdrawing gets a new event."""
+    return f"interview-{campaign_id}-{application_id}-{number}@{message_id_domain()}"
+
+
+def convocation_context(
+    *,
+    person: Person,
+    slot: InterviewSlot,
+    session: InterviewSession,
+    uid: str,
+    sequence: int,
+    stamp: dt.datetime,
+    texts: Texts,
 ) -> dict:
     """What one convocation's e-mail and calendar file say (JSON-ready: the outbox stores it)."""
-    application = convocation.application
-    language = supported_language(user.preferred_language)
-    names = (
-        (application.first_name_ar, application.last_name_ar)
-        if language == "ar"
-        else (application.first_name_latin, application.last_name_latin)
-    )
+    language = person.language
     return {
         "campaign_title": texts.title(language),
         "when": texts.when(language, slot.starts_at),
-        "name": " ".join(part for part in names if part) or user.email,
+        "name": person.name(),
         "place": session.place_name,
         "address": session.address,
         "starts_at": slot.starts_at.isoformat(),
         "ends_at": slot.ends_at.isoformat(),
         "latitude": session.latitude,
         "longitude": session.longitude,
-        "uid": f"interview-convocation-{convocation.pk}@{message_id_domain()}",
-        "sequence": convocation.sequence,
-        "stamp": convocation.updated_at.isoformat(),
+        "uid": uid,
+        "sequence": sequence,
+        "stamp": stamp.isoformat(),
         "dashboard_url": texts.dashboard(language),
     }
 
@@ -166,43 +214,55 @@ def convoke_province(*, campaign: Campaign, province: Province, actor: Any) -> P
             places,
             points,
         )
-        convocations = Convocation.objects.bulk_create(
-            Convocation(campaign=campaign, application_id=application_id, slot_id=slot_id)
-            for application_id, slot_id in result.assigned.items()
-        )
-        taken: dict[int, int] = {}
-        for slot_id in result.assigned.values():
-            taken[slot_id] = taken.get(slot_id, 0) + 1
-        for slot_id, count in taken.items():
-            InterviewSlot.objects.filter(pk=slot_id).update(convoked=F("convoked") + count)
-        if convocations:
-            _mail_convocations(campaign, province, [c.pk for c in convocations], actor)
+        assigned = result.assigned
+        if assigned:
+            _write_convocations(campaign, province, assigned, {s.pk: s for s in slots}, now, actor)
         record_event(
             actor=actor,
             action="interviews.province_convoked",
             target=campaign,
-            data={"province": province.code, "convoked": len(convocations), "unplaced": len(result.unplaced)},
+            data={"province": province.code, "convoked": len(assigned), "unplaced": len(result.unplaced)},
         )
-    return ProvinceConvocations(convoked=len(convocations), unplaced=len(result.unplaced), already=len(live))
+    return ProvinceConvocations(convoked=len(assigned), unplaced=len(result.unplaced), already=len(live))
 
 
-def _mail_convocations(
-    campaign: Campaign, province: Province, convocation_ids: list[int], actor: Any
+def _write_convocations(
+    campaign: Campaign,
+    province: Province,
+    assigned: dict,
+    slots: dict[int, InterviewSlot],
+    now: dt.datetime,
+    actor: Any,
 ) -> None:
-    rows = (
-        Convocation.objects.filter(pk__in=convocation_ids)
-        .select_related("application__user", "slot__session")
-        .order_by("pk")
+    """The mailing, then the convocations and the slots' counters, set-based (COPY on PostgreSQL): a national
+    convocation is 200,000 rows, which model instances one by one would spend most of their time building."""
+    application_ids = list(assigned)
+    persons = people(application_ids)
+    earlier = dict(
+        Convocation.objects.filter(campaign=campaign, application_id__in=application_ids)
+        .values_list("application_id")
+        .annotate(count=Count("pk"))
+        .values_list("application_id", "count")
     )
-    keys, emails, languages, user_ids, contexts = [], [], [], [], []
     texts = Texts(campaign)
-    for convocation in rows:
-        user = convocation.application.user
-        keys.append(f"convocation-{convocation.pk}")
-        emails.append(user.email)
-        languages.append(supported_language(user.preferred_language))
-        user_ids.append(user.pk)
-        contexts.append(message_context(convocation, convocation.slot, convocation.slot.session, user, texts))
+    keys, emails, languages, user_ids, contexts = [], [], [], [], []
+    for application_id, slot_id in assigned.items():
+        person, slot, number = persons[application_id], slots[slot_id], earlier.get(application_id, 0)
+        keys.append(f"application-{application_id}-{number}")
+        emails.append(person.email)
+        languages.append(person.language)
+        user_ids.append(person.user_id)
+        contexts.append(
+            convocation_context(
+                person=person,
+                slot=slot,
+                session=slot.session,
+                uid=convocation_uid(campaign.pk, application_id, number),
+                sequence=0,
+                stamp=now,
+                texts=texts,
+            )
+        )
     mailing = create_mailing(
         kind=CONVOCATION_KIND,
         label=f"{campaign.slug}: interview convocations, {province.code}"[:200],
@@ -211,7 +271,26 @@ def _mail_convocations(
         ),
         created_by=actor,
     )
-    Convocation.objects.filter(pk__in=convocation_ids).update(mailing=mailing)
+    moment = np.full(len(assigned), np.datetime64(now.astimezone(dt.UTC).replace(tzinfo=None), "s"))
+    BulkWriter(connection).insert(
+        Convocation,
+        {
+            "campaign": campaign.pk,
+            "application": application_ids,
+            "slot": [assigned[pk] for pk in application_ids],
+            "status": Convocation.Status.CONVOKED,
+            "sequence": 0,
+            "mailing": mailing.pk,
+            "created_at": moment,
+            "updated_at": moment,
+        },
+        rows=len(assigned),
+    )
+    taken = Counter(assigned.values())
+    for slot_id, count in taken.items():
+        slots[slot_id].convoked += count
+    # The slots are locked (FOR UPDATE) by this transaction: their counters are written as absolute values.
+    InterviewSlot.objects.bulk_update([slots[pk] for pk in taken], ["convoked"], batch_size=500)
 
 
 # --- Her answers ------------------------------------------------------------------------------------------------
@@ -305,11 +384,26 @@ def change_slot(*, application: Application, slot_id: int, actor: Any) -> Convoc
             kind=CONVOCATION_KIND,
             to_email=user.email,
             language=user.preferred_language,
-            context=message_context(convocation, target, target.session, user, Texts(convocation.campaign)),
+            context=convocation_context(
+                person=people([application.pk])[application.pk],
+                slot=target,
+                session=target.session,
+                uid=convocation_uid(convocation.campaign_id, application.pk, _number_of(convocation)),
+                sequence=convocation.sequence,
+                stamp=convocation.updated_at,
+                texts=Texts(convocation.campaign),
+            ),
             idempotency_key=f"interview-convocation:{convocation.pk}:{convocation.sequence}",
             user=user,
         )
     return convocation
+
+
+def _number_of(convocation: Convocation) -> int:
+    """How many convocations of hers came before this one (its UID's number)."""
+    return Convocation.objects.filter(
+        campaign_id=convocation.campaign_id, application_id=convocation.application_id, pk__lt=convocation.pk
+    ).count()
 
 
 def withdraw(*, application: Application, actor: Any) -> Convocation:

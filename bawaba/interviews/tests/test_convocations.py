@@ -225,7 +225,7 @@ def test_the_convocation_reaches_a_real_smtp_server_with_its_calendar_file(
     vars(vobject.icalendar)["__tzidMap"].clear()  # vobject's global zone cache: see test_calendar.read
     calendar = vobject.readOne(attachment.get_payload(decode=True).decode("utf-8"))
     assert calendar.vevent.dtstart.value.astimezone(dt.UTC) == convocation.slot.starts_at.astimezone(dt.UTC)
-    assert calendar.vevent.uid.value.startswith(f"interview-convocation-{convocation.pk}@")
+    assert calendar.vevent.uid.value.startswith(f"interview-{census.pk}-{convocation.application_id}-0@")
     assert "Direction provinciale" in calendar.vevent.location.value
     # The publication's training notices went out too: only the convocations carry a calendar file.
     with_calendar = [
