@@ -398,6 +398,8 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "user_id": [str(site.admin.pk)],
         # A province (the training's progress per province).
         "code": list(Province.objects.order_by("code").values_list("code", flat=True)[:1]),
+        # A convocation to an interview (none in this site: the scoring views answer 404 to any id).
+        "convocation": ["1"],
     }
 
 

@@ -12,7 +12,7 @@ from bawaba.interviews.emails import convocation_files
 CONVOCATION = EmailKind(
     key="interview_convocation",
     label=_("Interview convocation"),
-    template_prefix="interviews/emails/convocation",
+    template_prefix="interviews/email/convocation",
     attachments=convocation_files,
 )
 

@@ -92,14 +92,25 @@ class ProvinceCalls:
         return [(reason, self.left_out[reason]) for reason in LeftOut]
 
 
-def _call_rows(campaign: Campaign, *, province_ids: list[int] | None):
-    """The preselection's candidates who were given a place (admitted then, or since released), with their facts.
+FACT_FIELDS = (
+    "application_id",
+    "commune__province_id",
+    "commune_id",
+    "outcome",
+    "application__status",
+    "has_declined",
+    "application__training_account__progress__first_access",
+    "application__training_account__progress__completion_percent",
+    "application__training_account__progress__grade",
+    "documents_accepted",
+    "application__last_name_latin",
+    "application__first_name_latin",
+)
 
-    One query: her decision's commune, her reply, her training progress and whether her documents were accepted.
-    """
-    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
-    if run is None:
-        return SelectionDecision.objects.none()
+
+def _with_facts(decisions: QuerySet[SelectionDecision]):
+    """The decisions given a place (admitted then, or since released), with her facts, in one query: her
+    decision's commune, her reply, her training progress and whether her documents were accepted."""
     declined = TrainingReply.objects.filter(
         application_id=OuterRef("application_id"),
         answer__in=[TrainingReply.Answer.DECLINED, TrainingReply.Answer.NO_REPLY],
@@ -107,29 +118,26 @@ def _call_rows(campaign: Campaign, *, province_ids: list[int] | None):
     accepted = Dossier.objects.filter(
         application_id=OuterRef("application_id"), status=Dossier.Status.ACCEPTED
     )
-    decisions = SelectionDecision.objects.filter(run=run, outcome__in=[Outcome.ADMITTED, Outcome.RELEASED])
+    return decisions.filter(outcome__in=[Outcome.ADMITTED, Outcome.RELEASED]).annotate(
+        has_declined=Exists(declined), documents_accepted=Exists(accepted)
+    )
+
+
+def _call_rows(campaign: Campaign, *, province_ids: list[int] | None):
+    """The preselection's candidates who were given a place, with their facts (FACT_FIELDS)."""
+    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
+    if run is None:
+        return SelectionDecision.objects.none().values_list(*FACT_FIELDS)
+    decisions = SelectionDecision.objects.filter(run=run)
     if province_ids is not None:
         decisions = decisions.filter(commune__province_id__in=province_ids)
-    progress = "application__training_account__progress__"
-    return decisions.annotate(has_declined=Exists(declined), documents_accepted=Exists(accepted)).values_list(
-        "application_id",
-        "commune__province_id",
-        "commune_id",
-        "outcome",
-        "application__status",
-        "has_declined",
-        f"{progress}first_access",
-        f"{progress}completion_percent",
-        f"{progress}grade",
-        "documents_accepted",
-        "application__last_name_latin",
-        "application__first_name_latin",
-    )
+    return _with_facts(decisions).values_list(*FACT_FIELDS)
 
 
 def call_lines(campaign: Campaign, rules: CallRules, *, province_ids: list[int] | None) -> Iterator[CallLine]:
     """Every candidate of the list (of these provinces; all when None), with her reason, streamed."""
-    return _lines(_call_rows(campaign, province_ids=province_ids).order_by("application_id"), rules)
+    rows = _call_rows(campaign, province_ids=province_ids).order_by("application_id")
+    return _lines(rows.iterator(chunk_size=5000), rules)
 
 
 def _lines(rows, rules: CallRules) -> Iterator[CallLine]:
@@ -146,7 +154,7 @@ def _lines(rows, rules: CallRules) -> Iterator[CallLine]:
         documents_accepted,
         last_name,
         first_name,
-    ) in rows.iterator(chunk_size=5000):
+    ) in rows:
         facts = CandidateFacts(
             holds_place=outcome == Outcome.ADMITTED
             and status == Application.Status.SUBMITTED
@@ -200,10 +208,32 @@ def calls_in_province(
     return sorted(lines, key=lambda line: (line.name.casefold(), line.application_id))
 
 
-def call_line_of(campaign: Campaign, rules: CallRules, application: Application) -> CallLine | None:
-    """Her own line (for her dashboard), or None when the preselection never gave her a place."""
-    rows = _call_rows(campaign, province_ids=None).filter(application_id=application.pk)
-    return next(_lines(rows, rules), None)
+def call_lines_of(applications) -> dict[int, tuple[CallRules, CallLine]]:
+    """{application id: (her campaign's rules, her line)} for these applications, in two queries whatever their
+    number (the dashboard's): the rules of their campaigns, and their decisions in the published preselections."""
+    campaign_ids = {application.campaign_id for application in applications}
+    rules: dict[int, CallRules] = {}
+    for campaign_id, document in (
+        CallRulesVersion.objects.filter(campaign_id__in=campaign_ids)
+        .order_by("campaign_id", "version")
+        .values_list("campaign_id", "rules")
+    ):
+        rules[campaign_id] = parse_call_rules(document)  # the newest version of each campaign comes last
+    campaign_of = {application.pk: application.campaign_id for application in applications}
+    decisions = SelectionDecision.objects.filter(
+        run__stage=SelectionRun.Stage.PRESELECTION,
+        run__status=SelectionRun.Status.PUBLISHED,
+        application_id__in=list(campaign_of),
+    )
+    lines = {}
+    for row in _with_facts(decisions).values_list(*FACT_FIELDS, "run__campaign_id"):
+        *facts, campaign_id = row
+        if campaign_of.get(facts[0]) != campaign_id:
+            continue
+        campaign_rules = rules.get(campaign_id, DEFAULT_CALL_RULES)
+        line = next(_lines([tuple(facts)], campaign_rules))
+        lines[line.application_id] = (campaign_rules, line)
+    return lines
 
 
 def current_grid(campaign: Campaign) -> InterviewGrid:

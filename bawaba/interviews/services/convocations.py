@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -325,21 +325,18 @@ def confirm(*, application: Application, actor: Any) -> Convocation:
     return convocation
 
 
-def slots_she_may_move_to(application: Application, now: dt.datetime | None = None) -> list[InterviewSlot]:
-    """Other slots with room in her convocation's province, far enough off; none when she has no convocation."""
-    convocation = (
-        Convocation.objects.filter(application=application, status__in=LIVE)
-        .select_related("slot__session")
-        .first()
-    )
-    if convocation is None:
-        return []
-    session = convocation.slot.session
-    province = Province(pk=session.province_id)
+MOVE_CHOICES = 200  # the slots offered to move to, earliest first
+
+
+def open_slots_in(places: set[tuple[int, int]], *, after: dt.datetime) -> list[InterviewSlot]:
+    """Slots with room, starting after `after`, in these (campaign id, province id) pairs, earliest first."""
+    condition = Q(pk__in=[])
+    for campaign_id, province_id in places:
+        condition |= Q(session__campaign_id=campaign_id, session__province_id=province_id)
     return list(
-        _open_slots(convocation.campaign, province, after=(now or timezone.now()) + CHANGE_NOTICE).exclude(
-            pk=convocation.slot_id
-        )[:200]
+        InterviewSlot.objects.filter(condition, starts_at__gte=after, convoked__lt=F("capacity"))
+        .select_related("session")
+        .order_by("starts_at", "pk")[: MOVE_CHOICES * len(places) + len(places)]
     )
 
 

@@ -12,8 +12,8 @@ from bawaba.accounts.scopes import Scope, scope_of
 from bawaba.documents.models import Dossier
 from bawaba.interviews.calling import CallRules, LeftOut
 from bawaba.interviews.selectors import (
-    call_line_of,
     call_lines,
+    call_lines_of,
     call_rules,
     calls_in_province,
     calls_per_province,
@@ -90,7 +90,9 @@ def test_each_candidate_gets_the_reason_her_facts_give(census, facts):
             assert lines[decision.application_id].reason == reason
     others = set(lines) - {decision.application_id for decision in facts.values()}
     assert others and {lines[pk].reason for pk in others} == {LeftOut.TRAINING_NOT_STARTED}
-    assert call_line_of(census, RULES, facts["called"].application).is_called
+    save_call_rules(campaign=census, rules=RULES, note="", actor=None)
+    application = facts["called"].application
+    assert call_lines_of([application])[application.pk] == (RULES, lines[application.pk])
 
 
 def test_the_figures_per_province_are_direct_counts(census, facts):
