@@ -8,8 +8,9 @@ Run from the repository root:
 --fresh creates the database and fills it with the national demo (bench_selection_run.fill); without it the
 data is reused. Not timed: the national preselection is computed and published (about 200,000 admitted), the
 calling rules call everyone holding a place, and every province gets sessions enough for its candidates (one place
-per session in every commune group, slots of 30 minutes, 8 candidates a slot). Timed: `convoke_province` for
-every province, one transaction each, as the "Convoke" button does it: who is called (read from the data), the
+per session in every commune group, slots of 30 minutes, 8 candidates a slot). Timed: `convoke_provinces` of
+every province (one pass over the run to know who holds a place where, then one transaction per province, as the
+"Convoke" button does for one): who is called (read from the data), the
 assignment (nearest place, earliest slot with room), the convocations and the slots' counters, and the mailing of
 each province with every message's context (its calendar file is made when the message is sent, not here).
 Prints Markdown for docs/benchmarks.md.
@@ -127,7 +128,7 @@ def measure(args) -> None:
     from bawaba.demo.selectors import demo_campaign
     from bawaba.interviews.calling import CallRules
     from bawaba.interviews.selectors import call_lines
-    from bawaba.interviews.services.convocations import convoke_province, slot_counts_hold
+    from bawaba.interviews.services.convocations import convoke_provinces, slot_counts_hold
     from bawaba.interviews.services.rules import save_call_rules
     from bawaba.notifications.models import MailingMessage
     from bawaba.territory.models import Province
@@ -151,24 +152,18 @@ def measure(args) -> None:
     load_before = os.getloadavg()[0]
     cpu_before = time.process_time()
     started = time.perf_counter()
-    convoked = unplaced = 0
-    slowest = (0.0, "")
-    for province in Province.objects.filter(pk__in=counts).order_by("code"):
-        began = time.perf_counter()
-        result = convoke_province(campaign=campaign, province=province, actor=None)
-        convoked += result.convoked
-        unplaced += result.unplaced
-        slowest = max(slowest, (time.perf_counter() - began, province.name_fr))
+    provinces = list(Province.objects.filter(pk__in=counts).order_by("code"))
+    results = convoke_provinces(campaign=campaign, provinces=provinces, actor=None)
+    convoked = sum(result.convoked for result in results.values())
+    unplaced = sum(result.unplaced for result in results.values())
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
     messages = MailingMessage.objects.filter(mailing__kind="interview_convocation").count()
     print()
+    print("| convoked | unplaced | messages | wall s | process CPU s | load before/after | max RSS MiB |")
+    print("|---:|---:|---:|---:|---:|---|---:|")
     print(
-        "| convoked | unplaced | messages | wall s | process CPU s | slowest province | load before/after | max RSS MiB |"
-    )
-    print("|---:|---:|---:|---:|---:|---|---|---:|")
-    print(
-        f"| {convoked:,} | {unplaced:,} | {messages:,} | {wall:.1f} | {cpu:.1f} | {slowest[1]} {slowest[0]:.2f} s "
+        f"| {convoked:,} | {unplaced:,} | {messages:,} | {wall:.1f} | {cpu:.1f} "
         f"| {load_before:.1f} / {os.getloadavg()[0]:.1f} | {max_rss_mib():.0f} |"
     )
     assert slot_counts_hold(), "a slot's counter differs from its convocations"

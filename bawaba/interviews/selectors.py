@@ -19,7 +19,7 @@ from bawaba.interviews.models import CallRules as CallRulesVersion
 from bawaba.interviews.models import InterviewGrid
 from bawaba.selection.models import SelectionDecision, SelectionRun
 from bawaba.selection.selectors import published_run
-from bawaba.territory.models import Province
+from bawaba.territory.models import Commune, Province
 from bawaba.training.models import TrainingReply
 
 Outcome = SelectionDecision.Outcome
@@ -138,6 +138,35 @@ def call_lines(campaign: Campaign, rules: CallRules, *, province_ids: list[int] 
     """Every candidate of the list (of these provinces; all when None), with her reason, streamed."""
     rows = _call_rows(campaign, province_ids=province_ids).order_by("application_id")
     return _lines(rows.iterator(chunk_size=5000), rules)
+
+
+def place_holders_by_province(campaign: Campaign, province_ids: list[int]) -> dict[int, list[int]]:
+    """{province id: the applications admitted in the published preselection whose place is there}: the only
+    candidates who may be called, in one pass over the run's decisions."""
+    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
+    if run is None:
+        return {}
+    communes = dict(Commune.objects.filter(province_id__in=province_ids).values_list("pk", "province_id"))
+    members: dict[int, list[int]] = {}
+    for application_id, commune_id in (
+        SelectionDecision.objects.filter(run=run, outcome=Outcome.ADMITTED)
+        .order_by("application_id")
+        .values_list("application_id", "commune_id")
+        .iterator(chunk_size=20_000)
+    ):
+        province_id = communes.get(commune_id)
+        if province_id is not None:
+            members.setdefault(province_id, []).append(application_id)
+    return members
+
+
+def call_lines_for(campaign: Campaign, rules: CallRules, application_ids: list[int]) -> list[CallLine]:
+    """The lines of these applications (by the run's unique key on application: no pass over the run)."""
+    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
+    if run is None or not application_ids:
+        return []
+    decisions = SelectionDecision.objects.filter(run=run, application_id__in=application_ids)
+    return list(_lines(_with_facts(decisions).values_list(*FACT_FIELDS).order_by("application_id"), rules))
 
 
 def _lines(rows, rules: CallRules) -> Iterator[CallLine]:

@@ -28,7 +28,7 @@ from bawaba.core.bulk import BulkWriter
 from bawaba.core.languages import supported_language
 from bawaba.interviews import convocation as rule
 from bawaba.interviews.models import Convocation, InterviewSession, InterviewSlot
-from bawaba.interviews.selectors import call_lines, call_rules
+from bawaba.interviews.selectors import call_lines_for, call_rules, place_holders_by_province
 from bawaba.notifications.mailings import Recipients, create_mailing, message_id_domain
 from bawaba.notifications.services import queue_email
 from bawaba.territory.models import Commune, Province
@@ -169,15 +169,37 @@ def _open_slots(campaign: Campaign, province: Province, *, after: dt.datetime):
 
 
 def convoke_province(*, campaign: Campaign, province: Province, actor: Any) -> ProvinceConvocations:
-    """Convoke the province's called candidates who have no live convocation, by the rule of
-    bawaba.interviews.convocation, in one transaction with their mailing."""
-    now = timezone.now()
+    """Convoke the province's called candidates who have no live convocation (see convoke_provinces)."""
+    return convoke_provinces(campaign=campaign, provinces=[province], actor=actor)[province.pk]
+
+
+def convoke_provinces(
+    *, campaign: Campaign, provinces: list[Province], actor: Any
+) -> dict[int, ProvinceConvocations]:
+    """Convoke the called candidates of each province who have no live convocation, by the rule of
+    bawaba.interviews.convocation: one transaction per province, with its mailing.
+
+    Who holds a place where is read once for all the provinces (one pass over the run's decisions, which have no
+    index by commune: 75 passes would cost minutes nationally); each province's transaction then reads its
+    candidates' facts again by their ids, so a decline in between is seen.
+    """
+    members = place_holders_by_province(campaign, [province.pk for province in provinces])
     rules = call_rules(campaign)
+    return {
+        province.pk: _convoke(campaign, province, members.get(province.pk, []), rules, actor)
+        for province in provinces
+    }
+
+
+def _convoke(
+    campaign: Campaign, province: Province, application_ids: list[int], rules, actor: Any
+) -> ProvinceConvocations:
+    now = timezone.now()
     with transaction.atomic():
         slots = list(
             _open_slots(campaign, province, after=now + CHANGE_NOTICE).select_for_update(of=("self",))
         )
-        called = [line for line in call_lines(campaign, rules, province_ids=[province.pk]) if line.is_called]
+        called = [line for line in call_lines_for(campaign, rules, application_ids) if line.is_called]
         live = set(
             Convocation.objects.filter(
                 campaign=campaign,
