@@ -16,6 +16,13 @@ properties on random instances and sequences of releases rather than taking them
 
 A round's inputs are the run's output digest and the sorted application ids of everyone released up to it; its
 output is the engine's result over the whole instance, digested with ``engine.digest_result``.
+
+Waiting lists only shrink from round to round, in the same order: a candidate stands on the list of every commune
+she ranked above the one she holds (all of them if she holds none), her commune only ever gets better, the
+released stand on none, and a commune's order (priority, lottery, row) never changes. So a place on a list now is
+the place on the run's list less the candidates ahead of her who have left it since (``departures``,
+``places_now``): a round records who left each list, as places on the run's list, instead of renumbering every
+candidate behind them (docs/decisions, "waiting-list departures").
 """
 
 import hashlib
@@ -25,7 +32,7 @@ import numpy as np
 
 from bawaba.selection import engine
 
-__all__ = ["Promotion", "digest_round_inputs", "promote", "without"]
+__all__ = ["Promotion", "departures", "digest_round_inputs", "on_lists", "places_now", "promote", "without"]
 
 # Bumped whenever the byte layout of digest_round_inputs() changes.
 _INPUTS_MAGIC = b"bawaba.selection.promotion.inputs.v1\x00"
@@ -88,6 +95,48 @@ def promote(instance: engine.Instance, released: np.ndarray, before: engine.Resu
         from_waiting=np.flatnonzero(changed & (before.assignment < 0)),
         places_released=int(newly_released.sum()),
     )
+
+
+def on_lists(instance: engine.Instance, result: engine.Result, released: np.ndarray) -> np.ndarray:
+    """(n, k) bool: whether each candidate stands on the waiting list of each of her choices in ``result``.
+
+    She does for every choice ranked above the commune she holds (every choice if she holds none), unless she was
+    released: the same pairs as ``result``'s waiting lists, without building them.
+    """
+    preferences = instance.preferences
+    n, k = preferences.shape
+    reached = np.where(result.assigned_rank >= 0, result.assigned_rank, k).astype(np.int64)
+    member = (np.arange(k, dtype=np.int64)[None, :] < reached[:, None]) & (preferences >= 0)
+    member[np.asarray(released, dtype=np.int64)] = False
+    return member
+
+
+def departures(
+    instance: engine.Instance,
+    run_places: np.ndarray,
+    before_on_lists: np.ndarray,
+    after_on_lists: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who left a waiting list in a round: (commune, place on the run's list) of each, sorted by commune then place.
+
+    ``run_places`` is ``engine.waitlist_positions`` of the run's result; ``before_on_lists`` and ``after_on_lists``
+    are ``on_lists`` before and after the round. Lists only shrink, so everyone who leaves one stood on the run's.
+    """
+    left = before_on_lists & ~after_on_lists
+    commune = instance.preferences[left].astype(np.int64)
+    place = run_places[left].astype(np.int64)
+    if (place <= 0).any():
+        raise ValueError("a candidate left a waiting list she was not on at the run.")
+    order = np.lexsort((place, commune))
+    return commune[order], place[order]
+
+
+def places_now(run_places: np.ndarray, departed: np.ndarray) -> np.ndarray:
+    """Places on one commune's list now, from places on the run's list and the sorted run places of those who left
+    it since (every round's, in any number of sorted pieces joined): each less the departed ahead of her."""
+    run_places = np.asarray(run_places, dtype=np.int64)
+    departed = np.sort(np.asarray(departed, dtype=np.int64))
+    return run_places - np.searchsorted(departed, run_places, side="left")
 
 
 def digest_round_inputs(run_output_digest: str, released_application_ids: np.ndarray) -> str:

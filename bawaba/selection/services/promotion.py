@@ -5,14 +5,15 @@ campaigns; the next round finds it), had not started the training by the adminis
 to the round), or did not answer by the reply deadline where that counts as declining (the training's deadline
 job, through `release_places`, the set-based release of many at once). A round (`run_promotion_round`) re-runs the run's allocation without everyone released so
 far (bawaba.selection.promotion) and writes, in one transaction: the round with its inputs and digests, the
-promoted candidates, the communes whose figures changed, and the decisions that changed. The run's own report is
-never rewritten. `round_states` recomputes every round from its inputs alone, for the round itself and for
-`verify_selection`.
+promoted candidates, the communes whose figures changed with who left their waiting lists, and the decisions of the
+candidates it promoted or released. The run's own report is never rewritten, nor are the decisions of those who
+only move up a list: a decision keeps the run's places, and her place now is that less the departures ahead of her
+(waiting_lists.waiting_list_places). `round_states` recomputes every round from its inputs alone, for the round itself
+and for `verify_selection`.
 """
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,7 @@ from bawaba.selection.services.runs import SelectionError, user_or_none
 
 Outcome = SelectionDecision.Outcome
 RELEASED = OUTCOMES.index(Outcome.RELEASED)
-# Rows deleted per statement when a round rewrites decisions (SQLite's limit on a statement's parameters).
+# Ids per statement when releases are read or marked (SQLite's limit on a statement's parameters).
 _DELETE_CHUNK = 10_000
 
 
@@ -223,14 +224,69 @@ def current_columns(
     """Every decision as it stands: the last round's result (or the run's), the released marked as such.
 
     `released` (taken in by a round) and `pending` (not yet) are candidate indices; a pending one keeps her
-    waiting-list places until the round (which gives them away), but no longer holds a place.
+    waiting-list places until the round (which gives them away), but no longer holds a place. The places are the
+    run's, on the lists she still stands on.
     """
-    columns = decision_columns(dataclasses.replace(computation, result=result))
+    instance = computation.prepared.instance
+    still_on = engine.waitlist_positions(instance, result) > 0
+    columns = decision_columns(
+        dataclasses.replace(computation, result=result),
+        waitlist_places=np.where(still_on, engine.waitlist_positions(instance, computation.result), 0),
+    )
     rows = computation.prepared.eligible_rows[np.concatenate((released, pending)).astype(np.int64)]
     outcome, admitted = columns.outcome.copy(), columns.admitted.copy()
     outcome[rows] = RELEASED
     admitted[rows] = False
     return dataclasses.replace(columns, outcome=outcome, admitted=admitted)
+
+
+def departures_by_commune(
+    computation: Computation,
+    places_at_run: np.ndarray,
+    before: tuple[engine.Result, np.ndarray],
+    after: tuple[engine.Result, np.ndarray],
+) -> dict[int, np.ndarray]:
+    """Who left each commune's waiting list in a round, as sorted places on the run's list, by commune index.
+
+    `before` and `after` are (result, released candidate indices) of the state before the round and after it;
+    `places_at_run` is engine.waitlist_positions of the run's result.
+    """
+    instance = computation.prepared.instance
+    commune, place = promotion.departures(
+        instance,
+        places_at_run,
+        promotion.on_lists(instance, *before),
+        promotion.on_lists(instance, *after),
+    )
+    bounds = np.flatnonzero(np.diff(commune)) + 1
+    return {
+        int(communes[0]): places
+        for communes, places in zip(np.split(commune, bounds), np.split(place, bounds), strict=True)
+        if communes.size
+    }
+
+
+def round_commune_lines(
+    computation: Computation, before: engine.Result, after: engine.Result, departed: dict[int, np.ndarray]
+) -> dict[int, dict]:
+    """A round's PromotionCommuneResult fields by commune id: the communes whose figures changed (every commune
+    whose waiting list lost someone among them), with the run places of those who left its list."""
+    changed = np.flatnonzero(
+        (commune_figures(computation, before) != commune_figures(computation, after)).any(1)
+    )
+    commune_id = computation.inputs.territory.commune_id
+    empty = np.zeros(0, dtype=np.int64)
+    return {
+        int(commune_id[c]): {
+            "admitted": int(after.admitted_count[c]),
+            "is_full": bool(after.is_full[c]),
+            "cutoff_priority": int(after.cutoff_priority[c]) if after.admitted_count[c] else None,
+            "cutoff_lottery": lottery_hex(after.cutoff_lottery[c]) if after.admitted_count[c] else "",
+            "waitlist_length": int(after.waitlist_indptr[c + 1] - after.waitlist_indptr[c]),
+            "departures": departed.get(c, empty).astype(PromotionCommuneResult.DEPARTURES_DTYPE).tobytes(),
+        }
+        for c in sorted(set(changed.tolist()) | set(departed))
+    }
 
 
 def pending_release_ids(run: SelectionRun) -> np.ndarray:
@@ -285,9 +341,16 @@ def run_promotion_round(
         previous = states[-1].released_ids if states else np.array([], dtype=np.int64)
         new_ids = np.array(sorted(i for ids in by_reason.values() for i in ids), dtype=np.int64)
         released_ids = np.union1d(previous, new_ids)
+        released = released_indices(computation, released_ids)
         with timed(timings, "promote"):
-            promoted = promotion.promote(
-                computation.prepared.instance, released_indices(computation, released_ids), before_result
+            promoted = promotion.promote(computation.prepared.instance, released, before_result)
+        with timed(timings, "departures"):
+            places_at_run = engine.waitlist_positions(computation.prepared.instance, computation.result)
+            departed = departures_by_commune(
+                computation,
+                places_at_run,
+                (before_result, released_indices(computation, previous)),
+                (promoted.result, released),
             )
         with timed(timings, "write_round"):
             promotion_round = PromotionRound.objects.create(
@@ -302,24 +365,31 @@ def run_promotion_round(
                     "promotions": int(promoted.promoted.shape[0]),
                     "from_waiting": int(promoted.from_waiting.shape[0]),
                     "moved_up": int(promoted.moved_up.shape[0]),
+                    "waitlist_departures": int(sum(places.shape[0] for places in departed.values())),
                 },
                 created_by=user_or_none(actor),
             )
             pending.update(promotion_round=promotion_round)
-            _write_commune_results(promotion_round, computation, before_result, promoted.result)
+            PromotionCommuneResult.objects.bulk_create(
+                [
+                    PromotionCommuneResult(promotion_round=promotion_round, commune_id=commune_id, **line)
+                    for commune_id, line in round_commune_lines(
+                        computation, before_result, promoted.result, departed
+                    ).items()
+                ],
+                batch_size=1000,
+            )
             _write_promotions(promotion_round, computation, before_result, promoted)
-        rewritten = _write_changed_decisions(
-            run,
-            computation,
-            before=before_result,
-            after=promoted.result,
-            released=released_indices(computation, released_ids),
-            newly_released=released_indices(computation, new_ids),
-            timings=timings,
-        )
-        promotion_round.timings = timings
+        with timed(timings, "decisions"):
+            rewritten = _write_changed_decisions(
+                run,
+                computation,
+                after=promoted.result,
+                places_at_run=places_at_run,
+                released=released,
+                changed=np.union1d(released_indices(computation, new_ids), promoted.promoted),
+            )
         promotion_round.summary["decisions_rewritten"] = rewritten
-        promotion_round.save(update_fields=["timings", "summary"])
         SelectionRun.objects.filter(pk=run.pk).update(promotion_round_count=promotion_round.number)
         record_event(
             actor=actor,
@@ -334,9 +404,12 @@ def run_promotion_round(
             },
         )
         # The promoted candidates' invitations are written by the training, in this same transaction.
-        signals.promotion_round_recorded.send(
-            sender=PromotionRound, promotion_round=promotion_round, actor=actor
-        )
+        with timed(timings, "receivers"):
+            signals.promotion_round_recorded.send(
+                sender=PromotionRound, promotion_round=promotion_round, actor=actor
+            )
+        promotion_round.timings = timings
+        promotion_round.save(update_fields=["timings", "summary"])
     return promotion_round
 
 
@@ -350,30 +423,6 @@ def commune_figures(computation: Computation, result: engine.Result) -> np.ndarr
             result.cutoff_lottery.view(np.int64),
             np.diff(result.waitlist_indptr),
         )
-    )
-
-
-def _write_commune_results(
-    promotion_round: PromotionRound, computation: Computation, before: engine.Result, after: engine.Result
-) -> None:
-    changed = np.flatnonzero(
-        (commune_figures(computation, before) != commune_figures(computation, after)).any(1)
-    )
-    commune_id = computation.inputs.territory.commune_id
-    PromotionCommuneResult.objects.bulk_create(
-        [
-            PromotionCommuneResult(
-                promotion_round=promotion_round,
-                commune_id=int(commune_id[c]),
-                admitted=int(after.admitted_count[c]),
-                is_full=bool(after.is_full[c]),
-                cutoff_priority=int(after.cutoff_priority[c]) if after.admitted_count[c] else None,
-                cutoff_lottery=lottery_hex(after.cutoff_lottery[c]) if after.admitted_count[c] else "",
-                waitlist_length=int(after.waitlist_indptr[c + 1] - after.waitlist_indptr[c]),
-            )
-            for c in changed.tolist()
-        ],
-        batch_size=1000,
     )
 
 
@@ -403,94 +452,73 @@ def _write_promotions(
     )
 
 
-def _changed_rows(
-    computation: Computation, before: engine.Result, after: engine.Result, newly_released: np.ndarray
-) -> np.ndarray:
-    """The candidates (engine indices) whose decision the round changes: released in it (her outcome and
-    places), promoted (her commune and rank), or whose place on some waiting list moved."""
-    instance = computation.prepared.instance
-    changed = (before.assignment != after.assignment) | (before.assigned_rank != after.assigned_rank)
-    changed[newly_released] = True
-    # Waiting-list places: only candidates on a list that changed can have moved, but comparing every place is
-    # two passes over the (n, k) table, cheaper than finding the lists.
-    changed |= (
-        engine.waitlist_positions(instance, before) != engine.waitlist_positions(instance, after)
-    ).any(1)
-    return np.flatnonzero(changed)
-
-
 def _write_changed_decisions(
     run: SelectionRun,
     computation: Computation,
     *,
-    before: engine.Result,
     after: engine.Result,
+    places_at_run: np.ndarray,
     released: np.ndarray,
-    newly_released: np.ndarray,
-    timings: dict[str, float],
+    changed: np.ndarray,
 ) -> int:
-    """Rewrite the decisions the round changes (deleted, then written again by COPY on PostgreSQL): their number.
+    """Update the decisions of the candidates the round released or promoted (`changed`, engine indices): their
+    outcome, commune and rank, and their places zeroed on the lists they left. Return how many.
 
-    A decision whose release was pending already says "no longer in the selection": it is rewritten too, her
-    waiting-list places given away.
+    Nobody else's decision changes: someone who only moves up a list keeps the run's place, and the departures
+    ahead of her give her place now. A decision whose release was pending already says "no longer in the
+    selection"; she leaves every list now.
     """
-    with timed(timings, "decision_columns"):
-        candidates = _changed_rows(computation, before, after, newly_released)
-        rows = computation.prepared.eligible_rows[candidates]
-        ids = computation.inputs.candidates.application_id[rows].astype(np.int64).tolist()
-    if not rows.size:
+    if not changed.size:
         return 0
-    # The new rows are laid out on another thread while the database deletes the old ones (the driver releases
-    # the GIL while it waits): the two take about as long.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        laying_out = pool.submit(
-            lambda: _subset(current_columns(computation, after, released, np.array([], dtype=np.int64)), rows)
-        )
-        with timed(timings, "decisions_delete"):
-            _delete_decisions(run, ids)
-        with timed(timings, "decision_columns_wait"):
-            changed = laying_out.result()
-    with timed(timings, "decisions_copy"):
-        BulkWriter(connection).insert(
-            SelectionDecision,
-            {
-                "run": run.pk,
-                "application": changed.application_id,
-                "outcome": np.array(OUTCOMES)[changed.outcome],
-                "ineligibility": changed.ineligibility,
-                "score": changed.score,
-                "score_parts": changed.score_parts_text,
-                "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
-                "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
-                "lottery": changed.lottery,
-                "choice_table": changed.choice_tables,
-                "declared_count": changed.declared_count,
-            },
-            rows=rows.shape[0],
-        )
-    return int(rows.shape[0])
+    instance = computation.prepared.instance
+    commune_id = computation.inputs.territory.commune_id
+    is_released = np.isin(changed, released)
+    assignment, rank = after.assignment[changed], after.assigned_rank[changed]
+    if ((assignment < 0) != is_released).any():
+        raise SelectionError(_("A promoted candidate holds no place after the round."))
+    still_on = promotion.on_lists(instance, after, released)[changed]
+    records = np.zeros(instance.preferences[changed].shape, dtype=SelectionDecision.CHOICE_DTYPE)
+    records["commune"] = commune_id[np.maximum(instance.preferences[changed], 0)]
+    records["priority"] = instance.priorities[changed]
+    records["place"] = np.where(still_on, places_at_run[changed], 0)
+    count = instance.n_choices[changed].tolist()
+    _update_decisions(
+        run,
+        application_id=computation.inputs.candidates.application_id[
+            computation.prepared.eligible_rows[changed]
+        ].tolist(),
+        outcome=[Outcome.RELEASED.value if gone else Outcome.ADMITTED.value for gone in is_released.tolist()],
+        commune=[None if c < 0 else int(commune_id[c]) for c in assignment.tolist()],
+        rank=[None if r < 0 else r + 1 for r in rank.tolist()],
+        choice_table=[row[:length].tobytes() for row, length in zip(records, count, strict=True)],
+    )
+    return int(changed.shape[0])
 
 
-def _delete_decisions(run: SelectionRun, ids: list[int]) -> None:
+def _update_decisions(run: SelectionRun, **columns: list) -> None:
+    """One UPDATE from arrays on PostgreSQL (unnest), one statement per row on SQLite."""
     table = connection.ops.quote_name(SelectionDecision._meta.db_table)
+    names = ["outcome", "commune_id", "rank", "choice_table"]
+    values = [columns["outcome"], columns["commune"], columns["rank"], columns["choice_table"]]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s)",  # noqa: S608
-                [run.pk, ids],
+                f"UPDATE {table} AS d SET "  # noqa: S608
+                + ", ".join(f"{name} = v.{name}" for name in names)
+                + " FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::integer[], %s::bytea[]) "
+                f"AS v(application_id, {', '.join(names)}) "
+                "WHERE d.run_id = %s AND d.application_id = v.application_id",
+                [columns["application_id"], *values, run.pk],
             )
             return
-        for start in range(0, len(ids), _DELETE_CHUNK):
-            chunk = ids[start : start + _DELETE_CHUNK]
-            cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id IN "  # noqa: S608
-                f"({', '.join(['%s'] * len(chunk))})",
-                [run.pk, *chunk],
-            )
-
-
-def _subset(columns: DecisionColumns, rows: np.ndarray) -> DecisionColumns:
-    return DecisionColumns(**{f.name: getattr(columns, f.name)[rows] for f in dataclasses.fields(columns)})
+        cursor.executemany(
+            f"UPDATE {table} SET {', '.join(f'{name} = %s' for name in names)} "  # noqa: S608
+            "WHERE run_id = %s AND application_id = %s",
+            [
+                (*row, run.pk, application_id)
+                for application_id, *row in zip(columns["application_id"], *values, strict=True)
+            ],
+        )
 
 
 def promoted_in_round(promotion_round: PromotionRound) -> QuerySet[Application]:
