@@ -10,8 +10,9 @@ Run from the repository root:
 data back as before any run (bench_selection_run.forget_runs, and the rounds and releases), computes and publishes
 the national run (not timed), then releases 10,000 admitted candidates chosen by a seeded draw, as declines (the
 records `decline_place` writes, in bulk: the bench measures the round, not 10,000 requests), and times
-`run_promotion_round` (one transaction: recompute the run from its frozen inputs, re-run the allocation without the
-released, find who left each waiting list, write the round, its promotions and commune figures with those
+`run_promotion_round` (one transaction: read the run's engine instance stored at publication and check it against
+the run's digests by re-running its allocation ("instance", "allocate_run"; "recompute" from the frozen inputs
+where there is none), re-run the allocation without the released, find who left each waiting list, write the round, its promotions and commune figures with those
 departures, update the decisions of the promoted and the released, and the training's invitations), then
 `verify_selection` of the run with its round. Besides the wall time it prints the CPU seconds the round used, in
 this process and in its PostgreSQL backend (read from /proc: the server runs on the same machine), which do not
@@ -114,6 +115,8 @@ def measure(args) -> None:
     describe_machine(args.database_url)
     phases = (
         "releases",
+        "instance",
+        "allocate_run",
         "recompute",
         "promote",
         "departures",

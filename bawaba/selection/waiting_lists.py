@@ -66,7 +66,14 @@ def communes_after_rounds(keys: set[tuple[int, int]]) -> dict[tuple[int, int], C
         departed.append(np.frombuffer(bytes(departures), dtype=PromotionCommuneResult.DEPARTURES_DTYPE))
         lines[(run_id, commune_id)] = [figures, departed]
     return {
-        key: CommuneAfterRounds(*figures, departures=np.sort(np.concatenate(departed)).astype(np.int64))
+        key: CommuneAfterRounds(
+            admitted=figures[0],
+            is_full=figures[1],
+            cutoff_priority=figures[2],
+            cutoff_lottery=figures[3],
+            waitlist_length=figures[4],
+            departures=np.sort(np.concatenate(departed)).astype(np.int64),
+        )
         for key, (figures, departed) in lines.items()
     }
 

@@ -13,6 +13,7 @@ and for `verify_selection`.
 """
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from bawaba.selection.models import (
     Promotion,
     PromotionCommuneResult,
     PromotionRound,
+    PublishedInstance,
     SelectionDecision,
     SelectionRun,
 )
@@ -45,6 +47,8 @@ from bawaba.selection.services.computation import (
     timed,
 )
 from bawaba.selection.services.runs import SelectionError, user_or_none
+
+logger = logging.getLogger(__name__)
 
 Outcome = SelectionDecision.Outcome
 RELEASED = OUTCOMES.index(Outcome.RELEASED)
@@ -178,8 +182,60 @@ def _ids_among(rows: QuerySet, ids: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class RoundBasis:
+    """What a round starts from: the run's engine instance and result, with the ids its indices stand for."""
+
+    instance: engine.Instance
+    run_result: engine.Result
+    application_id: np.ndarray  # of each row of the instance: the eligible candidates, sorted
+    commune_id: np.ndarray  # of each commune index
+
+    @classmethod
+    def of(cls, computation: Computation) -> "RoundBasis":
+        return cls(
+            instance=computation.prepared.instance,
+            run_result=computation.result,
+            application_id=computation.inputs.candidates.application_id[computation.prepared.eligible_rows],
+            commune_id=computation.inputs.territory.commune_id,
+        )
+
+
+def round_basis(run: SelectionRun, timings: dict[str, float]) -> RoundBasis:
+    """The run's instance as its publication stored it (PublishedInstance), checked against the run's digests:
+    its allocation re-run must give the run's result. Without it (a run published before it was stored), or if it
+    does not match, the run is recomputed from its frozen inputs as `verify_selection` does."""
+    data = PublishedInstance.objects.filter(run=run).values_list("data", flat=True).first()
+    if data is not None:
+        basis = _stored_basis(run, bytes(data), timings)
+        if basis is not None:
+            return basis
+        logger.warning("Run %s: its stored engine instance does not give its digests; recomputing it", run.pk)
+    with timed(timings, "recompute"):
+        blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
+        computation = recompute(frozen.thaw(bytes(blob or b"")), check=False)
+    if computation.output_digest != run.output_digest:
+        raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
+    return RoundBasis.of(computation)
+
+
+def _stored_basis(run: SelectionRun, data: bytes, timings: dict[str, float]) -> RoundBasis | None:
+    with timed(timings, "instance"):
+        try:
+            instance, application_id, commune_id = promotion.thaw_instance(data)
+        except ValueError:
+            return None
+        if engine.digest_instance(instance) != run.input_digest:
+            return None
+    with timed(timings, "allocate_run"):
+        result = engine.run_deferred_acceptance(instance)
+    if engine.digest_result(result) != run.output_digest:
+        return None
+    return RoundBasis(instance, result, application_id, commune_id)
+
+
+@dataclass(frozen=True)
 class RoundState:
-    """A round recomputed from its inputs: the run's computation and everyone released up to it."""
+    """A round recomputed from its inputs: the run and everyone released up to it."""
 
     promotion_round: PromotionRound
     released_ids: np.ndarray  # application ids, sorted
@@ -188,9 +244,9 @@ class RoundState:
     output_digest: str
 
 
-def released_indices(computation: Computation, application_ids: np.ndarray) -> np.ndarray:
+def released_indices(basis: RoundBasis, application_ids: np.ndarray) -> np.ndarray:
     """The engine's candidate indices of these applications (eligible ones: only they have a place or a list)."""
-    eligible_ids = computation.inputs.candidates.application_id[computation.prepared.eligible_rows]
+    eligible_ids = basis.application_id
     position = np.searchsorted(eligible_ids, application_ids)
     found = (position < eligible_ids.shape[0]) & (
         eligible_ids[np.minimum(position, max(eligible_ids.shape[0] - 1, 0))] == application_ids
@@ -200,14 +256,13 @@ def released_indices(computation: Computation, application_ids: np.ndarray) -> n
     return position.astype(np.int64)
 
 
-def round_states(run: SelectionRun, computation: Computation) -> Iterator[RoundState]:
-    """Each round of the run, in order, recomputed from the run's frozen inputs and the releases it took in."""
-    instance = computation.prepared.instance
-    before = computation.result
+def round_states(run: SelectionRun, basis: RoundBasis) -> Iterator[RoundState]:
+    """Each round of the run, in order, recomputed from the run's instance and the releases it took in."""
+    before = basis.run_result
     released = np.array([], dtype=np.int64)
     for promotion_round in PromotionRound.objects.filter(run=run).order_by("number"):
         released = np.union1d(released, np.array(promotion_round.released_ids(), dtype=np.int64))
-        promoted = promotion.promote(instance, released_indices(computation, released), before)
+        promoted = promotion.promote(basis.instance, released_indices(basis, released), before)
         yield RoundState(
             promotion_round=promotion_round,
             released_ids=released,
@@ -241,7 +296,7 @@ def current_columns(
 
 
 def departures_by_commune(
-    computation: Computation,
+    basis: RoundBasis,
     places_at_run: np.ndarray,
     before: tuple[engine.Result, np.ndarray],
     after: tuple[engine.Result, np.ndarray],
@@ -251,7 +306,7 @@ def departures_by_commune(
     `before` and `after` are (result, released candidate indices) of the state before the round and after it;
     `places_at_run` is engine.waitlist_positions of the run's result.
     """
-    instance = computation.prepared.instance
+    instance = basis.instance
     commune, place = promotion.departures(
         instance,
         places_at_run,
@@ -267,14 +322,12 @@ def departures_by_commune(
 
 
 def round_commune_lines(
-    computation: Computation, before: engine.Result, after: engine.Result, departed: dict[int, np.ndarray]
+    basis: RoundBasis, before: engine.Result, after: engine.Result, departed: dict[int, np.ndarray]
 ) -> dict[int, dict]:
     """A round's PromotionCommuneResult fields by commune id: the communes whose figures changed (every commune
     whose waiting list lost someone among them), with the run places of those who left its list."""
-    changed = np.flatnonzero(
-        (commune_figures(computation, before) != commune_figures(computation, after)).any(1)
-    )
-    commune_id = computation.inputs.territory.commune_id
+    changed = np.flatnonzero((commune_figures(before) != commune_figures(after)).any(1))
+    commune_id = basis.commune_id
     empty = np.zeros(0, dtype=np.int64)
     return {
         int(commune_id[c]): {
@@ -331,25 +384,22 @@ def run_promotion_round(
                 by_reason.setdefault(reason, []).append(application_id)
         if not by_reason:
             return None
-        with timed(timings, "recompute"):
-            blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
-            computation = recompute(frozen.thaw(bytes(blob or b"")), check=False)
-            if computation.output_digest != run.output_digest:
-                raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
-            states = list(round_states(run, computation))
-        before_result = states[-1].promotion.result if states else computation.result
+        basis = round_basis(run, timings)
+        with timed(timings, "replay_rounds"):
+            states = list(round_states(run, basis))
+        before_result = states[-1].promotion.result if states else basis.run_result
         previous = states[-1].released_ids if states else np.array([], dtype=np.int64)
         new_ids = np.array(sorted(i for ids in by_reason.values() for i in ids), dtype=np.int64)
         released_ids = np.union1d(previous, new_ids)
-        released = released_indices(computation, released_ids)
+        released = released_indices(basis, released_ids)
         with timed(timings, "promote"):
-            promoted = promotion.promote(computation.prepared.instance, released, before_result)
+            promoted = promotion.promote(basis.instance, released, before_result)
         with timed(timings, "departures"):
-            places_at_run = engine.waitlist_positions(computation.prepared.instance, computation.result)
+            places_at_run = engine.waitlist_positions(basis.instance, basis.run_result)
             departed = departures_by_commune(
-                computation,
+                basis,
                 places_at_run,
-                (before_result, released_indices(computation, previous)),
+                (before_result, released_indices(basis, previous)),
                 (promoted.result, released),
             )
         with timed(timings, "write_round"):
@@ -374,20 +424,20 @@ def run_promotion_round(
                 [
                     PromotionCommuneResult(promotion_round=promotion_round, commune_id=commune_id, **line)
                     for commune_id, line in round_commune_lines(
-                        computation, before_result, promoted.result, departed
+                        basis, before_result, promoted.result, departed
                     ).items()
                 ],
                 batch_size=1000,
             )
-            _write_promotions(promotion_round, computation, before_result, promoted)
+            _write_promotions(promotion_round, basis, before_result, promoted)
         with timed(timings, "decisions"):
             rewritten = _write_changed_decisions(
                 run,
-                computation,
+                basis,
                 after=promoted.result,
                 places_at_run=places_at_run,
                 released=released,
-                changed=np.union1d(released_indices(computation, new_ids), promoted.promoted),
+                changed=np.union1d(released_indices(basis, new_ids), promoted.promoted),
             )
         promotion_round.summary["decisions_rewritten"] = rewritten
         SelectionRun.objects.filter(pk=run.pk).update(promotion_round_count=promotion_round.number)
@@ -413,7 +463,7 @@ def run_promotion_round(
     return promotion_round
 
 
-def commune_figures(computation: Computation, result: engine.Result) -> np.ndarray:
+def commune_figures(result: engine.Result) -> np.ndarray:
     """(m, 5) int64: admitted, is_full, cutoff priority, cutoff lottery (as int64 bits), waiting-list length."""
     return np.column_stack(
         (
@@ -428,20 +478,18 @@ def commune_figures(computation: Computation, result: engine.Result) -> np.ndarr
 
 def _write_promotions(
     promotion_round: PromotionRound,
-    computation: Computation,
+    basis: RoundBasis,
     before: engine.Result,
     promoted: promotion.Promotion,
 ) -> None:
     who = promoted.promoted
-    commune_id = computation.inputs.territory.commune_id
+    commune_id = basis.commune_id
     was = before.assignment[who]
     BulkWriter(connection).insert(
         Promotion,
         {
             "promotion_round": promotion_round.pk,
-            "application": computation.inputs.candidates.application_id[
-                computation.prepared.eligible_rows[who]
-            ].astype(np.int64),
+            "application": basis.application_id[who].astype(np.int64),
             "commune": commune_id[promoted.result.assignment[who]].astype(np.int64),
             "rank": promoted.result.assigned_rank[who].astype(np.int64) + 1,
             "previous_commune": np.ma.masked_array(
@@ -454,7 +502,7 @@ def _write_promotions(
 
 def _write_changed_decisions(
     run: SelectionRun,
-    computation: Computation,
+    basis: RoundBasis,
     *,
     after: engine.Result,
     places_at_run: np.ndarray,
@@ -470,8 +518,7 @@ def _write_changed_decisions(
     """
     if not changed.size:
         return 0
-    instance = computation.prepared.instance
-    commune_id = computation.inputs.territory.commune_id
+    instance, commune_id = basis.instance, basis.commune_id
     is_released = np.isin(changed, released)
     assignment, rank = after.assignment[changed], after.assigned_rank[changed]
     if ((assignment < 0) != is_released).any():
@@ -484,9 +531,7 @@ def _write_changed_decisions(
     count = instance.n_choices[changed].tolist()
     _update_decisions(
         run,
-        application_id=computation.inputs.candidates.application_id[
-            computation.prepared.eligible_rows[changed]
-        ].tolist(),
+        application_id=basis.application_id[changed].tolist(),
         outcome=[Outcome.RELEASED.value if gone else Outcome.ADMITTED.value for gone in is_released.tolist()],
         commune=[None if c < 0 else int(commune_id[c]) for c in assignment.tolist()],
         rank=[None if r < 0 else r + 1 for r in rank.tolist()],

@@ -33,6 +33,7 @@ from bawaba.selection.services.computation import (
     summary_as_stored,
 )
 from bawaba.selection.services.promotion import (
+    RoundBasis,
     current_columns,
     departures_by_commune,
     pending_release_ids,
@@ -182,19 +183,20 @@ def _promotion_rounds(
     its commune lines (figures, and who left each waiting list: the places candidates read) compared; and the
     decisions as they must stand after the last round and the releases since."""
     lines, ok = [], True
+    basis = RoundBasis.of(computation)
     result, released = computation.result, np.array([], dtype=np.int64)
     places_at_run = None
-    for state in round_states(run, computation):
+    for state in round_states(run, basis):
         if places_at_run is None:
-            places_at_run = engine.waitlist_positions(computation.prepared.instance, computation.result)
+            places_at_run = engine.waitlist_positions(basis.instance, basis.run_result)
         departed = departures_by_commune(
-            computation,
+            basis,
             places_at_run,
-            (result, released_indices(computation, released)),
-            (state.promotion.result, released_indices(computation, state.released_ids)),
+            (result, released_indices(basis, released)),
+            (state.promotion.result, released_indices(basis, state.released_ids)),
         )
         commune_lines, commune_ok = _round_commune_lines(
-            state.promotion_round, round_commune_lines(computation, result, state.promotion.result, departed)
+            state.promotion_round, round_commune_lines(basis, result, state.promotion.result, departed)
         )
         lines.extend(commune_lines)
         ok &= commune_ok
@@ -233,8 +235,8 @@ def _promotion_rounds(
                 )
             )
         result, released = state.promotion.result, state.released_ids
-    indices = released_indices(computation, released)
-    pending = np.setdiff1d(released_indices(computation, pending_release_ids(run)), indices)
+    indices = released_indices(basis, released)
+    pending = np.setdiff1d(released_indices(basis, pending_release_ids(run)), indices)
     return lines, ok, current_columns(computation, result, indices, pending)
 
 

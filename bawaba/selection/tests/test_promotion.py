@@ -8,14 +8,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bawaba.selection.engine import digest_result, run_deferred_acceptance, waitlist_positions
+from bawaba.selection.engine import (
+    digest_instance,
+    digest_result,
+    run_deferred_acceptance,
+    waitlist_positions,
+)
 from bawaba.selection.guarantees import check_guarantees
 from bawaba.selection.promotion import (
     departures,
     digest_round_inputs,
+    freeze_instance,
     on_lists,
     places_now,
     promote,
+    thaw_instance,
     without,
 )
 from bawaba.selection.tests.test_engine import (
@@ -193,3 +200,14 @@ def test_properties_hold_on_larger_random_instances(seed: int) -> None:
     assert round_1.promoted.size > 0
     assert round_2.promoted.size > 0
     assert round_1.moved_up.size + round_2.moved_up.size > 0  # chains happened
+
+
+def test_the_frozen_instance_comes_back_exactly_and_anything_else_is_refused() -> None:
+    instance = random_instance(np.random.default_rng(3), 80, 6, 4, capacity_max=5)
+    ids, communes = np.arange(80, dtype=np.int64) * 3 + 7, np.arange(6, dtype=np.int64) + 100
+    back, back_ids, back_communes = thaw_instance(freeze_instance(instance, ids, communes))
+    assert digest_instance(back) == digest_instance(instance)
+    assert back_ids.tolist() == ids.tolist() and back_communes.tolist() == communes.tolist()
+    for broken in (b"", b"not an archive", freeze_instance(instance, ids[:-1], communes)):
+        with pytest.raises(ValueError):
+            thaw_instance(broken)

@@ -18,6 +18,7 @@ from bawaba.selection.models import (
     Promotion,
     PromotionCommuneResult,
     PromotionRound,
+    PublishedInstance,
     SelectionCommuneResult,
     SelectionDecision,
 )
@@ -307,6 +308,32 @@ class TestPlacesOnTheLists:
         assert line.waitlist_length == now
         if second.waitlist_places[index] == 2:
             assert line.waitlist_place == 1
+
+
+class TestStartingPoint:
+    def test_a_round_starts_from_the_published_instance_or_else_from_the_frozen_inputs(
+        self, published_run, central_admin
+    ):
+        decisions = list(
+            SelectionDecision.objects.filter(run=published_run, outcome=Outcome.ADMITTED).order_by(
+                "application_id"
+            )[:3]
+        )
+        assert PublishedInstance.objects.filter(run=published_run).exists()
+        for decision, damage in zip(decisions, ("none", "missing", "tampered"), strict=True):
+            stored = PublishedInstance.objects.filter(run=published_run)
+            if damage == "missing":
+                stored.delete()
+            elif damage == "tampered":
+                PublishedInstance.objects.create(run=published_run, data=b"not an instance")
+            application = Application.objects.select_related("user", "campaign").get(
+                pk=decision.application_id
+            )
+            decline_place(application=application, actor=application.user)
+            promotion_round = run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+            # From the stored instance, checked by the run's digests; without it (or broken), by recomputing.
+            assert ("recompute" in promotion_round.timings) == (damage != "none")
+            assert verifies(published_run)
 
 
 class TestVerification:
