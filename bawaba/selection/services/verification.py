@@ -198,7 +198,6 @@ def _promotion_rounds(
         commune_lines, commune_ok = _round_commune_lines(
             state.promotion_round, round_commune_lines(basis, result, state.promotion.result, departed)
         )
-        lines.extend(commune_lines)
         ok &= commune_ok
         recorded = state.promotion_round
         for label, recorded_digest, recomputed_digest in (
@@ -234,6 +233,7 @@ def _promotion_rounds(
                     words={"round": str(recorded.number)},
                 )
             )
+        lines.extend(commune_lines)
         result, released = state.promotion.result, state.released_ids
     indices = released_indices(basis, released)
     pending = np.setdiff1d(released_indices(basis, pending_release_ids(run)), indices)
