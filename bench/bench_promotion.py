@@ -10,8 +10,10 @@ Run from the repository root:
 data back as before any run (bench_selection_run.forget_runs, and the rounds and releases), computes and publishes
 the national run (not timed), then releases 10,000 admitted candidates chosen by a seeded draw, as declines (the
 records `decline_place` writes, in bulk: the bench measures the round, not 10,000 requests), and times
-`run_promotion_round` (one transaction: recompute the run from its frozen inputs, re-run the allocation without the
-released, write the round, its promotions and commune figures, and rewrite the decisions that changed), then
+`run_promotion_round` (one transaction: read the run's engine instance stored at publication and check it against
+the run's digests by re-running its allocation ("instance", "allocate_run"; "recompute" from the frozen inputs
+where there is none), re-run the allocation without the released, find who left each waiting list, write the round, its promotions and commune figures with those
+departures, update the decisions of the promoted and the released, and the training's invitations), then
 `verify_selection` of the run with its round. Besides the wall time it prints the CPU seconds the round used, in
 this process and in its PostgreSQL backend (read from /proc: the server runs on the same machine), which do not
 depend on what else the shared machine is running, and the load average. Prints Markdown for docs/benchmarks.md.
@@ -113,20 +115,22 @@ def measure(args) -> None:
     describe_machine(args.database_url)
     phases = (
         "releases",
+        "instance",
+        "allocate_run",
         "recompute",
         "promote",
+        "departures",
         "write_round",
-        "decision_columns",
-        "decisions_delete",
-        "decision_columns_wait",
-        "decisions_copy",
+        "decisions",
+        "receivers",
     )
     print()
     print(
-        f"| repetition | **round, wall s** | CPU s (process + PostgreSQL backend) | load average | {' | '.join(phases)} | promotions (from waiting / moved up) "
-        "| decisions rewritten | verify_selection s |"
+        f"| repetition | **round, wall s** | CPU s (process + PostgreSQL backend) | load average | {' | '.join(phases)} "
+        "| rest (audit, commit) | promotions (from waiting / moved up) | decisions rewritten | departures "
+        "| verify_selection s |"
     )
-    print("|---|---:|---:|---:|" + "---:|" * len(phases) + "---|---:|---:|")
+    print("|---|---:|---:|---:|" + "---:|" * len(phases) + "---:|---|---:|---:|---:|")
     for repetition in range(1, args.repeat + 1):
         forget_rounds(campaign)
         forget_runs(campaign)
@@ -148,8 +152,9 @@ def measure(args) -> None:
         print(
             f"| {repetition} | **{wall:.2f}** | {cpu:.2f} | {load:.1f} | "
             + " | ".join(f"{timings.get(phase, 0):.2f}" for phase in phases)
+            + f" | {wall - sum(timings.get(phase, 0) for phase in phases):.2f}"
             + f" | {summary['promotions']:,} ({summary['from_waiting']:,} / {summary['moved_up']:,}) "
-            f"| {summary['decisions_rewritten']:,} | {verified:.2f} |",
+            f"| {summary['decisions_rewritten']:,} | {summary['waitlist_departures']:,} | {verified:.2f} |",
             flush=True,
         )
     print()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.campaigns.models import Application
 from bawaba.core.names import localised
+from bawaba.selection import waiting_lists
 from bawaba.selection.models import (
     PlaceRelease,
     Promotion,
@@ -210,7 +211,8 @@ def explanation_for(application: Application) -> Explanation | None:
     """Her decision in the published run of her campaign, explained; None if no run is published or it has none.
 
     Two queries, both by key: her decision with its run (the decision's (run, application) key), then the report
-    lines of her communes with their names (the (run, commune) key). One only, for the ineligible.
+    lines of her communes with their names (the (run, commune) key). One only, for the ineligible. Where promotion
+    rounds followed the run, one more for her communes' figures after them and who left their lists.
     """
     return explanations_for([application]).get(application.pk)
 
@@ -240,10 +242,15 @@ def explanations_for(applications: Iterable[Application]) -> dict[int, Explanati
             decisions.setdefault(decision.application_id, decision)
     eligible = [d for d in decisions.values() if d.outcome != SelectionDecision.Outcome.INELIGIBLE]
     results = _results({(d.run_id, commune_id) for d in eligible for commune_id in d.communes})
+    # After promotion rounds: each commune's latest figures, and her places on the lists now.
+    after_rounds = waiting_lists.communes_after_rounds(waiting_lists.keys_after_rounds(eligible))
+    for key, line in after_rounds.items():
+        if key in results:
+            results[key] = {**results[key], **line.figures()}
     promotions, releases = _promotions_and_releases(eligible)
     return {
         application_id: dataclasses.replace(
-            _explanation(decision, by_id[application_id], results),
+            _explanation(decision, by_id[application_id], results, after_rounds),
             promotion=promotions.get(application_id),
             release_reason=releases.get(application_id, ""),
         )
@@ -313,7 +320,10 @@ def _results(keys: set[tuple[int, int]]) -> dict[tuple[int, int], Mapping[str, A
 
 
 def _explanation(
-    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], Mapping[str, Any]]
+    decision: SelectionDecision,
+    application: Application,
+    results: dict[tuple[int, int], Mapping[str, Any]],
+    after_rounds: dict[tuple[int, int], waiting_lists.CommuneAfterRounds],
 ) -> Explanation:
     run = decision.run
     eligible = decision.outcome != SelectionDecision.Outcome.INELIGIBLE
@@ -335,16 +345,24 @@ def _explanation(
         ),
         lottery=decision.lottery,
         rank=decision.rank,
-        lines=_lines(decision, application, results) if eligible else (),
+        lines=_lines(decision, application, results, after_rounds) if eligible else (),
     )
 
 
 def _lines(
-    decision: SelectionDecision, application: Application, results: dict[tuple[int, int], Mapping[str, Any]]
+    decision: SelectionDecision,
+    application: Application,
+    results: dict[tuple[int, int], Mapping[str, Any]],
+    after_rounds: dict[tuple[int, int], waiting_lists.CommuneAfterRounds],
 ) -> tuple[CommuneLine, ...]:
     lines = []
     for index, (commune_id, priority, place) in enumerate(
-        zip(decision.communes, decision.priorities, decision.waitlist_places, strict=True)
+        zip(
+            decision.communes,
+            decision.priorities,
+            waiting_lists.places_of(decision, after_rounds),
+            strict=True,
+        )
     ):
         result = results.get((decision.run_id, commune_id))
         if result is None:

@@ -249,8 +249,10 @@ class SelectionDecision(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     lottery = models.CharField(_("lottery number"), max_length=16, blank=True)
     # Her list of communes (declared then fallback), one CHOICE_DTYPE record per commune: commune id, her
-    # priority there and her 1-based place on its waiting list (0: not on it). For an ineligible candidate, her
-    # declared communes with priority and place 0.
+    # priority there and her 1-based place on its waiting list as the run published it (0: not on it, or no
+    # longer: a promotion round that promotes or releases her zeroes the lists she left). Her place now is that
+    # less those ahead of her who left the list in a round (PromotionCommuneResult.departures). For an
+    # ineligible candidate, her declared communes with priority and place 0.
     choice_table = models.BinaryField(_("communes, priorities and waiting-list places"))
     declared_count = models.PositiveSmallIntegerField(_("declared choices"), default=0)
 
@@ -289,11 +291,32 @@ class SelectionDecision(models.Model):
 
     @property
     def waitlist_places(self) -> list[int | None]:
-        """Her place on each commune's waiting list (None where she is not on it); empty if ineligible."""
+        """Her place on each commune's waiting list as the run published it (None where she is not on it); empty if
+        ineligible. After a promotion round, the places now are `waiting_lists.waiting_list_places`'s."""
         return [place or None for _commune, _priority, place in self._triples] if self.is_eligible else []
 
 
 # --------------------------------------------------------------------------------- waiting-list promotion
+
+
+class PublishedInstance(models.Model):
+    """The engine's instance of a published run (bawaba.selection.promotion.freeze_instance), written when it is
+    published, for its promotion rounds: a round starts from it, checked against the run's input digest, instead
+    of recomputing the run from its frozen inputs (about a second nationally, a third of it the lottery's hashes).
+    A table of its own, so that reading a run never loads its megabytes.
+    """
+
+    run = models.OneToOneField(
+        SelectionRun, on_delete=models.CASCADE, primary_key=True, related_name="published_instance"
+    )
+    data = models.BinaryField(_("engine instance"))
+
+    class Meta:
+        verbose_name = _("published engine instance")
+        verbose_name_plural = _("published engine instances")
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} engine instance"
 
 
 class PlaceRelease(models.Model):
@@ -385,6 +408,13 @@ class PromotionCommuneResult(models.Model):
     cutoff_priority = models.BigIntegerField(_("cutoff priority"), null=True)
     cutoff_lottery = models.CharField(_("cutoff lottery number"), max_length=16, blank=True)
     waitlist_length = models.PositiveIntegerField(_("waiting list length"))
+    # Who left its waiting list in this round (promoted to it or above it, or released): their places on the
+    # run's list, sorted, as DEPARTURES_DTYPE. A decision keeps the run's places; her place now is that less the
+    # departures ahead of her in every round (waiting_lists.waiting_list_places), so a round rewrites only the
+    # decisions of the candidates it promotes or releases, not of everyone behind them.
+    departures = models.BinaryField(_("places on the run's list of those who left it"), default=b"")
+
+    DEPARTURES_DTYPE = np.dtype("<i4")
 
     class Meta:
         verbose_name = _("commune result after a promotion round")

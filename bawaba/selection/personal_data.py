@@ -10,6 +10,7 @@ from bawaba.core.contributions import PersonalRecord
 from bawaba.core.names import localised
 from bawaba.selection.explanations import SCORE_PART_LABELS
 from bawaba.selection.models import SelectionDecision
+from bawaba.selection.waiting_lists import waiting_list_places
 from bawaba.territory.models import Commune
 
 
@@ -27,10 +28,11 @@ def decision_records(user) -> Sequence[PersonalRecord]:
     decisions = decisions_of(user)
     commune_ids = {commune_id for decision in decisions for commune_id in decision.communes}
     communes = {commune.pk: localised(commune) for commune in Commune.objects.filter(pk__in=commune_ids)}
+    places_now = waiting_list_places(decisions)
     records = []
     for decision in decisions:
         run = decision.run
-        places = decision.waitlist_places
+        places = places_now[decision.pk]
         standing = []
         for index, commune_id in enumerate(decision.communes):
             name = communes.get(commune_id, str(commune_id))

@@ -16,19 +16,41 @@ properties on random instances and sequences of releases rather than taking them
 
 A round's inputs are the run's output digest and the sorted application ids of everyone released up to it; its
 output is the engine's result over the whole instance, digested with ``engine.digest_result``.
+
+Waiting lists only shrink from round to round, in the same order: a candidate stands on the list of every commune
+she ranked above the one she holds (all of them if she holds none), her commune only ever gets better, the
+released stand on none, and a commune's order (priority, lottery, row) never changes. So a place on a list now is
+the place on the run's list less the candidates ahead of her who have left it since (``departures``,
+``places_now``): a round records who left each list, as places on the run's list, instead of renumbering every
+candidate behind them (docs/decisions, "waiting-list departures").
 """
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from bawaba.selection import engine
 
-__all__ = ["Promotion", "digest_round_inputs", "promote", "without"]
+__all__ = [
+    "Promotion",
+    "departures",
+    "digest_round_inputs",
+    "freeze_instance",
+    "on_lists",
+    "places_now",
+    "promote",
+    "thaw_instance",
+    "without",
+]
 
 # Bumped whenever the byte layout of digest_round_inputs() changes.
 _INPUTS_MAGIC = b"bawaba.selection.promotion.inputs.v1\x00"
+# Bumped whenever the layout of freeze_instance()'s archive changes; thaw_instance() refuses others.
+_INSTANCE_FORMAT = 1
+_INSTANCE_ARRAYS = ("preferences", "priorities", "lottery", "capacities", "application_id", "commune_id")
 
 
 def without(instance: engine.Instance, released: np.ndarray) -> engine.Instance:
@@ -90,6 +112,48 @@ def promote(instance: engine.Instance, released: np.ndarray, before: engine.Resu
     )
 
 
+def on_lists(instance: engine.Instance, result: engine.Result, released: np.ndarray) -> np.ndarray:
+    """(n, k) bool: whether each candidate stands on the waiting list of each of her choices in ``result``.
+
+    She does for every choice ranked above the commune she holds (every choice if she holds none), unless she was
+    released: the same pairs as ``result``'s waiting lists, without building them.
+    """
+    preferences = instance.preferences
+    n, k = preferences.shape
+    reached = np.where(result.assigned_rank >= 0, result.assigned_rank, k).astype(np.int64)
+    member = (np.arange(k, dtype=np.int64)[None, :] < reached[:, None]) & (preferences >= 0)
+    member[np.asarray(released, dtype=np.int64)] = False
+    return member
+
+
+def departures(
+    instance: engine.Instance,
+    run_places: np.ndarray,
+    before_on_lists: np.ndarray,
+    after_on_lists: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who left a waiting list in a round: (commune, place on the run's list) of each, sorted by commune then place.
+
+    ``run_places`` is ``engine.waitlist_positions`` of the run's result; ``before_on_lists`` and ``after_on_lists``
+    are ``on_lists`` before and after the round. Lists only shrink, so everyone who leaves one stood on the run's.
+    """
+    left = before_on_lists & ~after_on_lists
+    commune = instance.preferences[left].astype(np.int64)
+    place = run_places[left].astype(np.int64)
+    if (place <= 0).any():
+        raise ValueError("a candidate left a waiting list she was not on at the run.")
+    order = np.lexsort((place, commune))
+    return commune[order], place[order]
+
+
+def places_now(run_places: np.ndarray, departed: np.ndarray) -> np.ndarray:
+    """Places on one commune's list now, from places on the run's list and the sorted run places of those who left
+    it since (every round's, in any number of sorted pieces joined): each less the departed ahead of her."""
+    run_places = np.asarray(run_places, dtype=np.int64)
+    departed = np.sort(np.asarray(departed, dtype=np.int64))
+    return run_places - np.searchsorted(departed, run_places, side="left")
+
+
 def digest_round_inputs(run_output_digest: str, released_application_ids: np.ndarray) -> str:
     """Hex sha256 of a round's inputs: magic, the run's output digest (64 ASCII hex digits), the number of
     released candidates as <u8, then their application ids sorted, as <i8."""
@@ -101,3 +165,50 @@ def digest_round_inputs(run_output_digest: str, released_application_ids: np.nda
     hasher.update(np.array([ids.shape[0]], dtype="<u8").tobytes())
     hasher.update(ids.astype("<i8").tobytes())
     return hasher.hexdigest()
+
+
+def freeze_instance(instance: engine.Instance, application_id: np.ndarray, commune_id: np.ndarray) -> bytes:
+    """The engine's instance of a published run with its rows' application ids and its communes' ids, as a
+    deflated ``.npz`` archive: a round starts from it instead of recomputing the run from its frozen inputs.
+
+    Whoever thaws it checks ``engine.digest_instance`` against the run's input digest; the ids are the run's
+    (``verify_selection``, which recomputes the run from its frozen inputs, compares every decision they name).
+    """
+    arrays = {
+        "format": np.array(_INSTANCE_FORMAT, dtype=np.int64),
+        "preferences": instance.preferences,
+        "priorities": instance.priorities,
+        "lottery": instance.lottery,
+        "capacities": instance.capacities,
+        "application_id": np.asarray(application_id, dtype=np.int64),
+        "commune_id": np.asarray(commune_id, dtype=np.int64),
+    }
+    buffer = io.BytesIO()
+    # The fastest deflate level: a few seconds less than the default for an archive hardly larger (frozen.py).
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def thaw_instance(data: bytes) -> tuple[engine.Instance, np.ndarray, np.ndarray]:
+    """(instance, application ids, commune ids) of :func:`freeze_instance`; ``ValueError`` if it is not one."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            if "format" not in archive.files or int(archive["format"]) != _INSTANCE_FORMAT:
+                raise ValueError("unknown format")
+            arrays = {name: archive[name] for name in _INSTANCE_ARRAYS}
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"Not a frozen instance: {error}") from error
+    instance = engine.Instance(
+        preferences=arrays["preferences"],
+        priorities=arrays["priorities"],
+        lottery=arrays["lottery"],
+        capacities=arrays["capacities"],
+    )
+    if arrays["application_id"].shape != (instance.n_candidates,) or arrays["commune_id"].shape != (
+        instance.n_communes,
+    ):
+        raise ValueError("Not a frozen instance: its ids do not match its rows.")
+    return instance, arrays["application_id"], arrays["commune_id"]

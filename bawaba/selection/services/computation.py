@@ -384,8 +384,14 @@ def score_parts_bytes(parts: np.ndarray) -> tuple[bytes, np.ndarray]:
     return text.tobytes(), length
 
 
-def decision_columns(computation: Computation) -> DecisionColumns:
-    """Whole-column NumPy work: no Python per row, except what writing or comparing text needs later."""
+def decision_columns(
+    computation: Computation, *, waitlist_places: np.ndarray | None = None
+) -> DecisionColumns:
+    """Whole-column NumPy work: no Python per row, except what writing or comparing text needs later.
+
+    `waitlist_places` ((eligible, k), 0 or less where not on the list): the places the decisions hold, by default
+    the result's own (after a promotion round, the run's places of those still on the lists).
+    """
     candidates, prepared, result = computation.inputs.candidates, computation.prepared, computation.result
     instance, territory = prepared.instance, computation.inputs.territory
     n = candidates.application_id.shape[0]
@@ -410,7 +416,7 @@ def decision_columns(computation: Computation) -> DecisionColumns:
     ).astype("U16")
     declared = (candidates.choices >= 0).sum(axis=1).astype(np.int64)
     declared[eligible_rows] = prepared.declared_count
-    choice_records, choice_count = _choice_records(computation)
+    choice_records, choice_count = _choice_records(computation, waitlist_places)
     return DecisionColumns(
         application_id=candidates.application_id.astype(np.int64),
         outcome=outcome,
@@ -427,7 +433,9 @@ def decision_columns(computation: Computation) -> DecisionColumns:
     )
 
 
-def _choice_records(computation: Computation) -> tuple[np.ndarray, np.ndarray]:
+def _choice_records(
+    computation: Computation, waitlist_places: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each candidate's list of communes as SelectionDecision.CHOICE_DTYPE records, and how many she has.
 
     For the eligible, the instance's row (declared choices, then the fallback) with her priority and waiting-list
@@ -448,7 +456,9 @@ def _choice_records(computation: Computation) -> tuple[np.ndarray, np.ndarray]:
     k = preferences.shape[1]
     table["commune"][eligible_rows, :k] = territory.commune_id[np.maximum(preferences, 0)]
     table["priority"][eligible_rows, :k] = instance.priorities
-    table["place"][eligible_rows, :k] = np.maximum(engine.waitlist_positions(instance, result), 0)
+    if waitlist_places is None:
+        waitlist_places = engine.waitlist_positions(instance, result)
+    table["place"][eligible_rows, :k] = np.maximum(waitlist_places, 0)
     lengths[eligible_rows] = instance.n_choices
     table["commune"][ineligible_rows, : declared.shape[1]] = territory.commune_id[np.maximum(declared, 0)]
     lengths[ineligible_rows] = (declared >= 0).sum(axis=1)

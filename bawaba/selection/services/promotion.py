@@ -5,14 +5,16 @@ campaigns; the next round finds it), had not started the training by the adminis
 to the round), or did not answer by the reply deadline where that counts as declining (the training's deadline
 job, through `release_places`, the set-based release of many at once). A round (`run_promotion_round`) re-runs the run's allocation without everyone released so
 far (bawaba.selection.promotion) and writes, in one transaction: the round with its inputs and digests, the
-promoted candidates, the communes whose figures changed, and the decisions that changed. The run's own report is
-never rewritten. `round_states` recomputes every round from its inputs alone, for the round itself and for
-`verify_selection`.
+promoted candidates, the communes whose figures changed with who left their waiting lists, and the decisions of the
+candidates it promoted or released. The run's own report is never rewritten, nor are the decisions of those who
+only move up a list: a decision keeps the run's places, and her place now is that less the departures ahead of her
+(waiting_lists.waiting_list_places). `round_states` recomputes every round from its inputs alone, for the round itself
+and for `verify_selection`.
 """
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,7 @@ from bawaba.selection.models import (
     Promotion,
     PromotionCommuneResult,
     PromotionRound,
+    PublishedInstance,
     SelectionDecision,
     SelectionRun,
 )
@@ -45,9 +48,11 @@ from bawaba.selection.services.computation import (
 )
 from bawaba.selection.services.runs import SelectionError, user_or_none
 
+logger = logging.getLogger(__name__)
+
 Outcome = SelectionDecision.Outcome
 RELEASED = OUTCOMES.index(Outcome.RELEASED)
-# Rows deleted per statement when a round rewrites decisions (SQLite's limit on a statement's parameters).
+# Ids per statement when releases are read or marked (SQLite's limit on a statement's parameters).
 _DELETE_CHUNK = 10_000
 
 
@@ -177,8 +182,60 @@ def _ids_among(rows: QuerySet, ids: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class RoundBasis:
+    """What a round starts from: the run's engine instance and result, with the ids its indices stand for."""
+
+    instance: engine.Instance
+    run_result: engine.Result
+    application_id: np.ndarray  # of each row of the instance: the eligible candidates, sorted
+    commune_id: np.ndarray  # of each commune index
+
+    @classmethod
+    def of(cls, computation: Computation) -> "RoundBasis":
+        return cls(
+            instance=computation.prepared.instance,
+            run_result=computation.result,
+            application_id=computation.inputs.candidates.application_id[computation.prepared.eligible_rows],
+            commune_id=computation.inputs.territory.commune_id,
+        )
+
+
+def round_basis(run: SelectionRun, timings: dict[str, float]) -> RoundBasis:
+    """The run's instance as its publication stored it (PublishedInstance), checked against the run's digests:
+    its allocation re-run must give the run's result. Without it (a run published before it was stored), or if it
+    does not match, the run is recomputed from its frozen inputs as `verify_selection` does."""
+    data = PublishedInstance.objects.filter(run=run).values_list("data", flat=True).first()
+    if data is not None:
+        basis = _stored_basis(run, bytes(data), timings)
+        if basis is not None:
+            return basis
+        logger.warning("Run %s: its stored engine instance does not give its digests; recomputing it", run.pk)
+    with timed(timings, "recompute"):
+        blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
+        computation = recompute(frozen.thaw(bytes(blob or b"")), check=False)
+    if computation.output_digest != run.output_digest:
+        raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
+    return RoundBasis.of(computation)
+
+
+def _stored_basis(run: SelectionRun, data: bytes, timings: dict[str, float]) -> RoundBasis | None:
+    with timed(timings, "instance"):
+        try:
+            instance, application_id, commune_id = promotion.thaw_instance(data)
+        except ValueError:
+            return None
+        if engine.digest_instance(instance) != run.input_digest:
+            return None
+    with timed(timings, "allocate_run"):
+        result = engine.run_deferred_acceptance(instance)
+    if engine.digest_result(result) != run.output_digest:
+        return None
+    return RoundBasis(instance, result, application_id, commune_id)
+
+
+@dataclass(frozen=True)
 class RoundState:
-    """A round recomputed from its inputs: the run's computation and everyone released up to it."""
+    """A round recomputed from its inputs: the run and everyone released up to it."""
 
     promotion_round: PromotionRound
     released_ids: np.ndarray  # application ids, sorted
@@ -187,9 +244,9 @@ class RoundState:
     output_digest: str
 
 
-def released_indices(computation: Computation, application_ids: np.ndarray) -> np.ndarray:
+def released_indices(basis: RoundBasis, application_ids: np.ndarray) -> np.ndarray:
     """The engine's candidate indices of these applications (eligible ones: only they have a place or a list)."""
-    eligible_ids = computation.inputs.candidates.application_id[computation.prepared.eligible_rows]
+    eligible_ids = basis.application_id
     position = np.searchsorted(eligible_ids, application_ids)
     found = (position < eligible_ids.shape[0]) & (
         eligible_ids[np.minimum(position, max(eligible_ids.shape[0] - 1, 0))] == application_ids
@@ -199,14 +256,13 @@ def released_indices(computation: Computation, application_ids: np.ndarray) -> n
     return position.astype(np.int64)
 
 
-def round_states(run: SelectionRun, computation: Computation) -> Iterator[RoundState]:
-    """Each round of the run, in order, recomputed from the run's frozen inputs and the releases it took in."""
-    instance = computation.prepared.instance
-    before = computation.result
+def round_states(run: SelectionRun, basis: RoundBasis) -> Iterator[RoundState]:
+    """Each round of the run, in order, recomputed from the run's instance and the releases it took in."""
+    before = basis.run_result
     released = np.array([], dtype=np.int64)
     for promotion_round in PromotionRound.objects.filter(run=run).order_by("number"):
         released = np.union1d(released, np.array(promotion_round.released_ids(), dtype=np.int64))
-        promoted = promotion.promote(instance, released_indices(computation, released), before)
+        promoted = promotion.promote(basis.instance, released_indices(basis, released), before)
         yield RoundState(
             promotion_round=promotion_round,
             released_ids=released,
@@ -223,14 +279,67 @@ def current_columns(
     """Every decision as it stands: the last round's result (or the run's), the released marked as such.
 
     `released` (taken in by a round) and `pending` (not yet) are candidate indices; a pending one keeps her
-    waiting-list places until the round (which gives them away), but no longer holds a place.
+    waiting-list places until the round (which gives them away), but no longer holds a place. The places are the
+    run's, on the lists she still stands on.
     """
-    columns = decision_columns(dataclasses.replace(computation, result=result))
+    instance = computation.prepared.instance
+    still_on = engine.waitlist_positions(instance, result) > 0
+    columns = decision_columns(
+        dataclasses.replace(computation, result=result),
+        waitlist_places=np.where(still_on, engine.waitlist_positions(instance, computation.result), 0),
+    )
     rows = computation.prepared.eligible_rows[np.concatenate((released, pending)).astype(np.int64)]
     outcome, admitted = columns.outcome.copy(), columns.admitted.copy()
     outcome[rows] = RELEASED
     admitted[rows] = False
     return dataclasses.replace(columns, outcome=outcome, admitted=admitted)
+
+
+def departures_by_commune(
+    basis: RoundBasis,
+    places_at_run: np.ndarray,
+    before: tuple[engine.Result, np.ndarray],
+    after: tuple[engine.Result, np.ndarray],
+) -> dict[int, np.ndarray]:
+    """Who left each commune's waiting list in a round, as sorted places on the run's list, by commune index.
+
+    `before` and `after` are (result, released candidate indices) of the state before the round and after it;
+    `places_at_run` is engine.waitlist_positions of the run's result.
+    """
+    instance = basis.instance
+    commune, place = promotion.departures(
+        instance,
+        places_at_run,
+        promotion.on_lists(instance, *before),
+        promotion.on_lists(instance, *after),
+    )
+    bounds = np.flatnonzero(np.diff(commune)) + 1
+    return {
+        int(communes[0]): places
+        for communes, places in zip(np.split(commune, bounds), np.split(place, bounds), strict=True)
+        if communes.size
+    }
+
+
+def round_commune_lines(
+    basis: RoundBasis, before: engine.Result, after: engine.Result, departed: dict[int, np.ndarray]
+) -> dict[int, dict]:
+    """A round's PromotionCommuneResult fields by commune id: the communes whose figures changed (every commune
+    whose waiting list lost someone among them), with the run places of those who left its list."""
+    changed = np.flatnonzero((commune_figures(before) != commune_figures(after)).any(1))
+    commune_id = basis.commune_id
+    empty = np.zeros(0, dtype=np.int64)
+    return {
+        int(commune_id[c]): {
+            "admitted": int(after.admitted_count[c]),
+            "is_full": bool(after.is_full[c]),
+            "cutoff_priority": int(after.cutoff_priority[c]) if after.admitted_count[c] else None,
+            "cutoff_lottery": lottery_hex(after.cutoff_lottery[c]) if after.admitted_count[c] else "",
+            "waitlist_length": int(after.waitlist_indptr[c + 1] - after.waitlist_indptr[c]),
+            "departures": departed.get(c, empty).astype(PromotionCommuneResult.DEPARTURES_DTYPE).tobytes(),
+        }
+        for c in sorted(set(changed.tolist()) | set(departed))
+    }
 
 
 def pending_release_ids(run: SelectionRun) -> np.ndarray:
@@ -275,19 +384,23 @@ def run_promotion_round(
                 by_reason.setdefault(reason, []).append(application_id)
         if not by_reason:
             return None
-        with timed(timings, "recompute"):
-            blob = SelectionRun.objects.filter(pk=run.pk).values_list("frozen_inputs", flat=True).get()
-            computation = recompute(frozen.thaw(bytes(blob or b"")), check=False)
-            if computation.output_digest != run.output_digest:
-                raise SelectionError(_("Recomputing the run did not give its digest: no promotion round."))
-            states = list(round_states(run, computation))
-        before_result = states[-1].promotion.result if states else computation.result
+        basis = round_basis(run, timings)
+        with timed(timings, "replay_rounds"):
+            states = list(round_states(run, basis))
+        before_result = states[-1].promotion.result if states else basis.run_result
         previous = states[-1].released_ids if states else np.array([], dtype=np.int64)
         new_ids = np.array(sorted(i for ids in by_reason.values() for i in ids), dtype=np.int64)
         released_ids = np.union1d(previous, new_ids)
+        released = released_indices(basis, released_ids)
         with timed(timings, "promote"):
-            promoted = promotion.promote(
-                computation.prepared.instance, released_indices(computation, released_ids), before_result
+            promoted = promotion.promote(basis.instance, released, before_result)
+        with timed(timings, "departures"):
+            places_at_run = engine.waitlist_positions(basis.instance, basis.run_result)
+            departed = departures_by_commune(
+                basis,
+                places_at_run,
+                (before_result, released_indices(basis, previous)),
+                (promoted.result, released),
             )
         with timed(timings, "write_round"):
             promotion_round = PromotionRound.objects.create(
@@ -302,24 +415,31 @@ def run_promotion_round(
                     "promotions": int(promoted.promoted.shape[0]),
                     "from_waiting": int(promoted.from_waiting.shape[0]),
                     "moved_up": int(promoted.moved_up.shape[0]),
+                    "waitlist_departures": int(sum(places.shape[0] for places in departed.values())),
                 },
                 created_by=user_or_none(actor),
             )
             pending.update(promotion_round=promotion_round)
-            _write_commune_results(promotion_round, computation, before_result, promoted.result)
-            _write_promotions(promotion_round, computation, before_result, promoted)
-        rewritten = _write_changed_decisions(
-            run,
-            computation,
-            before=before_result,
-            after=promoted.result,
-            released=released_indices(computation, released_ids),
-            newly_released=released_indices(computation, new_ids),
-            timings=timings,
-        )
-        promotion_round.timings = timings
+            PromotionCommuneResult.objects.bulk_create(
+                [
+                    PromotionCommuneResult(promotion_round=promotion_round, commune_id=commune_id, **line)
+                    for commune_id, line in round_commune_lines(
+                        basis, before_result, promoted.result, departed
+                    ).items()
+                ],
+                batch_size=1000,
+            )
+            _write_promotions(promotion_round, basis, before_result, promoted)
+        with timed(timings, "decisions"):
+            rewritten = _write_changed_decisions(
+                run,
+                basis,
+                after=promoted.result,
+                places_at_run=places_at_run,
+                released=released,
+                changed=np.union1d(released_indices(basis, new_ids), promoted.promoted),
+            )
         promotion_round.summary["decisions_rewritten"] = rewritten
-        promotion_round.save(update_fields=["timings", "summary"])
         SelectionRun.objects.filter(pk=run.pk).update(promotion_round_count=promotion_round.number)
         record_event(
             actor=actor,
@@ -334,13 +454,16 @@ def run_promotion_round(
             },
         )
         # The promoted candidates' invitations are written by the training, in this same transaction.
-        signals.promotion_round_recorded.send(
-            sender=PromotionRound, promotion_round=promotion_round, actor=actor
-        )
+        with timed(timings, "receivers"):
+            signals.promotion_round_recorded.send(
+                sender=PromotionRound, promotion_round=promotion_round, actor=actor
+            )
+        promotion_round.timings = timings
+        promotion_round.save(update_fields=["timings", "summary"])
     return promotion_round
 
 
-def commune_figures(computation: Computation, result: engine.Result) -> np.ndarray:
+def commune_figures(result: engine.Result) -> np.ndarray:
     """(m, 5) int64: admitted, is_full, cutoff priority, cutoff lottery (as int64 bits), waiting-list length."""
     return np.column_stack(
         (
@@ -353,46 +476,20 @@ def commune_figures(computation: Computation, result: engine.Result) -> np.ndarr
     )
 
 
-def _write_commune_results(
-    promotion_round: PromotionRound, computation: Computation, before: engine.Result, after: engine.Result
-) -> None:
-    changed = np.flatnonzero(
-        (commune_figures(computation, before) != commune_figures(computation, after)).any(1)
-    )
-    commune_id = computation.inputs.territory.commune_id
-    PromotionCommuneResult.objects.bulk_create(
-        [
-            PromotionCommuneResult(
-                promotion_round=promotion_round,
-                commune_id=int(commune_id[c]),
-                admitted=int(after.admitted_count[c]),
-                is_full=bool(after.is_full[c]),
-                cutoff_priority=int(after.cutoff_priority[c]) if after.admitted_count[c] else None,
-                cutoff_lottery=lottery_hex(after.cutoff_lottery[c]) if after.admitted_count[c] else "",
-                waitlist_length=int(after.waitlist_indptr[c + 1] - after.waitlist_indptr[c]),
-            )
-            for c in changed.tolist()
-        ],
-        batch_size=1000,
-    )
-
-
 def _write_promotions(
     promotion_round: PromotionRound,
-    computation: Computation,
+    basis: RoundBasis,
     before: engine.Result,
     promoted: promotion.Promotion,
 ) -> None:
     who = promoted.promoted
-    commune_id = computation.inputs.territory.commune_id
+    commune_id = basis.commune_id
     was = before.assignment[who]
     BulkWriter(connection).insert(
         Promotion,
         {
             "promotion_round": promotion_round.pk,
-            "application": computation.inputs.candidates.application_id[
-                computation.prepared.eligible_rows[who]
-            ].astype(np.int64),
+            "application": basis.application_id[who].astype(np.int64),
             "commune": commune_id[promoted.result.assignment[who]].astype(np.int64),
             "rank": promoted.result.assigned_rank[who].astype(np.int64) + 1,
             "previous_commune": np.ma.masked_array(
@@ -403,94 +500,70 @@ def _write_promotions(
     )
 
 
-def _changed_rows(
-    computation: Computation, before: engine.Result, after: engine.Result, newly_released: np.ndarray
-) -> np.ndarray:
-    """The candidates (engine indices) whose decision the round changes: released in it (her outcome and
-    places), promoted (her commune and rank), or whose place on some waiting list moved."""
-    instance = computation.prepared.instance
-    changed = (before.assignment != after.assignment) | (before.assigned_rank != after.assigned_rank)
-    changed[newly_released] = True
-    # Waiting-list places: only candidates on a list that changed can have moved, but comparing every place is
-    # two passes over the (n, k) table, cheaper than finding the lists.
-    changed |= (
-        engine.waitlist_positions(instance, before) != engine.waitlist_positions(instance, after)
-    ).any(1)
-    return np.flatnonzero(changed)
-
-
 def _write_changed_decisions(
     run: SelectionRun,
-    computation: Computation,
+    basis: RoundBasis,
     *,
-    before: engine.Result,
     after: engine.Result,
+    places_at_run: np.ndarray,
     released: np.ndarray,
-    newly_released: np.ndarray,
-    timings: dict[str, float],
+    changed: np.ndarray,
 ) -> int:
-    """Rewrite the decisions the round changes (deleted, then written again by COPY on PostgreSQL): their number.
+    """Update the decisions of the candidates the round released or promoted (`changed`, engine indices): their
+    outcome, commune and rank, and their places zeroed on the lists they left. Return how many.
 
-    A decision whose release was pending already says "no longer in the selection": it is rewritten too, her
-    waiting-list places given away.
+    Nobody else's decision changes: someone who only moves up a list keeps the run's place, and the departures
+    ahead of her give her place now. A decision whose release was pending already says "no longer in the
+    selection"; she leaves every list now.
     """
-    with timed(timings, "decision_columns"):
-        candidates = _changed_rows(computation, before, after, newly_released)
-        rows = computation.prepared.eligible_rows[candidates]
-        ids = computation.inputs.candidates.application_id[rows].astype(np.int64).tolist()
-    if not rows.size:
+    if not changed.size:
         return 0
-    # The new rows are laid out on another thread while the database deletes the old ones (the driver releases
-    # the GIL while it waits): the two take about as long.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        laying_out = pool.submit(
-            lambda: _subset(current_columns(computation, after, released, np.array([], dtype=np.int64)), rows)
-        )
-        with timed(timings, "decisions_delete"):
-            _delete_decisions(run, ids)
-        with timed(timings, "decision_columns_wait"):
-            changed = laying_out.result()
-    with timed(timings, "decisions_copy"):
-        BulkWriter(connection).insert(
-            SelectionDecision,
-            {
-                "run": run.pk,
-                "application": changed.application_id,
-                "outcome": np.array(OUTCOMES)[changed.outcome],
-                "ineligibility": changed.ineligibility,
-                "score": changed.score,
-                "score_parts": changed.score_parts_text,
-                "commune": np.ma.masked_array(changed.commune, mask=~changed.admitted),
-                "rank": np.ma.masked_array(changed.rank, mask=~changed.admitted),
-                "lottery": changed.lottery,
-                "choice_table": changed.choice_tables,
-                "declared_count": changed.declared_count,
-            },
-            rows=rows.shape[0],
-        )
-    return int(rows.shape[0])
+    instance, commune_id = basis.instance, basis.commune_id
+    is_released = np.isin(changed, released)
+    assignment, rank = after.assignment[changed], after.assigned_rank[changed]
+    if ((assignment < 0) != is_released).any():
+        raise SelectionError(_("A promoted candidate holds no place after the round."))
+    still_on = promotion.on_lists(instance, after, released)[changed]
+    records = np.zeros(instance.preferences[changed].shape, dtype=SelectionDecision.CHOICE_DTYPE)
+    records["commune"] = commune_id[np.maximum(instance.preferences[changed], 0)]
+    records["priority"] = instance.priorities[changed]
+    records["place"] = np.where(still_on, places_at_run[changed], 0)
+    count = instance.n_choices[changed].tolist()
+    _update_decisions(
+        run,
+        application_id=basis.application_id[changed].tolist(),
+        outcome=[Outcome.RELEASED.value if gone else Outcome.ADMITTED.value for gone in is_released.tolist()],
+        commune=[None if c < 0 else int(commune_id[c]) for c in assignment.tolist()],
+        rank=[None if r < 0 else r + 1 for r in rank.tolist()],
+        choice_table=[row[:length].tobytes() for row, length in zip(records, count, strict=True)],
+    )
+    return int(changed.shape[0])
 
 
-def _delete_decisions(run: SelectionRun, ids: list[int]) -> None:
+def _update_decisions(run: SelectionRun, **columns: list) -> None:
+    """One UPDATE from arrays on PostgreSQL (unnest), one statement per row on SQLite."""
     table = connection.ops.quote_name(SelectionDecision._meta.db_table)
+    names = ["outcome", "commune_id", "rank", "choice_table"]
+    values = [columns["outcome"], columns["commune"], columns["rank"], columns["choice_table"]]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id = ANY(%s)",  # noqa: S608
-                [run.pk, ids],
+                f"UPDATE {table} AS d SET "  # noqa: S608
+                + ", ".join(f"{name} = v.{name}" for name in names)
+                + " FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::integer[], %s::bytea[]) "
+                f"AS v(application_id, {', '.join(names)}) "
+                "WHERE d.run_id = %s AND d.application_id = v.application_id",
+                [columns["application_id"], *values, run.pk],
             )
             return
-        for start in range(0, len(ids), _DELETE_CHUNK):
-            chunk = ids[start : start + _DELETE_CHUNK]
-            cursor.execute(
-                f"DELETE FROM {table} WHERE run_id = %s AND application_id IN "  # noqa: S608
-                f"({', '.join(['%s'] * len(chunk))})",
-                [run.pk, *chunk],
-            )
-
-
-def _subset(columns: DecisionColumns, rows: np.ndarray) -> DecisionColumns:
-    return DecisionColumns(**{f.name: getattr(columns, f.name)[rows] for f in dataclasses.fields(columns)})
+        cursor.executemany(
+            f"UPDATE {table} SET {', '.join(f'{name} = %s' for name in names)} "  # noqa: S608
+            "WHERE run_id = %s AND application_id = %s",
+            [
+                (*row, run.pk, application_id)
+                for application_id, *row in zip(columns["application_id"], *values, strict=True)
+            ],
+        )
 
 
 def promoted_in_round(promotion_round: PromotionRound) -> QuerySet[Application]:

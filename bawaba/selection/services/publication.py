@@ -13,6 +13,7 @@ written by COPY in a few seconds. Decisions are visible only once their run is p
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -23,8 +24,8 @@ from django.utils.translation import gettext as _
 from bawaba.campaigns.models import Application, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
-from bawaba.selection import frozen, inputs, signals
-from bawaba.selection.models import SelectionDecision, SelectionRun
+from bawaba.selection import frozen, inputs, promotion, signals
+from bawaba.selection.models import PublishedInstance, SelectionDecision, SelectionRun
 from bawaba.selection.services.computation import OUTCOMES, Computation, decision_columns, recompute
 from bawaba.selection.services.runs import (
     PUBLICATION_QUEUED,
@@ -169,7 +170,17 @@ def publish_run(*, run: SelectionRun, actor=None, computation: Computation | Non
         if computation.problems:
             raise SelectionError(_("The run breaks its guarantees; it is not published."))
         written_at = time.perf_counter()
-        _write_decisions(run, computation)
+        # The engine's instance for the promotion rounds, compressed (zlib releases the GIL) while the database
+        # stores the decisions.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            freezing = pool.submit(
+                promotion.freeze_instance,
+                computation.prepared.instance,
+                computation.inputs.candidates.application_id[computation.prepared.eligible_rows],
+                computation.inputs.territory.commune_id,
+            )
+            _write_decisions(run, computation)
+            PublishedInstance.objects.update_or_create(run=run, defaults={"data": freezing.result()})
         run.status = SelectionRun.Status.PUBLISHED
         run.published_at = timezone.now()
         run.published_by = user_or_none(actor)

@@ -14,8 +14,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bawaba.selection import frozen
-from bawaba.selection.models import SelectionRun
+from bawaba.selection import engine, frozen
+from bawaba.selection.models import PromotionCommuneResult, SelectionRun
 from bawaba.selection.problems import describe_problems
 from bawaba.selection.services.comparison import (
     Difference,
@@ -33,9 +33,12 @@ from bawaba.selection.services.computation import (
     summary_as_stored,
 )
 from bawaba.selection.services.promotion import (
+    RoundBasis,
     current_columns,
+    departures_by_commune,
     pending_release_ids,
     released_indices,
+    round_commune_lines,
     round_states,
 )
 
@@ -176,11 +179,26 @@ def verify_run(*, run: SelectionRun) -> Verification:
 def _promotion_rounds(
     run: SelectionRun, computation: Computation
 ) -> tuple[list[VerificationLine], bool, DecisionColumns]:
-    """Each promotion round recomputed from its inputs (the run and everyone released up to it), its digests
-    compared; and the decisions as they must stand after the last round and the releases since."""
+    """Each promotion round recomputed from its inputs (the run and everyone released up to it), its digests and
+    its commune lines (figures, and who left each waiting list: the places candidates read) compared; and the
+    decisions as they must stand after the last round and the releases since."""
     lines, ok = [], True
+    basis = RoundBasis.of(computation)
     result, released = computation.result, np.array([], dtype=np.int64)
-    for state in round_states(run, computation):
+    places_at_run = None
+    for state in round_states(run, basis):
+        if places_at_run is None:
+            places_at_run = engine.waitlist_positions(basis.instance, basis.run_result)
+        departed = departures_by_commune(
+            basis,
+            places_at_run,
+            (result, released_indices(basis, released)),
+            (state.promotion.result, released_indices(basis, state.released_ids)),
+        )
+        commune_lines, commune_ok = _round_commune_lines(
+            state.promotion_round, round_commune_lines(basis, result, state.promotion.result, departed)
+        )
+        ok &= commune_ok
         recorded = state.promotion_round
         for label, recorded_digest, recomputed_digest in (
             ("input", recorded.input_digest, state.input_digest),
@@ -215,10 +233,78 @@ def _promotion_rounds(
                     words={"round": str(recorded.number)},
                 )
             )
+        lines.extend(commune_lines)
         result, released = state.promotion.result, state.released_ids
-    indices = released_indices(computation, released)
-    pending = np.setdiff1d(released_indices(computation, pending_release_ids(run)), indices)
+    indices = released_indices(basis, released)
+    pending = np.setdiff1d(released_indices(basis, pending_release_ids(run)), indices)
     return lines, ok, current_columns(computation, result, indices, pending)
+
+
+# A round's commune line as compared: the figures, then who left the list (places on the run's list).
+_ROUND_LINE_FIELDS = (
+    "admitted",
+    "is_full",
+    "cutoff_priority",
+    "cutoff_lottery",
+    "waitlist_length",
+    "departures",
+)
+
+
+def _round_commune_lines(promotion_round, expected: dict[int, dict]) -> tuple[list[VerificationLine], bool]:
+    """A round's recorded commune lines against the recomputed ones: one line saying they match, or what differs."""
+    stored = {
+        commune_id: dict(zip(_ROUND_LINE_FIELDS, (*values[:-1], bytes(values[-1])), strict=True))
+        for commune_id, *values in PromotionCommuneResult.objects.filter(
+            promotion_round=promotion_round
+        ).values_list("commune_id", *_ROUND_LINE_FIELDS)
+    }
+    differing = sorted(
+        commune_id
+        for commune_id in stored.keys() | expected.keys()
+        if stored.get(commune_id) != expected.get(commune_id)
+    )
+    number = {"round": str(promotion_round.number)}
+    if not differing:
+        return [
+            VerificationLine(
+                _(
+                    "Promotion round %(round)s: the figures of the communes it changed and the departures from "
+                    "their waiting lists match the recomputation."
+                ),
+                words=number,
+            )
+        ], True
+    details = tuple(
+        VerificationLine(
+            _("Commune %(commune)s: recorded %(recorded)s, recomputed %(recomputed)s."),
+            {
+                "commune": str(commune_id),
+                "recorded": _shown_line(stored.get(commune_id)),
+                "recomputed": _shown_line(expected.get(commune_id)),
+            },
+        )
+        for commune_id in differing[:5]
+    )
+    return [
+        VerificationLine(
+            ngettext(
+                "Promotion round %(round)s: %(count)s commune line differs from the recomputation.",
+                "Promotion round %(round)s: %(count)s commune lines differ from the recomputation.",
+                len(differing),
+            ),
+            words={**number, "count": str(len(differing))},
+            details=details,
+        )
+    ], False
+
+
+def _shown_line(line: dict | None) -> str:
+    if line is None:
+        return "—"
+    departures = np.frombuffer(line["departures"], dtype=PromotionCommuneResult.DEPARTURES_DTYPE)
+    figures = ", ".join(f"{name} {line[name]}" for name in _ROUND_LINE_FIELDS[:-1])
+    return f"{figures}, departures {departures.tolist()[:10]}"
 
 
 def _details(difference: Difference, sentence: str, key: str) -> tuple[VerificationLine, ...]:

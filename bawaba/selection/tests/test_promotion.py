@@ -8,9 +8,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bawaba.selection.engine import digest_result, run_deferred_acceptance
+from bawaba.selection.engine import (
+    digest_instance,
+    digest_result,
+    run_deferred_acceptance,
+    waitlist_positions,
+)
 from bawaba.selection.guarantees import check_guarantees
-from bawaba.selection.promotion import digest_round_inputs, promote, without
+from bawaba.selection.promotion import (
+    departures,
+    digest_round_inputs,
+    freeze_instance,
+    on_lists,
+    places_now,
+    promote,
+    thaw_instance,
+    without,
+)
 from bawaba.selection.tests.test_engine import (
     blocking_pairs,
     build,
@@ -124,6 +138,39 @@ def test_after_any_sequence_of_releases_every_property_holds(market: tuple, data
         before = check_round(instance, released, before, original).result
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_markets(), st.data())
+def test_places_on_the_lists_are_the_run_places_less_the_departed_ahead(
+    market: tuple, data: st.DataObject
+) -> None:
+    """What the decisions and the rounds store (places on the run's lists, who left each list in each round) gives
+    every place on every list after any sequence of rounds, and nobody ever joins a list."""
+    instance = instance_of(market)
+    n, m = instance.n_candidates, instance.n_communes
+    if not n:
+        return
+    run = run_deferred_acceptance(instance)
+    run_places = waitlist_positions(instance, run)
+    before, released_before = run, np.array([], dtype=np.int64)
+    departed: list[list[int]] = [[] for _commune in range(m)]
+    assert (on_lists(instance, run, released_before) == (run_places > 0)).all()
+    for newly in data.draw(st.lists(st.lists(st.integers(0, n - 1), max_size=3), min_size=1, max_size=4)):
+        released = np.union1d(released_before, np.array(newly, dtype=np.int64))
+        after = promote(instance, released, before).result
+        member = on_lists(instance, after, released)
+        commune, place = departures(instance, run_places, on_lists(instance, before, released_before), member)
+        assert (np.diff(commune) >= 0).all()
+        for c, p in zip(commune.tolist(), place.tolist(), strict=True):
+            departed[c].append(p)
+        now = waitlist_positions(instance, after)
+        assert (member == (now > 0)).all()
+        assert not (member & (run_places <= 0)).any()
+        for c in range(m):
+            here = member & (instance.preferences == c)
+            assert places_now(run_places[here], np.array(departed[c])).tolist() == now[here].tolist()
+        before, released_before = after, released
+
+
 @settings(max_examples=60, deadline=None)
 @given(small_markets(), st.data())
 def test_a_round_depends_only_on_who_was_released_not_on_the_rounds_before(
@@ -153,3 +200,14 @@ def test_properties_hold_on_larger_random_instances(seed: int) -> None:
     assert round_1.promoted.size > 0
     assert round_2.promoted.size > 0
     assert round_1.moved_up.size + round_2.moved_up.size > 0  # chains happened
+
+
+def test_the_frozen_instance_comes_back_exactly_and_anything_else_is_refused() -> None:
+    instance = random_instance(np.random.default_rng(3), 80, 6, 4, capacity_max=5)
+    ids, communes = np.arange(80, dtype=np.int64) * 3 + 7, np.arange(6, dtype=np.int64) + 100
+    back, back_ids, back_communes = thaw_instance(freeze_instance(instance, ids, communes))
+    assert digest_instance(back) == digest_instance(instance)
+    assert back_ids.tolist() == ids.tolist() and back_communes.tolist() == communes.tolist()
+    for broken in (b"", b"not an archive", freeze_instance(instance, ids[:-1], communes)):
+        with pytest.raises(ValueError):
+            thaw_instance(broken)

@@ -2,6 +2,7 @@
 its verification, its idempotence and its command. Both database engines (the suite runs on both)."""
 
 import io
+from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -17,11 +18,13 @@ from bawaba.selection.models import (
     Promotion,
     PromotionCommuneResult,
     PromotionRound,
+    PublishedInstance,
     SelectionCommuneResult,
     SelectionDecision,
 )
 from bawaba.selection.services import SelectionError, verify_run
 from bawaba.selection.services.promotion import decline_place, promoted_in_round, run_promotion_round
+from bawaba.selection.waiting_lists import waiting_list_places
 
 Outcome = SelectionDecision.Outcome
 
@@ -209,6 +212,130 @@ class TestRound:
             run_promotion_round(campaign=computed_run.campaign, actor=central_admin)
 
 
+def waiting_lists_now(run) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """The places now on each commune's list, over every candidate on it; and each list's length now."""
+    decisions = list(SelectionDecision.objects.filter(run=run).select_related("run"))
+    places = waiting_list_places(decisions)
+    on_list = defaultdict(list)
+    for decision in decisions:
+        if not decision.is_eligible:
+            continue
+        for commune_id, place in zip(decision.communes, places[decision.pk], strict=True):
+            if place is not None:
+                on_list[commune_id].append(place)
+    lengths = dict(
+        SelectionCommuneResult.objects.filter(run=run).values_list("commune_id", "waitlist_length")
+    )
+    lengths.update(
+        PromotionCommuneResult.objects.filter(promotion_round__run=run)
+        .order_by("promotion_round__number")
+        .values_list("commune_id", "waitlist_length")
+    )
+    return on_list, lengths
+
+
+class TestPlacesOnTheLists:
+    def test_a_round_rewrites_only_the_promoted_and_the_released_and_every_list_is_numbered_anew(
+        self, published_run, central_admin
+    ):
+        admitted = list(
+            SelectionDecision.objects.filter(run=published_run, outcome=Outcome.ADMITTED).order_by(
+                "application_id"
+            )[:12]
+        )
+        before = decisions_of(published_run)
+        for application in Application.objects.filter(
+            pk__in=[d.application_id for d in admitted]
+        ).select_related("user", "campaign"):
+            decline_place(application=application, actor=application.user)
+        first = run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+        changed = {i for i, row in decisions_of(published_run).items() if row != before[i]}
+        promoted = set(
+            Promotion.objects.filter(promotion_round=first).values_list("application_id", flat=True)
+        )
+        assert promoted
+        assert changed == promoted | {d.application_id for d in admitted}
+        assert first.summary["decisions_rewritten"] == len(changed)
+        assert first.summary["waitlist_departures"] > 0
+        # Over everyone still on a list, its places are 1 to its length now, with no gap and no repeat: those
+        # behind a promoted candidate moved up although their decision was not rewritten.
+        on_list, lengths = waiting_lists_now(published_run)
+        for commune_id, length in lengths.items():
+            assert sorted(on_list.get(commune_id, [])) == list(range(1, length + 1)), commune_id
+        # A second round counts the departures of both.
+        more = SelectionDecision.objects.filter(run=published_run, outcome=Outcome.ADMITTED).order_by(
+            "-application_id"
+        )[:5]
+        for application in Application.objects.filter(pk__in=[d.application_id for d in more]).select_related(
+            "user", "campaign"
+        ):
+            decline_place(application=application, actor=application.user)
+        run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+        on_list, lengths = waiting_lists_now(published_run)
+        for commune_id, length in lengths.items():
+            assert sorted(on_list.get(commune_id, [])) == list(range(1, length + 1)), commune_id
+        assert verifies(published_run)
+
+    def test_her_explanation_shows_her_place_now_of_the_list_now(self, published_run, central_admin):
+        from bawaba.selection.explanations import explanation_for
+
+        decision = admitted_with_a_waiting_list(published_run)
+        commune_id = decision.commune_id
+        second = None
+        for waiting in SelectionDecision.objects.filter(run=published_run).exclude(
+            outcome=Outcome.INELIGIBLE
+        ):
+            for commune, place in zip(waiting.communes, waiting.waitlist_places, strict=True):
+                if commune == commune_id and place == 2:
+                    second = waiting
+        assert second is not None, "the demo census has lists of two or more"
+        length = SelectionCommuneResult.objects.get(run=published_run, commune_id=commune_id).waitlist_length
+        decline_place(application=decision.application, actor=decision.application.user)
+        run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+
+        # The first on the list left it (she took the place, or one she ranked higher): the second, if she is
+        # still on it, is first now, of the list as it is now; her decision still holds the run's place.
+        second.refresh_from_db()
+        index = second.communes.index(commune_id)
+        assert second.waitlist_places[index] in (2, None)
+        line = next(
+            line
+            for line in explanation_for(Application.objects.get(pk=second.application_id)).lines
+            if line.commune_id == commune_id
+        )
+        now = PromotionCommuneResult.objects.get(commune_id=commune_id).waitlist_length
+        assert now < length
+        assert line.waitlist_length == now
+        if second.waitlist_places[index] == 2:
+            assert line.waitlist_place == 1
+
+
+class TestStartingPoint:
+    def test_a_round_starts_from_the_published_instance_or_else_from_the_frozen_inputs(
+        self, published_run, central_admin
+    ):
+        decisions = list(
+            SelectionDecision.objects.filter(run=published_run, outcome=Outcome.ADMITTED).order_by(
+                "application_id"
+            )[:3]
+        )
+        assert PublishedInstance.objects.filter(run=published_run).exists()
+        for decision, damage in zip(decisions, ("none", "missing", "tampered"), strict=True):
+            stored = PublishedInstance.objects.filter(run=published_run)
+            if damage == "missing":
+                stored.delete()
+            elif damage == "tampered":
+                PublishedInstance.objects.create(run=published_run, data=b"not an instance")
+            application = Application.objects.select_related("user", "campaign").get(
+                pk=decision.application_id
+            )
+            decline_place(application=application, actor=application.user)
+            promotion_round = run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+            # From the stored instance, checked by the run's digests; without it (or broken), by recomputing.
+            assert ("recompute" in promotion_round.timings) == (damage != "none")
+            assert verifies(published_run)
+
+
 class TestVerification:
     def test_an_altered_round_digest_or_decision_is_found(self, published_run, central_admin):
         decision = admitted_with_a_waiting_list(published_run)
@@ -229,6 +356,24 @@ class TestVerification:
             outcome=Outcome.ADMITTED if promoted.previous_commune_id else Outcome.WAITLISTED,
         )
         assert not verifies(published_run)
+
+    def test_an_altered_departure_from_a_list_is_found(self, published_run, central_admin):
+        decision = admitted_with_a_waiting_list(published_run)
+        decline_place(application=decision.application, actor=decision.application.user)
+        promotion_round = run_promotion_round(campaign=published_run.campaign, actor=central_admin)
+        line = PromotionCommuneResult.objects.filter(promotion_round=promotion_round).exclude(departures=b"")[
+            0
+        ]
+        departures = bytes(line.departures)
+        PromotionCommuneResult.objects.filter(pk=line.pk).update(departures=departures[4:] + b"\x63\0\0\0")
+        run = published_run
+        run.refresh_from_db()
+        with translation.override("en"):
+            verification = verify_run(run=run)
+        assert not verification.ok
+        assert any("commune line differs" in str(line) for line in verification.lines)
+        PromotionCommuneResult.objects.filter(pk=line.pk).update(departures=departures)
+        assert verifies(published_run)
 
     def test_the_command_verifies_the_rounds(self, published_run, central_admin):
         decision = admitted_with_a_waiting_list(published_run)
