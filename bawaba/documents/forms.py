@@ -87,12 +87,6 @@ class RequirementForm(forms.ModelForm):
         # In the categories' own order, so that the same choice always reads the same.
         return [value for value, _label in Application.Category.choices if value in chosen]
 
-    def _post_clean(self) -> None:
-        # The instance is saved by the service (services.requirements), which needs the campaign for the unique
-        # check: set it before Django validates the model.
-        self.instance.campaign = self.campaign
-        super()._post_clean()
-
 
 class UploadForm(forms.Form):
     file = forms.FileField(

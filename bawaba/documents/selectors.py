@@ -76,7 +76,9 @@ def own_document(user: Any, application_pk: Any, document_pk: Any) -> DossierDoc
 
 
 def reason_labels(dossier: Dossier) -> list[str]:
-    return [RejectionReason(code).label for code in dossier.rejection_reasons if code in RejectionReason.values]
+    return [
+        str(RejectionReason(code).label) for code in dossier.rejection_reasons if code in RejectionReason.values
+    ]
 
 
 def dossier_sections(request: HttpRequest, applications: Sequence[Any]) -> Mapping[int, Mapping[str, Any]]:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -106,7 +106,8 @@ def upload(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
         application, dossier = own_dossier(request.user, pk)
         return _refused(request, application, dossier, requirement_pk, _too_large_message())
     handler = SizeLimitedUploadHandler(request, max_bytes)
-    request.upload_handlers.insert(0, handler)
+    # Before anything reads the body (the view is csrf_exempt for that): a list still, not yet immutable.
+    request.upload_handlers = [handler, *request.upload_handlers]
     return _upload(request, pk, requirement_pk, handler)
 
 
@@ -123,7 +124,11 @@ def _upload(
     here = reverse("documents:upload_page", args=[application.pk])
     key = bounded_int(requirement_pk, min_value=1)
     requirement = next(
-        (r for r in required_for(campaign_requirements(dossier.campaign_id), dossier.category) if r.pk == key),
+        (
+            r
+            for r in required_for(campaign_requirements(dossier.campaign_id), dossier.category)
+            if r.pk == key
+        ),
         None,
     )
     if requirement is None:  # not asked of her (another category, inactive, another campaign's): as missing
@@ -134,7 +139,9 @@ def _upload(
     if handler.too_large:
         return _refused(request, application, dossier, key, _too_large_message())
     if not form.is_valid():
-        return _refused(request, application, dossier, key, _("Choose a file, or take a photo, then send it."))
+        return _refused(
+            request, application, dossier, key, _("Choose a file, or take a photo, then send it.")
+        )
     wait = ratelimit.hit("document_upload:user", str(request.user.pk))
     if wait:
         minutes = max(1, math.ceil(wait / 60))
@@ -158,7 +165,9 @@ def _upload(
     else:
         messages.success(request, _("“%(document)s” is received.") % {"document": name})
     if outcome.became_submitted:
-        messages.info(request, _("Every document asked of you is here: your documents are now under examination."))
+        messages.info(
+            request, _("Every document asked of you is here: your documents are now under examination.")
+        )
     return redirect(f"{here}#slot-{requirement.pk}")
 
 
@@ -175,7 +184,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse | FileResponse:
     """Her own file, shown inline (PDF and images), with the headers of bawaba.documents.responses."""
     given = own_document(request.user, pk, document_pk)
     try:

@@ -56,7 +56,9 @@ class Invitees:
 
     rows: list[tuple[int, int]]
     already_invited: int
-    without_commune: int  # a submitted application with no commune chosen (should not exist): left out, counted
+    without_commune: (
+        int  # a submitted application with no commune chosen (should not exist): left out, counted
+    )
     run: SelectionRun | None
 
 
@@ -91,7 +93,9 @@ def invitees(campaign: Campaign, stage: str) -> Invitees:
         )
     submitted = Application.objects.filter(campaign=campaign, status=Application.Status.SUBMITTED)
     if stage == Stage.PRESELECTED:
-        candidates = set(submitted.filter(pk__in=list(places)).values_list("pk", flat=True)) if places else set()
+        candidates = (
+            set(submitted.filter(pk__in=list(places)).values_list("pk", flat=True)) if places else set()
+        )
         first_choices: dict[int, int] = {}
     elif stage == Stage.SUBMITTED:
         candidates = set(submitted.values_list("pk", flat=True))

@@ -76,7 +76,11 @@ def _attach(dossier, requirement, stored, requirements, *, actor, storage) -> Up
     if locked.status not in UPLOADABLE:
         raise UploadNotAllowed(ACCEPTED_MESSAGE)
     now = timezone.now()
-    existing = DossierDocument.objects.filter(dossier=locked, requirement=requirement).select_related("stored").first()
+    existing = (
+        DossierDocument.objects.filter(dossier=locked, requirement=requirement)
+        .select_related("stored")
+        .first()
+    )
     replaced = existing is not None
     if existing is not None:
         previous = existing.stored
@@ -127,7 +131,9 @@ def _complete(dossier: Dossier, requirements: list[Requirement]) -> bool:
 def missing_requirements(dossier: Dossier) -> list[Requirement]:
     given = set(DossierDocument.objects.filter(dossier=dossier).values_list("requirement_id", flat=True))
     return [
-        r for r in required_for(campaign_requirements(dossier.campaign_id), dossier.category) if r.pk not in given
+        r
+        for r in required_for(campaign_requirements(dossier.campaign_id), dossier.category)
+        if r.pk not in given
     ]
 
 
@@ -152,7 +158,5 @@ def resubmit(*, dossier: Dossier, actor: Any) -> Dossier:
         status=Status.SUBMITTED, submitted_at=now, version=F("version") + 1, updated_at=now
     )
     locked.refresh_from_db(fields=["status", "submitted_at", "version"])
-    record_event(
-        actor=actor, action="documents.resubmitted", target=locked, data={"version": locked.version}
-    )
+    record_event(actor=actor, action="documents.resubmitted", target=locked, data={"version": locked.version})
     return locked

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the shared fixtures are imported by name, and named again as arguments
 """The candidate's upload page through the real views: the slots, the refusals in her language, the size limit,
 replacing, the dossier becoming complete, sending again after a rejection, and nobody else's dossier or file."""
 
@@ -10,7 +11,6 @@ from bawaba.core.models import AuditEvent
 from bawaba.documents.models import Dossier, DossierDocument, RejectionReason, ScanState, StoredDocument
 from bawaba.documents.storage import exists
 from bawaba.documents.tests import samples
-from bawaba.documents.validation import DocumentRefused, Reason
 from bawaba.documents.tests.upload_setup import (  # noqa: F401 - fixtures
     alice_dossier,
     bob_dossier,
@@ -19,6 +19,7 @@ from bawaba.documents.tests.upload_setup import (  # noqa: F401 - fixtures
     places,
     requirements,
 )
+from bawaba.documents.validation import DocumentRefused, Reason
 
 Status = Dossier.Status
 
@@ -31,7 +32,15 @@ def upload_url(dossier, requirement, language="fr"):
     return f"/{language}/documents/{dossier.application_id}/upload/{requirement.pk}/"
 
 
-def send(client, dossier, requirement, content: bytes, name="scan.pdf", content_type="application/pdf", language="fr"):
+def send(
+    client,
+    dossier,
+    requirement,
+    content: bytes,
+    name="scan.pdf",
+    content_type="application/pdf",
+    language="fr",
+):
     return client.post(
         upload_url(dossier, requirement, language),
         {"file": SimpleUploadedFile(name, content, content_type=content_type)},
@@ -64,7 +73,11 @@ def test_her_page_has_one_slot_per_document_of_her_category_with_a_phone_friendl
     [
         (b"#!/bin/sh\nrm -rf /\n", "script.pdf", "not a PDF, JPEG or PNG"),
         (b"<!doctype html><html><script>alert(1)</script></html>", "page.pdf", "not a PDF, JPEG or PNG"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image.png", "not a PDF"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image.png",
+            "not a PDF",
+        ),
         (samples.pdf_with_javascript(), "js.pdf", "scripts (JavaScript)"),
         (b"<html>garbage</html>\n" + samples.pdf(), "hidden.pdf", "does not start like a PDF"),
         (b"", "empty.pdf", "The file is empty"),
@@ -81,7 +94,7 @@ def test_hostile_or_broken_files_are_refused_with_the_reason_next_to_the_slot(
     response = send(client, alice_dossier, requirements["national-id"], content, name=name, language="en")
     assert response.status_code == 400
     assert reason in response.content.decode()
-    assert 'id="file-%d-error"' % requirements["national-id"].pk in response.content.decode()
+    assert f'id="file-{requirements["national-id"].pk}-error"' in response.content.decode()
     assert not DossierDocument.objects.exists()
     assert not StoredDocument.objects.exists()
 
@@ -93,7 +106,9 @@ def test_a_refusal_is_said_in_her_language(alice_in, alice_dossier, requirements
         assert escape(str(DocumentRefused(Reason.EMPTY).messages[0])) in response.content.decode()
 
 
-def test_a_file_over_the_limit_is_refused_before_its_body_is_read(alice_in, alice_dossier, requirements, settings):
+def test_a_file_over_the_limit_is_refused_before_its_body_is_read(
+    alice_in, alice_dossier, requirements, settings
+):
     settings.BAWABA_DOCUMENT_MAX_BYTES = 1000
     response = alice_in.post(
         upload_url(alice_dossier, requirements["national-id"]),
@@ -118,7 +133,11 @@ def test_a_file_over_the_limit_in_a_body_that_hides_its_length_is_dropped_as_it_
 
 def test_the_stored_name_never_comes_from_the_uploaded_one(alice_in, alice_dossier, requirements):
     response = send(
-        alice_in, alice_dossier, requirements["national-id"], samples.pdf(), name="../../etc/pass\x01\x7fwd\r\n.pdf"
+        alice_in,
+        alice_dossier,
+        requirements["national-id"],
+        samples.pdf(),
+        name="../../etc/pass\x01\x7fwd\r\n.pdf",
     )
     assert response.status_code == 302
     stored = StoredDocument.objects.get()
@@ -131,7 +150,10 @@ def test_a_complete_dossier_is_submitted_and_audited(alice_in, alice_dossier, re
     alice_dossier.refresh_from_db()
     assert alice_dossier.status == Status.AWAITED and alice_dossier.version == 0
     photo = samples.jpeg_with_gps()
-    assert send(alice_in, alice_dossier, requirements["diploma"], photo, "d.jpg", "image/jpeg").status_code == 302
+    assert (
+        send(alice_in, alice_dossier, requirements["diploma"], photo, "d.jpg", "image/jpeg").status_code
+        == 302
+    )
     alice_dossier.refresh_from_db()
     assert alice_dossier.status == Status.SUBMITTED
     assert alice_dossier.submitted_at is not None and alice_dossier.version == 1
@@ -165,7 +187,9 @@ def test_nothing_can_be_uploaded_once_accepted(alice_in, alice_dossier, requirem
     assert 'type="file"' not in page.content.decode()
 
 
-def test_after_a_rejection_she_sees_the_reasons_replaces_and_sends_again(alice_in, alice_dossier, requirements):
+def test_after_a_rejection_she_sees_the_reasons_replaces_and_sends_again(
+    alice_in, alice_dossier, requirements
+):
     for key in ("national-id", "diploma"):
         send(alice_in, alice_dossier, requirements[key], samples.pdf())
     decided = timezone.now()
@@ -234,7 +258,9 @@ def test_a_candidate_cannot_fetch_nor_fill_another_candidates_dossier(
 
 
 def test_a_document_not_asked_of_her_and_huge_numbers_are_404(alice_in, alice_dossier, requirements):
-    assert send(alice_in, alice_dossier, requirements["student-certificate"], samples.pdf()).status_code == 404
+    assert (
+        send(alice_in, alice_dossier, requirements["student-certificate"], samples.pdf()).status_code == 404
+    )
     assert alice_in.get(f"/fr/documents/{2**70}/").status_code == 404
     assert alice_in.get(f"/fr/documents/{alice_dossier.application_id}/files/{2**70}/").status_code == 404
     assert alice_in.post(f"/fr/documents/{alice_dossier.application_id}/upload/{2**70}/").status_code == 404
@@ -270,7 +296,9 @@ def test_the_guide_is_a_page_for_everyone(client):
         assert client.get(f"/{language}/documents/guide/").status_code == 200
 
 
-def test_upload_replace_and_view_on_a_folder_and_on_s3(client, alice, alice_dossier, requirements, any_storage, monkeypatch):
+def test_upload_replace_and_view_on_a_folder_and_on_s3(
+    client, alice, alice_dossier, requirements, any_storage, monkeypatch
+):
     from django.core.files.storage import storages
 
     monkeypatch.setitem(storages._storages, "documents", any_storage)

@@ -33,7 +33,11 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/staff/campaigns.html",
-        {"campaigns": Campaign.objects.select_related("administration").order_by("-registration_opens_at", "pk")},
+        {
+            "campaigns": Campaign.objects.select_related("administration").order_by(
+                "-registration_opens_at", "pk"
+            )
+        },
     )
 
 
@@ -47,7 +51,9 @@ def requirements(request: HttpRequest, slug: str) -> HttpResponse:
             if added:
                 messages.success(request, _("The census list of documents is added: review it below."))
             else:
-                messages.error(request, _("The campaign already has documents: the census list was not added."))
+                messages.error(
+                    request, _("The campaign already has documents: the census list was not added.")
+                )
         return redirect("documents_staff:requirements", campaign.slug)
     rows = [
         {
