@@ -77,7 +77,9 @@ def own_document(user: Any, application_pk: Any, document_pk: Any) -> DossierDoc
 
 def reason_labels(dossier: Dossier) -> list[str]:
     return [
-        str(RejectionReason(code).label) for code in dossier.rejection_reasons if code in RejectionReason.values
+        str(RejectionReason(code).label)
+        for code in dossier.rejection_reasons
+        if code in RejectionReason.values
     ]
 
 
