@@ -311,3 +311,23 @@ def test_upload_replace_and_view_on_a_folder_and_on_s3(
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     response.close()
+
+
+def test_django_s_own_limits_answer_400_not_500(alice_in, alice_dossier, requirements):
+    url = upload_url(alice_dossier, requirements["national-id"])
+    # A form body (no file) above DATA_UPLOAD_MAX_MEMORY_SIZE but under the file limit.
+    response = alice_in.post(url, "file=" + "x" * 3_000_000, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    # More files than DATA_UPLOAD_MAX_NUMBER_FILES.
+    files = [SimpleUploadedFile(f"{n}.pdf", b"%PDF-", content_type="application/pdf") for n in range(120)]
+    assert alice_in.post(url, {"file": files}).status_code == 400
+    assert not StoredDocument.objects.exists()
+
+
+def test_two_files_in_one_post_keep_one_and_nothing_is_left_behind(alice_in, alice_dossier, requirements):
+    files = [SimpleUploadedFile("a.pdf", samples.pdf()), SimpleUploadedFile("b.png", samples.image())]
+    assert (
+        alice_in.post(upload_url(alice_dossier, requirements["national-id"]), {"file": files}).status_code
+        == 302
+    )
+    assert StoredDocument.objects.count() == 1
