@@ -93,8 +93,19 @@ def invitees(campaign: Campaign, stage: str) -> Invitees:
         )
     submitted = Application.objects.filter(campaign=campaign, status=Application.Status.SUBMITTED)
     if stage == Stage.PRESELECTED:
+        # A join, not a list of 200,000 numbers: those admitted whose application is still submitted.
         candidates = (
-            set(submitted.filter(pk__in=list(places)).values_list("pk", flat=True)) if places else set()
+            set(
+                SelectionDecision.objects.filter(
+                    run=run,
+                    outcome=SelectionDecision.Outcome.ADMITTED,
+                    application__status=Application.Status.SUBMITTED,
+                )
+                .order_by()
+                .values_list("application_id", flat=True)
+            )
+            if run is not None
+            else set()
         )
         first_choices: dict[int, int] = {}
     elif stage == Stage.SUBMITTED:
