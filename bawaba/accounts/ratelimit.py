@@ -53,6 +53,8 @@ DEFAULT_RATES: dict[str, Rate] = {
     "contact:ip": Rate(30, 3600),
     # A candidate's answers to her training place (bawaba.training): a few clicks, not a script's thousands.
     "training_reply:user": Rate(20, 3600),
+    # A candidate's supporting documents (bawaba.documents): a few files, replaced now and then, not a flood.
+    "document_upload:user": Rate(60, 3600),
     # Codes of the second factor (twofactor/services.py): a few typos an hour, a slow trickle of guesses a day.
     "second_factor:user": Rate(10, 900),
     "second_factor:user:day": Rate(50, 86400),

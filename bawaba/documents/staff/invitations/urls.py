@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from bawaba.documents.staff.invitations import views
+
+urlpatterns: list = [
+    path("<slug:slug>/invitations/", views.invitations, name="invitations"),
+]

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from bawaba.documents.staff.requirements import views
+
+urlpatterns: list = [
+    path("", views.campaigns, name="campaigns"),
+    path("<slug:slug>/requirements/", views.requirements, name="requirements"),
+    path("<slug:slug>/requirements/new/", views.requirement_add, name="requirement_add"),
+    path("<slug:slug>/requirements/<int:pk>/", views.requirement_edit, name="requirement_edit"),
+]
