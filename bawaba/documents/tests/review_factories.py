@@ -134,3 +134,15 @@ def fake_stored(scan_state: str = ScanState.PENDING) -> StoredDocument:
         sha256="0" * 64,
         scan_state=scan_state,
     )
+
+
+def register_review() -> None:
+    """The review's e-mail kind and menu entry, as DocumentsConfig.ready() registers them once wired (registering
+    the same entries again changes nothing)."""
+    from bawaba.core.contributions import registry
+    from bawaba.documents import contributions_review
+
+    contributions_review.register(registry)
+
+
+register_review()
