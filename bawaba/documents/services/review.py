@@ -15,20 +15,22 @@ and a retried one (same version seen) changes no row and queues nothing.
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.core.audit import record_event
 from bawaba.core.params import has_control_character
 from bawaba.documents.models import Dossier, RejectionReason, ReviewDecision
 from bawaba.notifications.services import queue_email
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Dossier.Status
 Outcome = ReviewDecision.Outcome
@@ -42,7 +44,7 @@ DECISION_EMAIL_KIND = "documents_decision"
 class ReviewRefused(Exception):
     """The review could not be written; `message` says why, for the reviewer. Nothing was changed."""
 
-    def __init__(self, message: Promise | str) -> None:
+    def __init__(self, message: "StrOrPromise") -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -50,7 +52,7 @@ class ReviewRefused(Exception):
 class DecisionConflict(ReviewRefused):
     """The dossier changed since she opened it (decided by someone else, a file replaced, claimed by another)."""
 
-    def __init__(self, message: Promise | str, *, dossier: Dossier | None) -> None:
+    def __init__(self, message: "StrOrPromise", *, dossier: Dossier | None) -> None:
         super().__init__(message)
         self.dossier = dossier
 

@@ -48,7 +48,7 @@ class QueueForm(forms.Form):
         self.scope = scope
         provinces = list(scope_provinces(scope))
         self.provinces = {str(province.pk): province for province in provinces}
-        self.fields["province"].choices = [("", _("All your provinces"))] + [
+        self._field("province").choices = [("", _("All your provinces"))] + [
             (str(province.pk), province.name) for province in sorted(provinces, key=lambda p: p.name)
         ]
         # The communes of the province chosen (or of her only province): a national list would be 1,500 options.
@@ -56,10 +56,15 @@ class QueueForm(forms.Form):
         chosen = self.provinces.get(str(self.data.get("province", ""))) or self.single_province
         communes = list(Commune.objects.filter(province=chosen)) if chosen is not None else []
         self.communes = {str(commune.pk): commune for commune in communes}
-        self.fields["commune"].choices = [("", _("All communes"))] + [
+        self._field("commune").choices = [("", _("All communes"))] + [
             (str(commune.pk), commune.name) for commune in sorted(communes, key=lambda c: c.name)
         ]
         self.shows_communes = bool(communes)
+
+    def _field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        return field
 
     def clean_province(self) -> Province | None:
         return self.provinces.get(self.cleaned_data["province"])
@@ -88,7 +93,7 @@ class QueueForm(forms.Form):
 
     def filters(self) -> QueueFilters:
         """The filters that are valid; a field in error is left out (the page says so)."""
-        data = self.cleaned_data if self.is_bound else {}
+        data = (self.cleaned_data if self.is_bound else None) or {}
         return QueueFilters(
             status=data.get("status") or Status.SUBMITTED,
             province=data.get("province"),
@@ -134,8 +139,8 @@ class DecisionForm(forms.Form):
         error_messages={key: FORM_OUT_OF_DATE for key in ("required", "invalid", "min_value", "max_value")},
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         if cleaned.get("outcome") == ReviewDecision.Outcome.REJECTED:
             reasons = cleaned.get("reasons")
             if "reasons" not in self.errors and not reasons:

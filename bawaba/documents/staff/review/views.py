@@ -239,7 +239,8 @@ def document_file(request: HttpRequest, slug: str, pk: int, document_pk: int) ->
     campaign = _campaign(slug)
     document = staff_document(request.user, pk, document_pk, campaign=campaign)
     try:
-        return document_response(document.stored, label=localised(document.requirement))
+        # A streamed FileResponse, which staff_page passes on as it is (its typing says HttpResponse).
+        return document_response(document.stored, label=localised(document.requirement))  # type: ignore[return-value]
     except DocumentNotOpenable:
         raise Http404 from None
 
