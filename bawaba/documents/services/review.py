@@ -106,12 +106,9 @@ def claim(*, dossier: Dossier, reviewer: Any) -> ClaimResult:
     """
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("claimed_by")
-            .filter(pk=dossier.pk)
-            .first()
-        )
+        # No join here: after waiting for another reviewer's lock, PostgreSQL re-reads the dossier's row but not a
+        # joined one, which would name no holder. Her holder is read on its own when the page names her.
+        locked = Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
         if locked is None:
             raise ReviewRefused(_("This file no longer exists."))
         if locked.status != Status.SUBMITTED or held_by_another(locked, reviewer, now=now):

@@ -27,6 +27,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # "<microseconds since 1970>_<id>"; no instant for the dossiers still awaited (never complete: ordered by id).
 _CURSOR = re.compile(r"(\d{1,17})?_(\d{1,19})")
 _ID_MAX = 2**63 - 1
+# Instants a dossier can have been completed at; beyond, no link of ours (and no arithmetic on them overflows).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Cursor:
             at = EPOCH + dt.timedelta(microseconds=int(micros))
         except OverflowError:
             return None
-        if at.year > 9000:
+        if not FIRST_YEAR <= at.year <= LAST_YEAR:
             return None
         return cls(at=at, pk=int(pk))
 
@@ -118,9 +120,10 @@ def queue_page(
     *,
     after: Cursor | None = None,
     before: Cursor | None = None,
-    size: int = PAGE_SIZE,
+    size: int | None = None,
 ) -> QueuePage:
     """One page of the queue just past `after` (or just before `before`): one query of size + 1 rows."""
+    size = size or PAGE_SIZE
     dossiers = (
         queue_dossiers(campaign, scope, filters)
         .select_related("application", "commune", "claimed_by")
