@@ -401,3 +401,13 @@ def test_the_guide_and_the_campaigns_list_open_for_each_reading_role(client, wor
         assert queue_url(campaign) in client.get("/fr/staff/documents/review/").content.decode()
     client.force_login(world[2].application.user)  # a candidate
     assert client.get("/fr/staff/documents/guide/").status_code == 404
+
+
+def test_the_figures_per_status_show_over_a_province_never_over_the_whole_country(client, world):
+    places, campaign, _, _, reviewer = world
+    client.force_login(reviewer)
+    assert '<span class="muted">(1)</span>' in client.get(queue_url(campaign)).content.decode()
+    client.force_login(staff("national@example.ma", Role.CENTRAL_ADMIN))
+    assert '<span class="muted">(' not in client.get(queue_url(campaign)).content.decode()
+    page = client.get(queue_url(campaign) + f"?province={places.theirs.pk}").content.decode()
+    assert '<span class="muted">(1)</span>' in page

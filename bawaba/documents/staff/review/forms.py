@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.scopes import Scope
 from bawaba.campaigns.models import Application
-from bawaba.core.params import no_control_characters_but_lines
+from bawaba.core.params import id_param, no_control_characters_but_lines
 from bawaba.documents.models import Dossier, RejectionReason, ReviewDecision
 from bawaba.documents.services.review import COMMENT_MAX_LENGTH
 from bawaba.documents.staff.review.selectors import (
     Cursor,
     QueueFilters,
+    scope_communes,
     scope_provinces,
 )
 from bawaba.territory.models import Commune, Province
@@ -108,6 +109,23 @@ def queue_filters(params, scope: Scope) -> tuple[QueueForm, QueueFilters]:
     if form.is_bound:
         form.is_valid()
     return form, form.filters()
+
+
+def review_filters(params, scope: Scope) -> QueueFilters:
+    """The queue's filters that the review screen carries on (to find the next file), read without building the
+    queue form's lists: a place is looked up only when one is named, and anything not valid is left out."""
+    province = commune = None
+    if (province_id := id_param(params, "province")) is not None:
+        province = scope_provinces(scope).filter(pk=province_id).first()
+    if (commune_id := id_param(params, "commune")) is not None:
+        communes = scope_communes(scope).filter(pk=commune_id)
+        commune = (communes.filter(province=province) if province else communes).first()
+    category = params.get("category", "")
+    return QueueFilters(
+        province=province,
+        commune=commune,
+        category=category if category in Application.Category.values else "",
+    )
 
 
 class DecisionForm(forms.Form):

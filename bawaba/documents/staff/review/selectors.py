@@ -91,12 +91,14 @@ def _ordering(status: str, *, descending: bool = False) -> list[str]:
 
 
 def _past(cursor: Cursor, status: str, *, before: bool) -> Q:
-    """The rows after (or before) the cursor in the queue's order: a row-value comparison the index answers."""
+    """The rows after (or before) the cursor in the queue's order."""
     if status == Status.AWAITED or cursor.at is None:
         return Q(pk__lt=cursor.pk) if before else Q(pk__gt=cursor.pk)
+    # (submitted_at, id) > (at, pk), written so that both engines start the index range at `at`: the first term
+    # bounds the scan, the second breaks the ties on the instant by id.
     if before:
-        return Q(submitted_at__lt=cursor.at) | Q(submitted_at=cursor.at, pk__lt=cursor.pk)
-    return Q(submitted_at__gt=cursor.at) | Q(submitted_at=cursor.at, pk__gt=cursor.pk)
+        return Q(submitted_at__lte=cursor.at) & (Q(submitted_at__lt=cursor.at) | Q(pk__lt=cursor.pk))
+    return Q(submitted_at__gte=cursor.at) & (Q(submitted_at__gt=cursor.at) | Q(pk__gt=cursor.pk))
 
 
 def queue_dossiers(campaign: Campaign, scope: Scope, filters: QueueFilters) -> QuerySet[Dossier]:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
@@ -32,7 +33,7 @@ from bawaba.documents.services.review import (
     decide,
     release,
 )
-from bawaba.documents.staff.review.forms import DecisionForm, queue_filters
+from bawaba.documents.staff.review.forms import DecisionForm, queue_filters, review_filters
 from bawaba.documents.staff.review.selectors import (
     QueueFilters,
     dossier_for_review,
@@ -44,6 +45,13 @@ from bawaba.documents.staff.review.selectors import (
 
 Status = Dossier.Status
 reviewer_page = staff_page(*APPLICATION_READERS)
+# The design system's tag colour of each status (the text says it too).
+STATUS_TAGS: dict[str, str] = {
+    Status.AWAITED: "tag--grey",
+    Status.SUBMITTED: "tag--blue",
+    Status.ACCEPTED: "tag--green",
+    Status.REJECTED: "tag--red",
+}
 
 
 def _campaign(slug: str) -> Campaign:
@@ -95,7 +103,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     cleaned = form.cleaned_data if form.is_bound else {}
     page = queue_page(campaign, scope, filters, after=cleaned.get("after"), before=cleaned.get("before"))
     query = _filter_query(filters, with_status=True)
-    counts = status_counts(campaign, scope, filters.province)
+    # The figures per status: one grouped count, cheap over a region or a province; over the whole country (the
+    # campaign's 150,000 dossiers) it would cost more than the page itself, so a national reader sees them once she
+    # picks a province (the staff home has the national figures).
+    counts = (
+        status_counts(campaign, scope, filters.province) if filters.province or not scope.national else None
+    )
     return render(
         request,
         "documents/staff/review_queue.html",
@@ -104,7 +117,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": [(value, label, counts[value]) for value, label in Status.choices],
+            # Every row of a page has the status the page shows.
+            "status_name": capfirst(Status(filters.status).label),
+            "status_tag": STATUS_TAGS[filters.status],
+            "statuses": [
+                (value, label, counts[value] if counts else None) for value, label in Status.choices
+            ],
             "query": query,
             "review_query": _filter_query(filters),
             "scope_places": places_of(request.user, *APPLICATION_READERS),
@@ -124,7 +142,7 @@ def _review_screen(
 ) -> HttpResponse:
     """The declaration beside the files; the decision form when she holds the claim of a dossier to examine."""
     scope = staff_dossier_scope(request.user)
-    filters = queue_filters(request.GET, scope)[1]
+    filters = review_filters(request.GET, scope)
     held = claim(dossier=dossier, reviewer=request.user) if dossier.status == Status.SUBMITTED else None
     dossier = dossier_for_review(dossier)
     may_decide = held is not None and held.held
@@ -149,7 +167,8 @@ def _review_screen(
             "queue_url": _queue_url(campaign, _filter_query(filters, with_status=True)),
             "review_query": review_query,
             "reasons": [RejectionReason(reason).label for reason in dossier.rejection_reasons],
-            "decisions": dossier.decisions.select_related("decided_by")[:10],
+            # Every decision sets decided_at: a dossier never decided has no history to read.
+            "decisions": dossier.decisions.select_related("decided_by")[:10] if dossier.decided_at else [],
         },
         status=status,
     )
@@ -209,7 +228,7 @@ def decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request, _("The file is rejected. The candidate is told by e-mail, with your reasons.")
         )
     scope = staff_dossier_scope(request.user)
-    filters = queue_filters(request.GET, scope)[1]
+    filters = review_filters(request.GET, scope)
     following = next_to_examine(campaign, scope, filters, current=decided, reviewer=request.user)
     if following is None:
         messages.info(request, _("No other file is waiting for examination in this queue."))
@@ -226,7 +245,7 @@ def release_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, _("You released the file: another reviewer may examine it now."))
     else:
         messages.info(request, _("You were not holding this file: nothing to release."))
-    filters = queue_filters(request.GET, staff_dossier_scope(request.user))[1]
+    filters = review_filters(request.GET, staff_dossier_scope(request.user))
     return redirect(_queue_url(campaign, _filter_query(filters, with_status=True)))
 
 
