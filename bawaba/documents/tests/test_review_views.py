@@ -411,3 +411,21 @@ def test_the_figures_per_status_show_over_a_province_never_over_the_whole_countr
     assert '<span class="muted">(' not in client.get(queue_url(campaign)).content.decode()
     page = client.get(queue_url(campaign) + f"?province={places.theirs.pk}").content.decode()
     assert '<span class="muted">(1)</span>' in page
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/fr/staff/documents/review/", "review_campaigns"),
+        ("/fr/staff/documents/guide/", "review_guide"),
+        ("/fr/staff/documents/rgph/review/", "queue"),
+        ("/fr/staff/documents/rgph/review/7/files/9/", "review_file"),
+    ],
+)
+def test_the_reviews_fixed_addresses_are_never_read_as_a_campaigns_short_name(path, name):
+    from django.urls import resolve
+    from django.utils import translation
+
+    with translation.override("fr"):  # the language prefix is read in the active language
+        match = resolve(path)
+    assert (match.namespace, match.url_name) == ("documents_staff", name)
