@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 
 from bawaba.accounts.permissions import APPLICATION_READERS, staff_page
 from bawaba.accounts.selectors import places_of
@@ -45,6 +46,13 @@ from bawaba.documents.staff.review.selectors import (
 
 Status = Dossier.Status
 reviewer_page = staff_page(*APPLICATION_READERS)
+# A status as the review's pages name it (the model's labels are lower-case words other pages share).
+STATUS_LABELS: dict[str, StrOrPromise] = {
+    Status.AWAITED: pgettext_lazy("dossier status", "Awaiting documents"),
+    Status.SUBMITTED: pgettext_lazy("dossier status", "Under examination"),
+    Status.ACCEPTED: pgettext_lazy("dossier status", "Accepted"),
+    Status.REJECTED: pgettext_lazy("dossier status", "Rejected"),
+}
 # The design system's tag colour of each status (the text says it too).
 STATUS_TAGS: dict[str, str] = {
     Status.AWAITED: "tag--grey",
@@ -118,10 +126,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             # Every row of a page has the status the page shows.
-            "status_name": capfirst(Status(filters.status).label),
+            "status_name": STATUS_LABELS[filters.status],
             "status_tag": STATUS_TAGS[filters.status],
             "statuses": [
-                (value, label, counts[value] if counts else None) for value, label in Status.choices
+                (value, STATUS_LABELS[value], counts[value] if counts else None) for value in Status.values
             ],
             "query": query,
             "review_query": _filter_query(filters),
@@ -159,6 +167,8 @@ def _review_screen(
             "dossier": dossier,
             "application": application,
             "files": required_files(dossier),
+            "status_name": STATUS_LABELS[dossier.status],
+            "status_tag": STATUS_TAGS[dossier.status],
             "held": held,
             "held_by_another": held is not None and not held.held and held.holder is not None,
             "form": form if may_decide else None,
