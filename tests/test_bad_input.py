@@ -390,6 +390,8 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
             }
         ),
         "assignment_pk": [str(site.invitee.assignments.get().pk)],
+        # A file of a dossier under review (bawaba.documents.staff.review): none here, so its views answer 404.
+        "document_pk": ["1"],
         "version": ["1"],
         "token": [site.confirmation_token, site.reset_token, site.invitation_token],
         "uidb64": [site.reset_uidb64, site.invitation_uidb64],

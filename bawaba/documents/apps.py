@@ -9,6 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from bawaba.core.contributions import registry
-        from bawaba.documents import contributions
+        from bawaba.documents import contributions, contributions_review
 
         contributions.register(registry)
+        contributions_review.register(registry)
