@@ -6,3 +6,9 @@ class DocumentsConfig(AppConfig):
     name = "bawaba.documents"
     label = "documents"
     verbose_name = _("Supporting documents")
+
+    def ready(self) -> None:
+        from bawaba.core.contributions import registry
+        from bawaba.documents import contributions_figures
+
+        contributions_figures.register(registry)
