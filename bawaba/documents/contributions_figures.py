@@ -8,7 +8,12 @@ from django.http import HttpRequest
 
 from bawaba.core.contributions import Registry, StaffHomePanel
 from bawaba.core.contributions import registry as default_registry
-from bawaba.documents.figures import campaign_figures, campaigns_with_dossiers, figures_scope
+from bawaba.documents.figures import (
+    FIGURES_CACHE_SECONDS,
+    campaign_figures,
+    campaigns_with_dossiers,
+    figures_scope,
+)
 
 
 def figures_panel(request: HttpRequest) -> Mapping[str, Any] | None:
@@ -18,7 +23,11 @@ def figures_panel(request: HttpRequest) -> Mapping[str, Any] | None:
     campaigns = campaigns_with_dossiers(scope)
     if not campaigns:
         return None
-    return {"campaigns": [campaign_figures(campaign, scope) for campaign in campaigns]}
+    return {
+        "campaigns": [
+            campaign_figures(campaign, scope, cache_seconds=FIGURES_CACHE_SECONDS) for campaign in campaigns
+        ]
+    }
 
 
 FIGURES_PANEL = StaffHomePanel(

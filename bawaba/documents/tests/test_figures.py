@@ -168,11 +168,16 @@ def test_the_review_rate_counts_the_decisions_of_each_of_the_last_days_in_the_sc
     assert national.rate.total == 5
 
 
-def test_the_figures_cost_three_queries_whatever_the_scope(places, campaign, django_assert_num_queries):
+def test_the_figures_cost_four_queries_whatever_the_scope_and_one_once_kept(
+    places, campaign, django_assert_num_queries
+):
     make_dossiers(campaign, places[KENITRA], [Status.SUBMITTED, Status.ACCEPTED])
     for scope in (Scope(national=True), Scope(province_ids=frozenset({places[KENITRA].province_id}))):
-        with django_assert_num_queries(3):
-            campaign_figures(campaign, scope)
+        with django_assert_num_queries(4):
+            campaign_figures(campaign, scope, cache_seconds=60)
+        with django_assert_num_queries(1):  # the provinces; the counts come from the cache
+            kept = campaign_figures(campaign, scope, cache_seconds=60)
+        assert kept.total.figures.uploaded == 2
 
 
 def test_campaigns_with_dossiers_are_those_with_one_in_the_scope(places, campaign):

@@ -14,7 +14,14 @@ from bawaba.accounts.permissions import APPLICATION_READERS, staff_page
 from bawaba.campaigns.models import Campaign
 from bawaba.core.charts import daily_bar_chart
 from bawaba.core.csv_response import csv_attachment
-from bawaba.documents.figures import CSV_HEADER, CampaignFigures, campaign_figures, csv_rows, figures_scope
+from bawaba.documents.figures import (
+    CSV_HEADER,
+    FIGURES_CACHE_SECONDS,
+    CampaignFigures,
+    campaign_figures,
+    csv_rows,
+    figures_scope,
+)
 
 
 def _figures(request: HttpRequest, slug: str) -> CampaignFigures:
@@ -22,7 +29,7 @@ def _figures(request: HttpRequest, slug: str) -> CampaignFigures:
     campaign = Campaign.objects.filter(slug=slug).first()
     if campaign is None or scope.is_empty:
         raise Http404
-    return campaign_figures(campaign, scope)
+    return campaign_figures(campaign, scope, cache_seconds=FIGURES_CACHE_SECONDS)
 
 
 @staff_page(*APPLICATION_READERS)
