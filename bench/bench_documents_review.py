@@ -225,43 +225,21 @@ def measure_queries(campaign, repeat: int) -> None:
         ("national (75 provinces, 12 regions)", national),
     ):
         print(f"| {label} | {python_ms(lambda s=scope: figures.campaign_figures(campaign, s), repeat):.1f} |")
+    for label, scope in (("supervisor (Kénitra)", supervised), ("national", national)):
+        ms = python_ms(lambda s=scope: figures.campaigns_with_dossiers(s), repeat)
+        print(f"| campaigns with dossiers (the staff home's panel), {label} | {ms:.1f} |")
 
 
 def _grouped(campaign, scope):
-    from django.db.models import Count
+    from bawaba.documents.figures import status_counts_query
 
-    from bawaba.documents.figures import _dossiers_in_scope
-    from bawaba.documents.models import Dossier
-
-    return (
-        Dossier.objects.filter(campaign=campaign)
-        .filter(_dossiers_in_scope(scope))
-        .order_by()
-        .values_list("province_id", "status")
-        .annotate(count=Count("pk"))
-    )
+    return status_counts_query(campaign, scope)
 
 
 def _decisions(campaign, scope):
-    import datetime as dt
+    from bawaba.documents.figures import decision_counts_query
 
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-
-    from bawaba.documents.figures import _decisions_in_scope, first_rate_day
-    from bawaba.documents.models import ReviewDecision
-
-    tz = timezone.get_current_timezone()
-    since = dt.datetime.combine(first_rate_day(), dt.time.min, tzinfo=tz)
-    return (
-        ReviewDecision.objects.filter(dossier__campaign_id=campaign.pk, decided_at__gte=since)
-        .filter(_decisions_in_scope(scope))
-        .annotate(day=TruncDate("decided_at", tzinfo=tz))
-        .order_by()
-        .values_list("province_id", "day")
-        .annotate(count=Count("pk"))
-    )
+    return decision_counts_query(campaign, scope)
 
 
 def measure_pages(campaign, *, threads: int, requests: int) -> None:
@@ -394,12 +372,16 @@ def main() -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         from bawaba.demo.selectors import demo_campaign
 
+        import os
+
         describe_machine(args.database_url)
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}")
         add_dossiers(args.dossiers, args.seed)
         campaign = demo_campaign()
         measure_queries(campaign, args.repeat)
         measure_pages(campaign, threads=args.threads, requests=args.requests)
         measure_upload(args.upload_rounds)
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
     on_national_data(args, measure)
 

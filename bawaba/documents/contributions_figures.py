@@ -20,7 +20,7 @@ def figures_panel(request: HttpRequest) -> Mapping[str, Any] | None:
     """The figures of each campaign with dossiers in her scope; nothing for a staff member whose roles or scope
     reach no dossier (an interviewer, a supervisor of no province)."""
     scope = figures_scope(request.user)
-    campaigns = campaigns_with_dossiers(scope)
+    campaigns = campaigns_with_dossiers(scope, cache_seconds=FIGURES_CACHE_SECONDS)
     if not campaigns:
         return None
     return {

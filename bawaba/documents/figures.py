@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -172,16 +172,19 @@ def provinces_in_scope(scope: Scope) -> list[Province]:
 def status_counts(campaign: Campaign, scope: Scope) -> dict[int, dict[str, int]]:
     """{province id: {status: dossiers}} of the campaign's dossiers in the scope: one grouped query."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
+    for province_id, status, count in status_counts_query(campaign, scope):
+        counts[province_id][status] = count
+    return counts
+
+
+def status_counts_query(campaign: Campaign, scope: Scope) -> QuerySet:
+    return (
         Dossier.objects.filter(campaign=campaign)
         .filter(_dossiers_in_scope(scope))
         .order_by()
         .values_list("province_id", "status")
         .annotate(count=Count("pk"))
     )
-    for province_id, status, count in rows:
-        counts[province_id][status] = count
-    return counts
 
 
 def first_rate_day(now: dt.datetime | None = None) -> dt.date:
@@ -195,39 +198,42 @@ def decision_counts(
 ) -> dict[tuple[int, dt.date], int]:
     """{(province id, day): review decisions} of the campaign's dossiers in the scope over the last
     REVIEW_RATE_DAYS days: one grouped query on the decisions' (province, decided_at) index."""
-    first = first_rate_day(now)
+    return {
+        (province_id, day): count
+        for province_id, day, count in decision_counts_query(campaign, scope, now=now)
+    }
+
+
+def decision_counts_query(campaign: Campaign, scope: Scope, *, now: dt.datetime | None = None) -> QuerySet:
     tz = timezone.get_current_timezone()
-    since = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    since = dt.datetime.combine(first_rate_day(now), dt.time.min, tzinfo=tz)
     decisions = ReviewDecision.objects.filter(decided_at__gte=since)
     # A decision's campaign is its dossier's. Joining the dossiers to know it costs a scan of all of them (40 ms
     # at 150,000 for a supervisor's 1,600 decisions, docs/benchmarks.md); when no other campaign has any dossier,
     # every decision is this campaign's and the join is left out (one probe per other campaign to know it).
     if _other_campaigns_have_dossiers(campaign):
         decisions = decisions.filter(dossier__campaign_id=campaign.pk)
-    rows = (
+    return (
         decisions.filter(_decisions_in_scope(scope))
         .annotate(day=TruncDate("decided_at", tzinfo=tz))
         .order_by()
         .values_list("province_id", "day")
         .annotate(count=Count("pk"))
     )
-    return {(province_id, day): count for province_id, day, count in rows}
 
 
 def _other_campaigns_have_dossiers(campaign: Campaign) -> bool:
-    return (
-        Campaign.objects.exclude(pk=campaign.pk)
-        .filter(Exists(Dossier.objects.filter(campaign_id=OuterRef("pk"))))
-        .exists()
-    )
+    # A probe per campaign (see campaigns_with_dossiers for why not one EXISTS over all of them).
+    others = Campaign.objects.exclude(pk=campaign.pk).order_by("-pk").values_list("pk", flat=True)
+    return any(Dossier.objects.filter(campaign_id=pk).exists() for pk in others)
 
 
 def campaign_figures(
     campaign: Campaign, scope: Scope, *, now: dt.datetime | None = None, cache_seconds: int = 0
 ) -> CampaignFigures:
     """The campaign's figures over the scope: the provinces it covers (those without any dossier at zero), the
-    regions too for a national scope, the total, and the review rate per day. Four queries: the provinces, the
-    status counts, whether another campaign has dossiers, the decisions per day.
+    regions too for a national scope, the total, and the review rate per day. Four queries and a probe per other
+    campaign: the provinces, the status counts, the other campaigns (have they dossiers?), the decisions per day.
 
     With `cache_seconds` (the pages: FIGURES_CACHE_SECONDS), the two counts are kept that long per campaign, scope
     and day: a national count reads every dossier (0.1 s at 150,000 on a small machine, docs/benchmarks.md), and
@@ -316,13 +322,30 @@ def _sum(figures: Iterable[Figures]) -> Figures:
     return total
 
 
-def campaigns_with_dossiers(scope: Scope) -> list[Campaign]:
-    """The campaigns with at least one dossier in the scope, newest first (none for an empty scope)."""
+def campaigns_with_dossiers(scope: Scope, *, cache_seconds: int = 0) -> list[Campaign]:
+    """The campaigns with at least one dossier in the scope, newest first (none for an empty scope).
+
+    One probe per campaign (`EXISTS ... LIMIT 1` with the campaign's id as a constant, which the planner answers
+    from an index in well under a millisecond), not one EXISTS over all campaigns: PostgreSQL turns that into a
+    semi-join that reads every dossier of the scope (28 ms for a supervisor's 4,500, docs/benchmarks.md).
+    """
     if scope.is_empty:
         return []
-    # One probe per campaign (a handful) on the dossiers' indexes, rather than reading every dossier for DISTINCT.
-    in_scope = Dossier.objects.filter(_dossiers_in_scope(scope), campaign_id=OuterRef("pk"))
-    return list(Campaign.objects.filter(Exists(in_scope)).order_by("-pk"))
+
+    def probe() -> list[int]:
+        in_scope = Dossier.objects.filter(_dossiers_in_scope(scope))
+        return [
+            pk
+            for pk in Campaign.objects.order_by("-pk").values_list("pk", flat=True)
+            if in_scope.filter(campaign_id=pk).exists()
+        ]
+
+    if cache_seconds:
+        pks = cache.get_or_set(f"documents:figures-campaigns:{_scope_key(scope)}", probe, cache_seconds)
+    else:
+        pks = probe()
+    campaigns = Campaign.objects.in_bulk(pks)
+    return [campaigns[pk] for pk in pks if pk in campaigns]
 
 
 # The CSV export: one line per row of the table, the place by its HCP code and both its names.
