@@ -35,6 +35,7 @@ Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -371,8 +372,6 @@ def main() -> None:
 
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         from bawaba.demo.selectors import demo_campaign
-
-        import os
 
         describe_machine(args.database_url)
         print(f"load average at the start: {os.getloadavg()[0]:.1f}")
