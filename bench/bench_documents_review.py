@@ -127,7 +127,9 @@ def queue(campaign, scope, *, commune=None, category=None, after=None):
         rows = rows.filter(category=category)
     if after is not None:
         moment, pk = after
-        rows = rows.filter(Q(submitted_at__gt=moment) | Q(submitted_at=moment, pk__gt=pk))
+        # `submitted_at >= moment` first: the index range starts there. The OR alone ("later, or as late with a
+        # higher id") is no index condition, and PostgreSQL walks the queue from its start (77 ms after 60,000).
+        rows = rows.filter(submitted_at__gte=moment).filter(Q(submitted_at__gt=moment) | Q(pk__gt=pk))
     return rows.order_by("submitted_at", "pk").values_list("pk", "submitted_at", "province_id", "category")[
         :PAGE
     ]
@@ -365,6 +367,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--requests", type=int, default=400, help="timed requests per page, over all threads")
     parser.add_argument("--upload-rounds", type=int, default=10)
+    parser.add_argument("--queries-only", action="store_true", help="measure the queries, not the pages or upload")
     args = parser.parse_args()
 
     def measure(args) -> None:
@@ -378,8 +381,9 @@ def main() -> None:
         add_dossiers(args.dossiers, args.seed)
         campaign = demo_campaign()
         measure_queries(campaign, args.repeat)
-        measure_pages(campaign, threads=args.threads, requests=args.requests)
-        measure_upload(args.upload_rounds)
+        if not args.queries_only:
+            measure_pages(campaign, threads=args.threads, requests=args.requests)
+            measure_upload(args.upload_rounds)
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
     on_national_data(args, measure)
