@@ -367,7 +367,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--requests", type=int, default=400, help="timed requests per page, over all threads")
     parser.add_argument("--upload-rounds", type=int, default=10)
-    parser.add_argument("--queries-only", action="store_true", help="measure the queries, not the pages or upload")
+    parser.add_argument(
+        "--queries-only", action="store_true", help="measure the queries, not the pages or upload"
+    )
     args = parser.parse_args()
 
     def measure(args) -> None:
