@@ -243,11 +243,14 @@ def campaign_figures(
     first = first_rate_day(now)
     if cache_seconds:
         key = f"documents:figures:{campaign.pk}:{_scope_key(scope)}:{first.isoformat()}"
-        counts, decisions = cache.get_or_set(
+        kept = cache.get_or_set(
             key,
             lambda: (status_counts(campaign, scope), decision_counts(campaign, scope, now=now)),
             cache_seconds,
         )
+        if kept is None:  # a cache that keeps nothing (DummyCache)
+            kept = (status_counts(campaign, scope), decision_counts(campaign, scope, now=now))
+        counts, decisions = kept
     else:
         counts, decisions = status_counts(campaign, scope), decision_counts(campaign, scope, now=now)
     per_day: dict[dt.date, int] = defaultdict(int)
@@ -264,20 +267,25 @@ def campaign_figures(
         )
         for province in provinces
     ]
-    region_rows = []
+    region_rows: list[FiguresRow] = []
     if scope.national:
         regions: dict[int, Region] = {}
         for province in provinces:
             regions.setdefault(province.region_id, province.region)
-        region_rows = [
-            FiguresRow(
-                level="region",
-                place=region,
-                figures=_sum(row.figures for row in province_rows if row.place.region_id == region.pk),  # type: ignore[union-attr]
-                decisions=sum(row.decisions for row in province_rows if row.place.region_id == region.pk),  # type: ignore[union-attr]
+        for region in sorted(regions.values(), key=lambda region: region.code):
+            lines = [
+                row
+                for row, province in zip(province_rows, provinces, strict=True)
+                if province.region_id == region.pk
+            ]
+            region_rows.append(
+                FiguresRow(
+                    level="region",
+                    place=region,
+                    figures=_sum(row.figures for row in lines),
+                    decisions=sum(row.decisions for row in lines),
+                )
             )
-            for region in sorted(regions.values(), key=lambda region: region.code)
-        ]
     lone_region = _lone_region(scope, provinces)
     total = FiguresRow(
         level="region" if lone_region else ("national" if scope.national else "total"),
@@ -341,7 +349,7 @@ def campaigns_with_dossiers(scope: Scope, *, cache_seconds: int = 0) -> list[Cam
         ]
 
     if cache_seconds:
-        pks = cache.get_or_set(f"documents:figures-campaigns:{_scope_key(scope)}", probe, cache_seconds)
+        pks = cache.get_or_set(f"documents:figures-campaigns:{_scope_key(scope)}", probe, cache_seconds) or []
     else:
         pks = probe()
     campaigns = Campaign.objects.in_bulk(pks)
