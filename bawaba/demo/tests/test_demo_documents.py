@@ -2,6 +2,7 @@
 dossier for every preselected candidate, files that pass the checks, review decisions of the last days, and the
 demo candidate's dossier awaiting her upload."""
 
+import hashlib
 import io
 
 from django.core.management import call_command
@@ -52,8 +53,14 @@ def test_the_preselected_are_asked_for_their_documents_and_the_review_is_under_w
             r for r in Requirement.objects.filter(campaign=campaign) if r.applies_to(dossier.category)
         ]
         assert dossier.documents.count() == len(required)
-    stored = StoredDocument.objects.filter(dossier_document__dossier__campaign=campaign).first()
-    assert validate_upload(read_stored(stored.storage_name)).sha256 == stored.sha256
+    for media_type in ("application/pdf", "image/png"):
+        stored = StoredDocument.objects.filter(
+            dossier_document__dossier__campaign=campaign, media_type=media_type
+        ).first()
+        content = read_stored(stored.storage_name)
+        # As an upload leaves it: the checks' clean form, its digest and size recorded; and it passes the checks.
+        assert hashlib.sha256(content).hexdigest() == stored.sha256 and len(content) == stored.size
+        assert validate_upload(content).media_type == media_type
     assert DossierDocument.objects.filter(dossier__status=Status.AWAITED).count() == 0
 
     examined = dossiers.filter(status__in=[Status.ACCEPTED, Status.REJECTED])
