@@ -45,6 +45,8 @@ demo-data: install
 	$(MANAGE) generate_demo --scale $(SCALE) --seed $(SEED)
 	@# Publishing happens once per campaign stage: a second `make demo` keeps the published preselection.
 	$(MANAGE) run_selection --campaign $(DEMO_CAMPAIGN) --seed "$(SELECTION_SEED)" --publish --unless-published
+	@# The preselected are asked for their supporting documents; the review is under way (once: then no change).
+	$(MANAGE) demo_documents --seed $(SEED)
 	@# The hand-over to the e-learning platform releases the held invitations (the demo candidate gets hers).
 	mkdir -p var/demo
 	$(MANAGE) export_moodle --campaign $(DEMO_CAMPAIGN) --output var/demo/moodle-users.csv --unless-exported

@@ -400,9 +400,8 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
         "user_id": [str(site.admin.pk)],
         # A province (the training's progress per province).
         "code": list(Province.objects.order_by("code").values_list("code", flat=True)[:1]),
-        # A candidate's file and a required document (bawaba.documents): the site has none, so these reach the
-        # views' own 404 after their parameters are read, which is what the fuzzing checks.
-        "document_pk": ["1"],
+        # A required document (bawaba.documents): the site has none, so it reaches the views' own 404 after its
+        # parameters are read, which is what the fuzzing checks.
         "requirement_pk": ["1"],
         # A convocation to an interview (bawaba.interviews' scoring pages): none here either.
         "convocation": ["1"],

@@ -7,10 +7,12 @@ outbox that sends every app's e-mails do not go looking for those parts: each ap
 AppConfig.ready(), and the page or the outbox reads them. Core holds the registry because every app may import
 core and core imports none of them.
 
-Four kinds of contribution:
+Five kinds of contribution:
 
 * a **section** of a candidate-facing page (`Section`): a template and a context function, ordered;
 * a **staff menu entry** (`StaffMenuEntry`): a label, a URL name and who may see it;
+* a **staff home panel** (`StaffHomePanel`): a template and a context function shown on the staff home (an app's
+  figures over the staff member's scope), ordered;
 * an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it;
 * a **personal-data provider** (`PersonalDataProvider`): what the app holds on one person, for her data download
   (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there.
@@ -72,6 +74,21 @@ class StaffMenuEntry:
     allowed: Callable[[Any], bool]
     order: int = 100
     description: str | Promise = ""
+
+
+# The context of a panel for this request's staff member, or None when the panel has nothing for her (her roles or
+# her scope give her nothing of it).
+StaffHomePanelContext = Callable[[HttpRequest], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class StaffHomePanel:
+    """A part of the staff home that an app fills in for the signed-in staff member (the documents' figures)."""
+
+    key: str
+    template: str
+    context: StaffHomePanelContext
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -152,6 +169,7 @@ class Outbox(Protocol):
 class Registry:
     sections: dict[tuple[str, str], Section] = field(default_factory=dict)
     staff_entries: dict[str, StaffMenuEntry] = field(default_factory=dict)
+    staff_home_panels: dict[str, StaffHomePanel] = field(default_factory=dict)
     email_kinds: dict[str, EmailKind] = field(default_factory=dict)
     personal_data: dict[str, PersonalDataProvider] = field(default_factory=dict)
     outbox: Outbox | None = None
@@ -165,6 +183,9 @@ class Registry:
 
     def add_staff_entry(self, entry: StaffMenuEntry) -> None:
         _add(self.staff_entries, entry.key, entry, "staff menu entry")
+
+    def add_staff_home_panel(self, panel: StaffHomePanel) -> None:
+        _add(self.staff_home_panels, panel.key, panel, "staff home panel")
 
     def add_email_kind(self, kind: EmailKind) -> None:
         _add(self.email_kinds, kind.key, kind, "e-mail kind")
@@ -189,6 +210,9 @@ class Registry:
             return []
         entries = sorted(self.staff_entries.values(), key=lambda entry: (entry.order, entry.key))
         return [entry for entry in entries if entry.allowed(user)]
+
+    def staff_home_panels_in_order(self) -> list[StaffHomePanel]:
+        return sorted(self.staff_home_panels.values(), key=lambda panel: (panel.order, panel.key))
 
     def email_kind(self, key: str) -> EmailKind:
         try:
@@ -226,6 +250,19 @@ def render_sections(request: HttpRequest, page: str, objects: Iterable[Model]) -
     to blank space too.
     """
     return render_pages_sections(request, (page,), objects)[page]
+
+
+def render_staff_home_panels(request: HttpRequest) -> list[SafeString]:
+    """The registered staff home panels that have something for this request's staff member, rendered in order."""
+    rendered = []
+    for panel in registry.staff_home_panels_in_order():
+        context = panel.context(request)
+        if context is None:
+            continue
+        html = render_to_string(panel.template, dict(context), request=request)
+        if html.strip():
+            rendered.append(mark_safe(html))  # noqa: S308 - render_to_string escapes what it inserts
+    return rendered
 
 
 def render_pages_sections(

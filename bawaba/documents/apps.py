@@ -9,7 +9,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from bawaba.core.contributions import registry
-        from bawaba.documents import contributions, contributions_review
+        from bawaba.documents import contributions, contributions_figures, contributions_review
 
         contributions.register(registry)
         contributions_review.register(registry)
+        contributions_figures.register(registry)

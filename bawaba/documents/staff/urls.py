@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("", include("bawaba.documents.staff.review.urls")),
     path("", include("bawaba.documents.staff.requirements.urls")),
     path("", include("bawaba.documents.staff.invitations.urls")),
+    path("", include("bawaba.documents.staff.figures.urls")),
 ]

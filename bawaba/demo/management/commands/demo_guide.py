@@ -8,6 +8,7 @@ from bawaba.accounts.twofactor.codes import base32_key, grouped
 from bawaba.demo.competition import demo_competition
 from bawaba.demo.selectors import demo_campaign, published_preselection
 from bawaba.demo.services import CANDIDATE, DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS
+from bawaba.documents.models import Dossier
 
 
 class Command(BaseCommand):
@@ -63,8 +64,22 @@ class Command(BaseCommand):
             "  (accept or decline the place on her dashboard; her progress comes from the demo's completion report)",
             f"  The remote training's staff pages (notices, hand-over file, replies, progress, reminders): "
             f"{base}/fr/staff/training/",
+            *self._documents_lines(base, census),
             f"  Staff pages, as the administrator: {base}/fr/staff/",
             f"  Django admin: {base}/fr/admin/",
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    @staticmethod
+    def _documents_lines(base: str, census) -> list[str]:
+        """The supporting documents' pages, once `make demo-data` has asked for them (demo_documents)."""
+        if census is None or not Dossier.objects.filter(campaign=census).exists():
+            return []
+        return [
+            "  Supporting documents: the candidate uploads hers from her dashboard (her dossier awaits them): "
+            f"{base}/fr/me/",
+            f"  The supervisor's review queue (Kénitra): {base}/fr/staff/documents/{census.slug}/review/",
+            f"  The figures (uploaded, examined, accepted, rejected, under examination, decisions per day): "
+            f"{base}/fr/staff/documents/{census.slug}/figures/ (also on each staff member's home)",
+        ]
