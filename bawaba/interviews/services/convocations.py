@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.people import Person, read_people
 from bawaba.core import dates
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
-from bawaba.core.languages import supported_language
 from bawaba.interviews import convocation as rule
 from bawaba.interviews.models import Convocation, InterviewSession, InterviewSlot
 from bawaba.interviews.selectors import call_lines_for, call_rules, place_holders_by_province
@@ -82,44 +82,6 @@ class Texts:
         )
 
 
-@dataclass(frozen=True)
-class Person:
-    """What a convocation's message needs of its candidate."""
-
-    user_id: int
-    email: str
-    language: str
-    first_name_ar: str
-    last_name_ar: str
-    first_name_latin: str
-    last_name_latin: str
-
-    def name(self) -> str:
-        arabic = (self.first_name_ar, self.last_name_ar)
-        latin = (self.first_name_latin, self.last_name_latin)
-        first, second = (arabic, latin) if self.language == "ar" else (latin, arabic)
-        return " ".join(part for part in (first if any(first) else second) if part) or self.email
-
-
-PERSON_FIELDS = (
-    "user_id",
-    "user__email",
-    "user__preferred_language",
-    "first_name_ar",
-    "last_name_ar",
-    "first_name_latin",
-    "last_name_latin",
-)
-
-
-def people(application_ids: list[int]) -> dict[int, Person]:
-    rows = Application.objects.filter(pk__in=application_ids).values_list("pk", *PERSON_FIELDS)
-    return {
-        pk: Person(user_id, email, supported_language(language), *names)
-        for pk, user_id, email, language, *names in rows
-    }
-
-
 def convocation_uid(campaign_id: int, application_id: int, number: int) -> str:
     """Stable across slot changes (a new SEQUENCE replaces the event); `number` counts her earlier convocations
     (0 for the first), so that one convoked again after withdrawing gets a new event."""
@@ -141,7 +103,7 @@ def convocation_context(
     return {
         "campaign_title": texts.title(language),
         "when": texts.when(language, slot.starts_at),
-        "name": person.name(),
+        "name": person.full_name(),
         "place": session.place_name,
         "address": session.address,
         "starts_at": slot.starts_at.isoformat(),
@@ -259,7 +221,7 @@ def _write_convocations(
     """The mailing, then the convocations and the slots' counters, set-based (COPY on PostgreSQL): a national
     convocation is 200,000 rows, which model instances one by one would spend most of their time building."""
     application_ids = list(assigned)
-    persons = people(application_ids)
+    persons = read_people(campaign, application_ids)
     earlier = dict(
         Convocation.objects.filter(campaign=campaign, application_id__in=application_ids)
         .values_list("application_id")
@@ -404,7 +366,7 @@ def change_slot(*, application: Application, slot_id: int, actor: Any) -> Convoc
             to_email=user.email,
             language=user.preferred_language,
             context=convocation_context(
-                person=people([application.pk])[application.pk],
+                person=read_people(application.campaign, [application.pk])[application.pk],
                 slot=target,
                 session=target.session,
                 uid=convocation_uid(convocation.campaign_id, application.pk, _number_of(convocation)),

@@ -16,9 +16,9 @@ COPY (bawaba.core.bulk). Measured in docs/benchmarks.md ("Decision notices of a 
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -27,10 +27,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from bawaba.campaigns.models import Application, Campaign
+from bawaba.campaigns.models import Campaign
+from bawaba.campaigns.people import Person, read_people
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
-from bawaba.core.languages import supported_language
 from bawaba.notifications.mailings import Recipients
 from bawaba.selection.models import (
     Promotion,
@@ -53,27 +53,6 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 def site_url() -> str:
     """The site's root as candidates reach it (BAWABA_SITE_URL), without its final slash."""
     return (settings.BAWABA_SITE_URL or "").rstrip("/")
-
-
-class Person(NamedTuple):
-    """What a notice needs of an application and its candidate (a tuple: a publication makes 488,321 of them)."""
-
-    application_id: int
-    user_id: int
-    email: str
-    language: str  # a language the platform speaks (her preferred one, else Arabic)
-    first_name_ar: str
-    last_name_ar: str
-    first_name_latin: str
-    last_name_latin: str
-
-    def names(self) -> tuple[str, str]:
-        """Her first and last names in the script of her language: Arabic for Arabic, Latin otherwise, each
-        falling back to the other script when she gave only that one."""
-        arabic = (self.first_name_ar, self.last_name_ar)
-        latin = (self.first_name_latin, self.last_name_latin)
-        first, second = (arabic, latin) if self.language == "ar" else (latin, arabic)
-        return first if any(first) else second
 
 
 @dataclass(frozen=True)
@@ -148,30 +127,6 @@ class Places:
         if language == "ar":
             return self.name_ar[commune_id] or self.name_fr[commune_id]
         return self.name_fr[commune_id] or self.name_ar[commune_id]
-
-
-def read_people(campaign: Campaign, application_ids: Iterable[int] | None = None) -> dict[int, Person]:
-    """The applications of the campaign (or those of `application_ids`) with their users, by application id;
-    withdrawn applications left out: no notice goes to a candidate who withdrew."""
-    applications = Application.objects.filter(campaign=campaign).exclude(status=Application.Status.WITHDRAWN)
-    if application_ids is not None:
-        applications = applications.filter(pk__in=list(application_ids))
-    languages = {code: supported_language(code) for code in LANGUAGES}
-    people = {}
-    for row in applications.order_by().values_list(
-        "pk",
-        "user_id",
-        "user__email",
-        "user__preferred_language",
-        "first_name_ar",
-        "last_name_ar",
-        "first_name_latin",
-        "last_name_latin",
-    ):
-        people[row[0]] = Person(
-            row[0], row[1], row[2], languages.get(row[3]) or supported_language(row[3]), *row[4:]
-        )
-    return people
 
 
 def notify_publication(*, run: SelectionRun, actor: Any) -> None:

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.utils import translation
 
 from bawaba.campaigns.models import Campaign
+from bawaba.campaigns.people import Person
 from bawaba.notifications.models import Mailing, MailingMessage
 from bawaba.notifications.sender import render_message
 from bawaba.training.contributions import TRAINING_NOTICE
-from bawaba.training.services.invitations import Person, Shared
+from bawaba.training.services.invitations import Shared
 
 SAMPLE_EMAIL = "fatima.alaoui@example.ma"
 SAMPLE_PASSWORD = "Kx7m-P3qa-Zt9w"  # noqa: S105 - the preview's sample, no one's password
