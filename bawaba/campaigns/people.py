@@ -37,6 +37,24 @@ class Person(NamedTuple):
         return " ".join(part for part in self.names() if part) or self.email
 
 
+# Her fields as read_people reads them, after the application's id, for a query of another table to add.
+PERSON_FIELDS = (
+    "application__user_id",
+    "application__user__email",
+    "application__user__preferred_language",
+    "application__first_name_ar",
+    "application__last_name_ar",
+    "application__first_name_latin",
+    "application__last_name_latin",
+)
+
+
+def person_of(application_id: int, fields: tuple) -> Person:
+    """Her Person from the values of PERSON_FIELDS."""
+    user_id, email, language, *names = fields
+    return Person(application_id, user_id, email, supported_language(language), *names)
+
+
 def read_people(campaign: Campaign, application_ids: Iterable[int] | None = None) -> dict[int, Person]:
     """The applications of the campaign (or those of `application_ids`) with their users, by application id;
     withdrawn applications left out: no notice goes to a candidate who withdrew."""

@@ -19,7 +19,7 @@ from bawaba.interviews.models import CallRules as CallRulesVersion
 from bawaba.interviews.models import InterviewGrid
 from bawaba.selection.models import SelectionDecision, SelectionRun
 from bawaba.selection.selectors import published_run
-from bawaba.territory.models import Commune, Province
+from bawaba.territory.models import Province
 from bawaba.training.models import TrainingReply
 
 Outcome = SelectionDecision.Outcome
@@ -123,15 +123,15 @@ def _with_facts(decisions: QuerySet[SelectionDecision]):
     )
 
 
-def _call_rows(campaign: Campaign, *, province_ids: list[int] | None):
-    """The preselection's candidates who were given a place, with their facts (FACT_FIELDS)."""
+def _call_rows(campaign: Campaign, *, province_ids: list[int] | None, extra: tuple[str, ...] = ()):
+    """The preselection's candidates who were given a place, with their facts (FACT_FIELDS, then `extra`)."""
     run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
     if run is None:
-        return SelectionDecision.objects.none().values_list(*FACT_FIELDS)
+        return SelectionDecision.objects.none().values_list(*FACT_FIELDS, *extra)
     decisions = SelectionDecision.objects.filter(run=run)
     if province_ids is not None:
         decisions = decisions.filter(commune__province_id__in=province_ids)
-    return _with_facts(decisions).values_list(*FACT_FIELDS)
+    return _with_facts(decisions).values_list(*FACT_FIELDS, *extra)
 
 
 def call_lines(campaign: Campaign, rules: CallRules, *, province_ids: list[int] | None) -> Iterator[CallLine]:
@@ -140,37 +140,9 @@ def call_lines(campaign: Campaign, rules: CallRules, *, province_ids: list[int] 
     return _lines(rows.iterator(chunk_size=5000), rules)
 
 
-def place_holders_by_province(campaign: Campaign, province_ids: list[int]) -> dict[int, list[int]]:
-    """{province id: the applications admitted in the published preselection whose place is there}: the only
-    candidates who may be called, in one pass over the run's decisions."""
-    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
-    if run is None:
-        return {}
-    communes = dict(Commune.objects.filter(province_id__in=province_ids).values_list("pk", "province_id"))
-    members: dict[int, list[int]] = {}
-    for application_id, commune_id in (
-        SelectionDecision.objects.filter(run=run, outcome=Outcome.ADMITTED)
-        .order_by("application_id")
-        .values_list("application_id", "commune_id")
-        .iterator(chunk_size=20_000)
-    ):
-        province_id = communes.get(commune_id)
-        if province_id is not None:
-            members.setdefault(province_id, []).append(application_id)
-    return members
-
-
-def call_lines_for(campaign: Campaign, rules: CallRules, application_ids: list[int]) -> list[CallLine]:
-    """The lines of these applications (by the run's unique key on application: no pass over the run)."""
-    run = published_run(campaign, SelectionRun.Stage.PRESELECTION)
-    if run is None or not application_ids:
-        return []
-    decisions = SelectionDecision.objects.filter(run=run, application_id__in=application_ids)
-    return list(_lines(_with_facts(decisions).values_list(*FACT_FIELDS).order_by("application_id"), rules))
-
-
-def _lines(rows, rules: CallRules) -> Iterator[CallLine]:
-    for (
+def line_of(row: tuple, rules: CallRules) -> CallLine:
+    """Her line from a row of FACT_FIELDS (and anything after them, left alone)."""
+    (
         application_id,
         province_id,
         commune_id,
@@ -183,25 +155,36 @@ def _lines(rows, rules: CallRules) -> Iterator[CallLine]:
         documents_accepted,
         last_name,
         first_name,
-    ) in rows:
-        facts = CandidateFacts(
-            holds_place=outcome == Outcome.ADMITTED
-            and status == Application.Status.SUBMITTED
-            and not declined,
-            training_started=first_access is not None or bool(completion),
-            completion_percent=completion or 0,
-            grade=grade,
-            documents_accepted=documents_accepted,
-        )
-        yield CallLine(
-            application_id=application_id,
-            province_id=province_id,
-            commune_id=commune_id,
-            name=f"{last_name} {first_name}".strip(),
-            completion_percent=completion or 0,
-            grade=grade,
-            reason=left_out_reason(rules, facts),
-        )
+    ) = row[: len(FACT_FIELDS)]
+    facts = CandidateFacts(
+        holds_place=outcome == Outcome.ADMITTED and status == Application.Status.SUBMITTED and not declined,
+        training_started=first_access is not None or bool(completion),
+        completion_percent=completion or 0,
+        grade=grade,
+        documents_accepted=documents_accepted,
+    )
+    return CallLine(
+        application_id=application_id,
+        province_id=province_id,
+        commune_id=commune_id,
+        name=f"{last_name} {first_name}".strip(),
+        completion_percent=completion or 0,
+        grade=grade,
+        reason=left_out_reason(rules, facts),
+    )
+
+
+def _lines(rows, rules: CallRules) -> Iterator[CallLine]:
+    return (line_of(row, rules) for row in rows)
+
+
+def call_rows_with(campaign: Campaign, extra: tuple[str, ...]):
+    """Every candidate given a place, nationally, with her facts and `extra` fields, in one pass (streamed)."""
+    return (
+        _call_rows(campaign, province_ids=None, extra=extra)
+        .order_by("application_id")
+        .iterator(chunk_size=5000)
+    )
 
 
 def provinces_in_scope(scope: Scope) -> QuerySet[Province]:

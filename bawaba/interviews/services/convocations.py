@@ -7,7 +7,6 @@ place at once cannot both have it. A candidate has one live convocation (a parti
 """
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,20 +14,21 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bawaba.campaigns.models import Application, Campaign
-from bawaba.campaigns.people import Person, read_people
+from bawaba.campaigns.people import PERSON_FIELDS, Person, person_of, read_people
 from bawaba.core import dates
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.interviews import convocation as rule
 from bawaba.interviews.models import Convocation, InterviewSession, InterviewSlot
-from bawaba.interviews.selectors import call_lines_for, call_rules, place_holders_by_province
+from bawaba.interviews.selectors import FACT_FIELDS, call_rows_with, call_rules, line_of
 from bawaba.notifications.mailings import Recipients, create_mailing, message_id_domain
 from bawaba.notifications.services import queue_email
 from bawaba.territory.models import Commune, Province
@@ -141,27 +141,34 @@ def convoke_provinces(
     """Convoke the called candidates of each province who have no live convocation, by the rule of
     bawaba.interviews.convocation: one transaction per province, with its mailing.
 
-    Who holds a place where is read once for all the provinces (one pass over the run's decisions, which have no
-    index by commune: 75 passes would cost minutes nationally); each province's transaction then reads its
-    candidates' facts again by their ids, so a decline in between is seen.
+    Who is called, and what her messages need (her address, language and names), is read once for all the
+    provinces, in one pass over the run's decisions (they have no index by commune: a pass per province cost
+    minutes nationally, and reading each province's candidates again by their ids, 18 s). A candidate who declines
+    while the convocations are being written may still be convoked: she withdraws from her dashboard.
     """
-    members = place_holders_by_province(campaign, [province.pk for province in provinces])
     rules = call_rules(campaign)
+    wanted = {province.pk for province in provinces}
+    called: dict[int, list] = {}
+    persons: dict[int, Person] = {}
+    for row in call_rows_with(campaign, PERSON_FIELDS):
+        line = line_of(row, rules)
+        if line.is_called and line.province_id in wanted:
+            called.setdefault(line.province_id, []).append(line)
+            persons[line.application_id] = person_of(line.application_id, row[len(FACT_FIELDS) :])
     return {
-        province.pk: _convoke(campaign, province, members.get(province.pk, []), rules, actor)
+        province.pk: _convoke(campaign, province, called.get(province.pk, []), persons, actor)
         for province in provinces
     }
 
 
 def _convoke(
-    campaign: Campaign, province: Province, application_ids: list[int], rules, actor: Any
+    campaign: Campaign, province: Province, called: list, persons: dict[int, Person], actor: Any
 ) -> ProvinceConvocations:
     now = timezone.now()
     with transaction.atomic():
         slots = list(
             _open_slots(campaign, province, after=now + CHANGE_NOTICE).select_for_update(of=("self",))
         )
-        called = [line for line in call_lines_for(campaign, rules, application_ids) if line.is_called]
         live = set(
             Convocation.objects.filter(
                 campaign=campaign,
@@ -200,7 +207,7 @@ def _convoke(
         )
         assigned = result.assigned
         if assigned:
-            _write_convocations(campaign, province, assigned, {s.pk: s for s in slots}, now, actor)
+            _write_convocations(campaign, province, assigned, {s.pk: s for s in slots}, persons, now, actor)
         record_event(
             actor=actor,
             action="interviews.province_convoked",
@@ -215,13 +222,13 @@ def _write_convocations(
     province: Province,
     assigned: dict,
     slots: dict[int, InterviewSlot],
+    persons: dict[int, Person],
     now: dt.datetime,
     actor: Any,
 ) -> None:
     """The mailing, then the convocations and the slots' counters, set-based (COPY on PostgreSQL): a national
     convocation is 200,000 rows, which model instances one by one would spend most of their time building."""
     application_ids = list(assigned)
-    persons = read_people(campaign, application_ids)
     earlier = dict(
         Convocation.objects.filter(campaign=campaign, application_id__in=application_ids)
         .values_list("application_id")
@@ -270,11 +277,15 @@ def _write_convocations(
         },
         rows=len(assigned),
     )
-    taken = Counter(assigned.values())
-    for slot_id, count in taken.items():
-        slots[slot_id].convoked += count
-    # The slots are locked (FOR UPDATE) by this transaction: their counters are written as absolute values.
-    InterviewSlot.objects.bulk_update([slots[pk] for pk in taken], ["convoked"], batch_size=500)
+    # The slots are locked (FOR UPDATE) by this transaction: each counter is set to its live convocations.
+    seats = (
+        Convocation.objects.filter(slot=OuterRef("pk"), status__in=HOLDING_A_SEAT)
+        .order_by()
+        .values("slot")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    InterviewSlot.objects.filter(pk__in=set(assigned.values())).update(convoked=Coalesce(Subquery(seats), 0))
 
 
 # --- Her answers ------------------------------------------------------------------------------------------------
