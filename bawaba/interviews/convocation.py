@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -101,7 +102,7 @@ class _PlaceRoom:
 def assign(
     candidates: Iterable[Candidate],
     places: Sequence[Place],
-    commune_points: Mapping[Hashable, tuple[float, float] | None],
+    commune_points: Mapping[Any, tuple[float, float] | None],
 ) -> Convocations:
     """Convoke `candidates` into the slots of `places` (one province's, typically); see the module's rule."""
     by_commune: dict[Hashable, list[Hashable]] = defaultdict(list)

@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ def _integer(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
-def _described(texts: object) -> bool:
+def _described(texts: object) -> TypeGuard[Mapping[str, str]]:
     """A text in Arabic and in French at least (English is optional)."""
     return isinstance(texts, Mapping) and all(
         isinstance(texts.get(language), str) and texts[language].strip() for language in ("ar", "fr")

@@ -12,6 +12,8 @@ from bawaba.interviews.services import convocations
 
 
 def _her_application(request: HttpRequest, pk: int) -> Application:
+    if not request.user.is_authenticated:
+        raise Http404
     application = Application.objects.filter(pk=pk, user_id=request.user.pk).select_related("user").first()
     if application is None:
         raise Http404

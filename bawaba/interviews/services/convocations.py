@@ -179,7 +179,7 @@ def _convoke(
         waiting = [line for line in called if line.application_id not in live]
         if not waiting:
             return ProvinceConvocations(convoked=0, unplaced=0, already=len(live))
-        sessions = {}
+        sessions: dict[int, tuple[InterviewSession, list[InterviewSlot]]] = {}
         for slot in slots:
             sessions.setdefault(slot.session_id, (slot.session, []))[1].append(slot)
         places = [

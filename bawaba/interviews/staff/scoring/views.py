@@ -1,6 +1,7 @@
 """Scoring on a tablet: the sessions of her provinces, a session's candidates with their presence, the score form
 on the grid (a correction needs a reason); and the grid itself (central administrators)."""
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -31,7 +32,7 @@ from bawaba.interviews.staff.sessions.selectors import session_convocations
 @staff_page(*SCORERS)
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
-    since = timezone.localdate() - timezone.timedelta(days=30)
+    since = timezone.localdate() - dt.timedelta(days=30)
     rows = (
         sessions_in_scope(scoring_scope(request.user))
         .filter(day__gte=since)

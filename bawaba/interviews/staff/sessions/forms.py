@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.accounts.models import User
 from bawaba.interviews.models import InterviewSession
 from bawaba.interviews.services.sessions import MAX_PLACES_PER_SLOT, SessionPlan, interviewers_for
 from bawaba.territory.models import Province
@@ -20,13 +21,18 @@ class SessionForm(forms.Form):
     places_per_slot = forms.IntegerField(
         label=_("Candidates per slot"), min_value=1, max_value=MAX_PLACES_PER_SLOT, initial=4
     )
-    interviewers = forms.ModelMultipleChoiceField(
-        label=_("Interviewers"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    interviewers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Interviewers"),
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, province: Province, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interviewers"].queryset = interviewers_for(province)
+        field = self.fields["interviewers"]
+        if isinstance(field, forms.ModelMultipleChoiceField):  # always: the field declared above
+            field.queryset = interviewers_for(province)
         self.fields["latitude"].help_text = _("The map point of the place, in decimal degrees (optional).")
 
     def plan(self) -> SessionPlan:
