@@ -82,4 +82,8 @@ class Command(BaseCommand):
             f"  The supervisor's review queue (Kénitra): {base}/fr/staff/documents/{census.slug}/review/",
             f"  The figures (uploaded, examined, accepted, rejected, under examination, decisions per day): "
             f"{base}/fr/staff/documents/{census.slug}/figures/ (also on each staff member's home)",
+            f"  Interviews: who is called, per province, with the reason for anyone left out: "
+            f"{base}/fr/staff/interviews/{census.slug}/called/; sessions and convocations: "
+            f"{base}/fr/staff/interviews/{census.slug}/sessions/ (the supervisor sets one up and convokes); "
+            f"the calling rules and the interview grid (administrator): {base}/fr/staff/interviews/",
         ]
