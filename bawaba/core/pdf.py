@@ -27,7 +27,14 @@ def _font_urls() -> dict[int, str]:
 
 def render_pdf(template: str, context: dict[str, Any], *, language: str) -> bytes:
     """The PDF of `template` (which extends core/print/base.html) in `language`."""
+    from PIL import ImageFile
+
+    truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
     import weasyprint  # type: ignore[import-untyped]  # loaded here: it loads Pango, only printing needs it
+
+    # WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when it is imported; the uploads'
+    # checks (bawaba.documents) must refuse truncated images in any process, so the setting is put back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
 
     with translation.override(language):
         html = render_to_string(template, {**context, "print_fonts": _font_urls()})

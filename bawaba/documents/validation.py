@@ -38,7 +38,7 @@ import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -342,7 +342,15 @@ def _validate_image(data: bytes, media_type: str, *, max_pixels: int) -> Validat
                 width, height = image.size
                 if width * height > max_pixels:
                     raise DocumentRefused(Reason.IMAGE_TOO_MANY_PIXELS, limit=max_pixels // 1_000_000)
-                image.load()  # decodes every pixel: a truncated or corrupt image fails here
+                # Decodes every pixel: a truncated or corrupt image fails here, whatever Pillow's process-wide
+                # LOAD_TRUNCATED_IMAGES says (a library loaded in the same process may have turned it on:
+                # WeasyPrint does on import).
+                truncated_allowed = ImageFile.LOAD_TRUNCATED_IMAGES
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
                 content = _reencode(image, media_type)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise DocumentRefused(Reason.IMAGE_TOO_MANY_PIXELS, limit=max_pixels // 1_000_000) from error

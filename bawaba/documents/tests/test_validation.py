@@ -277,3 +277,15 @@ def test_a_valid_file_damaged_at_random_is_refused_or_accepted_never_a_crash(sam
         return
     assert accepted.media_type == sniff_media_type(bytes(data))
     assert validate_upload(accepted.content).media_type == accepted.media_type
+
+
+def test_a_truncated_image_is_refused_even_when_the_process_tolerates_truncated_images():
+    """Pillow's LOAD_TRUNCATED_IMAGES is process-wide, and a library (WeasyPrint, on import) may turn it on."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        assert refusal(samples.image("image/png")[:60]) == Reason.IMAGE_UNREADABLE
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before

@@ -141,3 +141,13 @@ def test_the_session_list_prints_as_a_pdf_in_arabic_for_her_province_only(
     Assignment.objects.get(user=supervisor).provinces.set([other])
     client.force_login(supervisor)
     assert client.get(url(census, province, f"{session.pk}/print/")).status_code == 404
+
+
+def test_printing_leaves_pillow_refusing_truncated_images(admin_client, census, province, central_admin):
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported; bawaba.core.pdf puts it back."""
+    from PIL import ImageFile
+
+    from bawaba.core.pdf import render_pdf
+
+    render_pdf("core/print/base.html", {}, language="fr")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # Pillow's default: a truncated upload fails to decode
