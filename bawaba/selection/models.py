@@ -20,8 +20,10 @@ from bawaba.territory.models import Commune
 
 class SelectionRun(models.Model):
     class Stage(models.TextChoices):
-        # The final selection (field needs, interview score as priority) comes with the interviews.
         PRESELECTION = "preselection", _("Preselection")
+        # The final selection of the field staff: field needs per commune, the interview score (then the training
+        # grade) as priority; its inputs' stage scores come from the interviews (bawaba.selection.stage_scores).
+        FIELD = "field", _("Final selection (field staff)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
