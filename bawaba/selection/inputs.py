@@ -8,6 +8,7 @@ middle changes nothing read), and a second connection on the same snapshot reads
 the first reads the applications (see `one_snapshot` for SQLite).
 """
 
+import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from django.db.models import Case, F, Func, IntegerField, Max, Min, When
 from django.db.models.functions import Coalesce
 
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CommuneNeed
+from bawaba.selection import stage_scores
 from bawaba.selection.scoring import Candidates, Territory
 from bawaba.territory.models import Commune
 
@@ -90,12 +92,20 @@ def read_needs(
     return needs
 
 
-def read_all(campaign: Campaign) -> tuple[Territory, Candidates, np.ndarray]:
-    """The territory, the campaign's selectable candidates and its training needs, all from one snapshot."""
+# The needs a run of each stage fills.
+NEEDS_OF_STAGE = {"preselection": CommuneNeed.Stage.TRAINING, "field": CommuneNeed.Stage.FIELD}
+
+
+def read_all(campaign: Campaign, *, stage: str = "preselection") -> tuple[Territory, Candidates, np.ndarray]:
+    """The territory, the campaign's selectable candidates (with their scores at this stage, if it has any) and the
+    stage's needs, all from one snapshot."""
     with one_snapshot() as second_reader:
         territory = read_territory()
-        needs = read_needs(campaign, territory)
+        needs = read_needs(campaign, territory, stage=NEEDS_OF_STAGE[stage])
         candidates = read_candidates(campaign, territory, second_reader=second_reader)
+        scores = stage_scores.read(campaign, stage, candidates.application_id)
+    if scores is not None:
+        candidates = dataclasses.replace(candidates, stage_score=scores)
     return territory, candidates, needs
 
 
