@@ -17,3 +17,7 @@ class InterviewsConfig(AppConfig):
         from bawaba.selection import stage_scores
 
         stage_scores.register("field", field_stage_scores)
+
+        from bawaba.interviews import receivers
+
+        receivers.connect()

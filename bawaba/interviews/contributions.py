@@ -10,6 +10,11 @@ from bawaba.interviews.convocation_section import convocation_sections
 from bawaba.interviews.emails import convocation_files
 from bawaba.interviews.final_section import final_sections
 
+FINAL_DECISION = EmailKind(
+    key="final_decision",
+    label=_("Final selection decision"),
+    template_prefix="interviews/email/final_decision",
+)
 CONVOCATION = EmailKind(
     key="interview_convocation",
     label=_("Interview convocation"),
@@ -20,6 +25,7 @@ CONVOCATION = EmailKind(
 
 def register(registry: Registry) -> None:
     registry.add_email_kind(CONVOCATION)
+    registry.add_email_kind(FINAL_DECISION)
     registry.add_section(
         Section(
             page=DASHBOARD_NOW,

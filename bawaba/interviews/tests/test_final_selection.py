@@ -18,7 +18,8 @@ from bawaba.interviews.services.scoring import mark_presence, record_score
 from bawaba.interviews.services.sessions import create_session
 from bawaba.interviews.tests.test_convocations import plan
 from bawaba.interviews.tests.test_convocations import province as province  # noqa: F401 - fixture
-from bawaba.notifications.models import Mailing
+from bawaba.notifications.models import Mailing, MailingMessage
+from bawaba.notifications.sender import render_message
 from bawaba.selection import services
 from bawaba.selection.models import SelectionCommuneResult, SelectionDecision, SelectionRun
 from bawaba.selection.services.computation import compute_run, read_inputs, recompute
@@ -200,3 +201,43 @@ def test_another_candidates_decision_is_not_on_her_dashboard(client, published_f
     page = client.get("/fr/me/").content.decode()
     assert "Non retenu" in page
     assert "comme agent de terrain" not in page
+
+
+def test_the_decision_e_mails_go_to_everyone_interviewed_in_her_language(published_final, interviewed):
+    mailing = Mailing.objects.get(kind="final_decision")
+    messages = {m.recipient_key: m for m in MailingMessage.objects.filter(mailing=mailing)}
+    decisions = SelectionDecision.objects.filter(run=published_final)
+    told = decisions.exclude(outcome=Outcome.INELIGIBLE) | decisions.filter(
+        ineligibility=SelectionDecision.Ineligibility.ABSENT
+    )
+    assert set(messages) == {f"final-{published_final.pk}-{d.application_id}" for d in told}
+    absent = messages[f"final-{published_final.pk}-{interviewed[0].application_id}"]
+    assert (absent.context["outcome"], absent.context["absent"]) == ("not_selected", True)
+    selected = decisions.filter(outcome=Outcome.ADMITTED).select_related("commune").first()
+    message = messages[f"final-{published_final.pk}-{selected.application_id}"]
+    for language, commune, words in (
+        ("fr", selected.commune.name_fr, "vous êtes retenu comme agent de terrain"),
+        ("ar", selected.commune.name_ar, "تم انتقاؤكم عونًا ميدانيًا"),
+    ):
+        message.language = language
+        message.context = message.context | {"commune": commune}
+        rendered = render_message(mailing, message)
+        assert words in rendered.text and commune in rendered.text and words in rendered.html
+    waiting = [m for m in messages.values() if m.context["outcome"] == "reserve"]
+    if waiting:
+        assert waiting[0].context["reserve"][0]["place"] >= 1
+
+
+def test_a_promotion_from_the_reserve_is_told_by_e_mail(published_final, central_admin, census):
+    leaver = SelectionDecision.objects.filter(run=published_final, outcome=Outcome.ADMITTED).first()
+    Application.objects.filter(pk=leaver.application_id).update(status=Application.Status.WITHDRAWN)
+    promotion_round = services.run_promotion_round(
+        campaign=census, actor=central_admin, stage=SelectionRun.Stage.FIELD
+    )
+    promoted = set(promotion_round.promotions.values_list("application_id", flat=True))
+    keys = set(
+        MailingMessage.objects.filter(
+            mailing__kind="final_decision", recipient_key__contains="-round-"
+        ).values_list("recipient_key", flat=True)
+    )
+    assert keys == {f"final-{published_final.pk}-{pk}-round-{promotion_round.number}" for pk in promoted}
