@@ -241,3 +241,13 @@ def test_a_promotion_from_the_reserve_is_told_by_e_mail(published_final, central
         ).values_list("recipient_key", flat=True)
     )
     assert keys == {f"final-{published_final.pk}-{pk}-round-{promotion_round.number}" for pk in promoted}
+
+
+def test_the_public_report_of_the_final_run_says_the_interview_decides(client, published_final, census):
+    page = client.get(f"/fr/campaigns/{census.slug}/selection/field/").content.decode()
+    assert "La priorité : l’entretien" in page
+    assert "Absent à l’entretien" in page
+    assert "Bonification pour la connaissance du territoire" not in page
+    preselection = client.get(f"/fr/campaigns/{census.slug}/selection/preselection/").content.decode()
+    assert "Bonification pour la connaissance du territoire" in preselection
+    assert "Absent à l’entretien" not in preselection
