@@ -1,5 +1,6 @@
 """Small-cell suppression: every published figure is safe, and no suppressed one can be worked out again."""
 
+import random
 from fractions import Fraction
 
 import numpy as np
@@ -284,6 +285,21 @@ def test_a_list_whose_total_is_small_hides_everything_but_zeros():
     assert result.total is None
     assert result.primary == {0, 2, 3}
     assert result.complementary == frozenset()
+
+
+def test_a_province_sized_table_of_many_small_cells():
+    # Communes of a large province by category, many of them small: the same guarantees at a realistic size
+    # (checked by the rank auditor; the interval auditor's simplex is kept to the small tables above).
+    generator = random.Random(15)
+    counts = [[generator.choice([0, 0, 1, 2, 3, 4, 6, 9, 15, 40]) for _ in range(8)] for _ in range(30)]
+    result = suppress_table(counts, threshold=DEFAULT_THRESHOLD)
+    truth = extended(counts)
+    hidden = {position for position, value in result.published().items() if value is None}
+    assert result.primary == {p for p, v in truth.items() if 0 < v < DEFAULT_THRESHOLD}
+    assert hidden == result.primary | result.complementary
+    assert all(truth[p] > 0 for p in hidden)
+    assert derivable_entries(result) == frozenset()
+    assert suppress_table(counts, threshold=DEFAULT_THRESHOLD) == result
 
 
 # --------------------------------------------------------------------------------------------------------------
