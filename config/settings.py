@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "bawaba.training",
     "bawaba.documents",
     "bawaba.interviews",
+    "bawaba.indicators",
     "bawaba.notifications",
     "bawaba.portal",
     "bawaba.pages",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    """The indicator layer: the campaigns' figures and their open data (so far, small-cell suppression)."""
+
+    name = "bawaba.indicators"
+    label = "indicators"
+    verbose_name = _("Monitoring indicators")
