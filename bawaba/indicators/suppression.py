@@ -1,6 +1,6 @@
 """Small-cell suppression of published tables of counts, and its auditor (pure Python, no Django).
 
-Why this rule: docs/decisions/0915-small-cell-suppression.md.
+Why this rule: docs/decisions/0029-small-cell-suppression.md.
 
 Open data publishes aggregates (candidates by area and category, outcomes by area, ...). A cell that counts only a
 few people can identify them: it is **suppressed** (published as ``None``, shown as a dash with a footnote).
