@@ -1,0 +1,101 @@
+"""The final lists as files for the staff (CSV, XLSX: every column) and their audit. The PDF for posting, with the
+CIN partly hidden, is laid out by the template interviews/staff/final/print.html."""
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from bawaba.core.audit import record_event
+from bawaba.interviews.final_lists import FinalLine
+from bawaba.selection.models import SelectionRun
+
+# Excel and LibreOffice run a cell that starts with one of these as a formula; a name cannot start so, but a
+# staff file must not trust that (OWASP "CSV injection"): in a CSV such a cell gets a leading quote; in an XLSX
+# every text cell is typed as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def header() -> list[str]:
+    return [
+        _("Province"),
+        _("Province code"),
+        _("Commune"),
+        _("Commune code"),
+        _("List"),
+        _("Place on the waiting list"),
+        _("CIN"),
+        _("Last name (Arabic)"),
+        _("First name (Arabic)"),
+        _("Last name (Latin script)"),
+        _("First name (Latin script)"),
+        _("Interview score (out of 100)"),
+        _("Application"),
+    ]
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def row(line: FinalLine) -> list[Any]:
+    return [
+        line.province.name,
+        line.province.code,
+        line.commune.name,
+        line.commune.code,
+        line.outcome_label,
+        line.position,
+        line.cin,
+        line.last_name_ar,
+        line.first_name_ar,
+        line.last_name_latin,
+        line.first_name_latin,
+        line.interview_score,
+        line.application_id,
+    ]
+
+
+def csv_rows(lines: Iterable[FinalLine]) -> Iterator[list[Any]]:
+    for line in lines:
+        yield [
+            "" if value is None else _text(value) if isinstance(value, str) else value for value in row(line)
+        ]
+
+
+def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) -> IO[bytes]:
+    """The lines as an XLSX workbook in a temporary file (rewound): openpyxl's write-only mode streams the rows
+    to disk as they come, so a national file takes little memory (decision 0901)."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.sheet_view.rightToLeft = right_to_left
+    sheet.freeze_panes = "A2"
+    sheet.append(header())
+    for line in lines:
+        cells = []
+        for value in row(line):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        sheet.append(cells)
+    output = tempfile.TemporaryFile()
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def record_final_list_export(
+    *, actor: Any, run: SelectionRun, file_format: str, province_code: str | None
+) -> None:
+    """Audit a download of the final lists: who, which run, which file, which province (None: national)."""
+    record_event(
+        actor=actor,
+        action="interviews.final_list_exported",
+        target=run,
+        data={"format": file_format, "province": province_code or "national"},
+    )
