@@ -331,7 +331,7 @@ def _published_field_run(site: SimpleNamespace) -> None:
 
 
 @pytest.mark.parametrize("value", ["\x00", "01\x00", "\x1b[2J", "0" * 100_000, HUGE, ENORMOUS, "-1", "abc"])
-@pytest.mark.parametrize("name", ["commune", "page"])
+@pytest.mark.parametrize("name", ["commune", "page", "part"])
 @pytest.mark.parametrize("rest", ["", "list.pdf"])
 def test_a_malformed_commune_or_page_of_the_final_lists_is_not_found_or_ignored(
     admin_client, site, rest, name, value
@@ -339,8 +339,9 @@ def test_a_malformed_commune_or_page_of_the_final_lists_is_not_found_or_ignored(
     _published_field_run(site)
     code = Province.objects.order_by("code").values_list("code", flat=True).first()
     response = admin_client.get(f"/fr/staff/interviews/{site.census.slug}/final/{code}/{rest}", {name: value})
-    # A commune must be one of the province's (404 otherwise); a page number that is none shows the first page.
-    assert response.status_code == (404 if name == "commune" else 200)
+    # A commune must be one of the province's and a printed part one of the list's (404 otherwise); a page number
+    # that is none shows the first page (the PDF has no pages to choose: it ignores one).
+    assert response.status_code == (404 if name == "commune" or (name, rest) == ("part", "list.pdf") else 200)
 
 
 @pytest.mark.parametrize("code", ["\x00", "01\x00", "\x1b[2J", "0" * 5000, HUGE, "a.b"])

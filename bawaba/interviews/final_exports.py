@@ -90,12 +90,11 @@ def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) ->
 
 
 def record_final_list_export(
-    *, actor: Any, run: SelectionRun, file_format: str, province_code: str | None
+    *, actor: Any, run: SelectionRun, file_format: str, province_code: str | None, part: int | None = None
 ) -> None:
-    """Audit a download of the final lists: who, which run, which file, which province (None: national)."""
-    record_event(
-        actor=actor,
-        action="interviews.final_list_exported",
-        target=run,
-        data={"format": file_format, "province": province_code or "national"},
-    )
+    """Audit a download of the final lists: who, which run, which file, which province (None: national), and
+    which part of a list printed in parts."""
+    data: dict[str, Any] = {"format": file_format, "province": province_code or "national"}
+    if part is not None:
+        data["part"] = part
+    record_event(actor=actor, action="interviews.final_list_exported", target=run, data=data)

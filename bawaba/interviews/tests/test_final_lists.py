@@ -297,6 +297,7 @@ def test_a_malformed_commune_is_not_found_and_a_malformed_page_is_the_first(
     assert client.get(page, {"commune": value}).status_code == 404
     assert client.get(url(field, f"{field.province.code}/list.pdf"), {"commune": value}).status_code == 404
     assert client.get(page, {"page": value}).status_code == 200
+    assert client.get(url(field, f"{field.province.code}/list.pdf"), {"part": value}).status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------- the files
@@ -380,7 +381,26 @@ def test_the_pdf_to_post_shows_names_and_a_masked_cin(client, province_superviso
         assert application.cin not in squeezed
         assert masked_cin(application.cin).replace("•", "") in squeezed
     event = AuditEvent.objects.get(action="interviews.final_list_exported")
-    assert event.data == {"format": "pdf", "province": f"{field.province.code}/{field.a.code}"}
+    assert event.data == {"format": "pdf", "province": f"{field.province.code}/{field.a.code}", "part": 1}
+
+
+def test_a_long_list_is_printed_in_parts(client, central_admin, field, monkeypatch):
+    from bawaba.interviews.staff.final import views
+
+    monkeypatch.setattr(views, "PRINT_LINES", 5)
+    client.force_login(central_admin)
+    page = client.get(url(field, f"{field.province.code}/")).content.decode()
+    assert page.count("list.pdf?part=") == 3  # 13 lines: 5, 5 and 3
+    pdf = url(field, f"{field.province.code}/list.pdf")
+    texts = []
+    for part in ("1", "2", "3"):
+        response = client.get(pdf, {"part": part})
+        assert response.status_code == 200
+        texts.append("".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
+    cins = [masked_cin(a.cin).replace("•", "") for a in field.selected_a + field.selected_b + field.reserve]
+    assert [sum(cin in text for cin in set(cins)) > 0 for text in texts] == [True, True, True]
+    for bad in ["4", "0", "\x00", "abc", str(2**63)]:
+        assert client.get(pdf, {"part": bad}).status_code == 404, bad
 
 
 def test_the_arabic_pdf_is_laid_out_right_to_left(client, central_admin, field):

@@ -17,7 +17,7 @@ from bawaba.campaigns.access import staff_scope
 from bawaba.campaigns.models import Campaign
 from bawaba.core.csv_response import streamed_csv
 from bawaba.core.pagination import numbered_page
-from bawaba.core.params import id_param
+from bawaba.core.params import id_param, int_param
 from bawaba.core.pdf import render_pdf
 from bawaba.interviews.final_exports import csv_rows, header, record_final_list_export, xlsx_file
 from bawaba.interviews.final_lists import (
@@ -36,6 +36,14 @@ from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune, Province
 
 LINES_PER_PAGE = 50
+# Lines per printed PDF: WeasyPrint lays out about 50 lines a second (19 s for 1,000, Arabic or French, on this
+# machine), so a big commune or province is printed in parts that each answer within a request's time.
+PRINT_LINES = 500
+
+
+def print_parts(line_count: int) -> list[int]:
+    """The numbers of the parts a list of `line_count` lines is printed in (one part at least)."""
+    return list(range(1, max(1, -(-line_count // PRINT_LINES)) + 1))
 
 
 def _run_or_404(campaign: Campaign) -> SelectionRun:
@@ -93,6 +101,7 @@ def final_province_list(request: HttpRequest, slug: str, code: str) -> HttpRespo
             "page": page,
             "lines": lines_of(list(page.object_list), province),
             "query": f"commune={commune.pk}" if commune is not None else "",
+            "print_parts": print_parts(len(shown)),
         }
     return render(request, "interviews/staff/final/province.html", context)
 
@@ -142,20 +151,26 @@ def province_xlsx(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @staff_page(*APPLICATION_READERS)
 @require_GET
 def province_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The list to post (one commune with ?commune=, else the whole province): names, the CIN partly hidden, the
-    commune and the list with the place; no other personal data."""
+    """The list to post (one commune with ?commune=, else the whole province; ?part= for the part of a long one):
+    names, the CIN partly hidden, the commune and the list with the place; no other personal data."""
     campaign = campaign_with_interviews(slug)
     province = final_province(staff_scope(request.user), code)
     commune = _commune(request, province)
     run = _run_or_404(campaign)
+    keys = province_keys(run, province, commune=commune)
+    parts = print_parts(len(keys))
+    part = int_param(request.GET, "part", min_value=1, max_value=len(parts)) if request.GET.get("part") else 1
+    if part is None:
+        raise Http404
     record_final_list_export(
         actor=request.user,
         run=run,
         file_format="pdf",
         province_code=f"{province.code}/{commune.code}" if commune is not None else province.code,
+        part=part,
     )
-    keys = province_keys(run, province, commune=commune)
-    lines = [(line, masked_cin(line.cin)) for line in lines_of(keys, province)]
+    start = (part - 1) * PRINT_LINES
+    lines = [(line, masked_cin(line.cin)) for line in lines_of(keys[start : start + PRINT_LINES], province)]
     pdf = render_pdf(
         "interviews/staff/final/print.html",
         {
@@ -163,12 +178,16 @@ def province_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "province": province,
             "commune": commune,
             "lines": lines,
+            "part": part,
+            "parts": len(parts),
             "printed_at": timezone.now(),
         },
         language=get_language(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{province.code}-{commune.code}" if commune is not None else province.code
+    if len(parts) > 1:
+        name = f"{name}-{part}"
     response["Content-Disposition"] = (
         content_disposition_header(as_attachment=False, filename=_filename(campaign, name, "pdf")) or ""
     )
