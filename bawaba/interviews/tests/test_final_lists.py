@@ -414,3 +414,31 @@ def test_the_campaign_page_links_to_the_final_lists(client, central_admin, field
     client.force_login(central_admin)
     html = client.get("/fr/staff/interviews/").content.decode()
     assert url(field) in html
+
+
+def test_the_staff_files_carry_the_interview_score(client, central_admin, field):
+    from bawaba.interviews.defaults import DEFAULT_GRID
+    from bawaba.interviews.models import Convocation, InterviewGrid, InterviewScore
+    from bawaba.interviews.services.sessions import create_session
+    from bawaba.interviews.tests.test_convocations import plan
+
+    session = create_session(
+        campaign=field.campaign, province=field.province, plan=plan(), interviewers=[], actor=central_admin,
+        today=timezone.localdate(),
+    )  # fmt: skip
+    grid = InterviewGrid.objects.create(campaign=field.campaign, version=1, grid=DEFAULT_GRID)
+    scored = field.reserve[0]
+    convocation = Convocation.objects.create(
+        campaign=field.campaign,
+        application=scored,
+        slot=session.slots.first(),
+        status=Convocation.Status.PRESENT,
+    )
+    InterviewScore.objects.create(convocation=convocation, grid=grid, levels={}, score=7525)
+    client.force_login(central_admin)
+    rows = _csv(client.get(url(field, f"{field.province.code}/list.csv")))
+    scores = {row["CIN"]: row["Note d’entretien (sur 100)"] for row in rows}
+    assert scores[scored.cin] == "75.25"
+    assert {scores[application.cin] for application in field.selected_a} == {""}
+    html = client.get(url(field, f"{field.province.code}/"), {"commune": field.a.pk}).content.decode()
+    assert "75,25" in html or "75.25" in html
