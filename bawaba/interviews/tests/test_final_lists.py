@@ -442,3 +442,23 @@ def test_the_staff_files_carry_the_interview_score(client, central_admin, field)
     assert {scores[application.cin] for application in field.selected_a} == {""}
     html = client.get(url(field, f"{field.province.code}/"), {"commune": field.a.pk}).content.decode()
     assert "75,25" in html or "75.25" in html
+
+
+def test_a_text_that_looks_like_a_formula_stays_text_in_the_files():
+    from decimal import Decimal
+
+    from bawaba.interviews.final_exports import csv_rows, xlsx_file
+    from bawaba.interviews.final_lists import FinalLine
+
+    place = SimpleNamespace(name="Anfa", code="06.141")
+    line = FinalLine(
+        province=place, commune=place, outcome=Outcome.WAITLISTED, position=3, application_id=1, cin="AB1",
+        last_name_ar="", first_name_ar="", last_name_latin='=HYPERLINK("http://x")', first_name_latin="+1",
+        interview_score=Decimal("75.25"),
+    )  # fmt: skip
+    written = next(csv_rows([line]))
+    assert written[9] == '\'=HYPERLINK("http://x")' and written[10] == "'+1"
+    sheet = load_workbook(xlsx_file([line], title="x", right_to_left=False)).worksheets[0]
+    cell = sheet.cell(row=2, column=10)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+    assert sheet.cell(row=2, column=11).value == "+1" and sheet.cell(row=2, column=12).value == 75.25
