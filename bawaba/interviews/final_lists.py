@@ -98,12 +98,14 @@ class FinalLine:
 
 @dataclass
 class Figures:
-    """Field needs, agents selected and lines of the reserve of a province or a commune."""
+    """Field needs, agents selected and lines of the reserve of a province or a commune (in a commune, one line a
+    candidate; in a province, `reserve_people` counts once a candidate waiting for several of its communes)."""
 
     place: Province | Commune
     needs: int = 0
     selected: int = 0
     reserve: int = 0
+    reserve_people: int = 0
 
 
 def _decisions(run: SelectionRun) -> QuerySet[SelectionDecision]:
@@ -180,29 +182,49 @@ def province_figures(run: SelectionRun, scope: Scope) -> list[Figures]:
         if province_id in figures:
             figures[province_id].selected = count
 
-    tables = b"".join(
+    tables = [
         bytes(table)
         for table in _waitlisted(run, commune_ids)
         .values_list("choice_table", flat=True)
         .iterator(chunk_size=5000)
-    )
-    for province_id, count in _reserve_per_province(tables, province_of).items():
+    ]
+    lines, people = _reserve_per_province(tables, province_of)
+    for province_id, count in lines.items():
         figures[province_id].reserve = count
+    for province_id, count in people.items():
+        figures[province_id].reserve_people = count
     return list(figures.values())
 
 
-def _reserve_per_province(tables: bytes, province_of: dict[int, int]) -> dict[int, int]:
-    """Places above zero in these packed choice tables, per province of their commune (vectorised: the kingdom's
-    reserve is a few million bytes of records, read at once)."""
-    records = np.frombuffer(tables, dtype=SelectionDecision.CHOICE_DTYPE)
-    communes = records["commune"][records["place"] > 0].astype(np.int64)
-    if not communes.size or not province_of:
-        return {}
+def _reserve_per_province(
+    tables: list[bytes], province_of: dict[int, int]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per province, the places above zero in these packed choice tables (lines of its communes' reserves), and
+    the candidates holding them (each once). Vectorised: the kingdom's reserve is a few million records."""
+    if not tables or not province_of:
+        return {}, {}
+    records = np.frombuffer(b"".join(tables), dtype=SelectionDecision.CHOICE_DTYPE)
+    sizes = np.fromiter((len(table) for table in tables), dtype=np.int64, count=len(tables))
+    owner = np.repeat(
+        np.arange(len(tables), dtype=np.int64), sizes // SelectionDecision.CHOICE_DTYPE.itemsize
+    )
+    waiting = (records["place"] > 0) & (records["commune"] >= 0)
+    communes = records["commune"][waiting].astype(np.int64)
+    owner = owner[waiting]
+    if not communes.size:
+        return {}, {}
     lookup = np.full(max(max(province_of), int(communes.max())) + 1, -1, dtype=np.int64)
     lookup[list(province_of)] = list(province_of.values())
-    provinces = lookup[communes[communes >= 0]]
-    found, counts = np.unique(provinces[provinces >= 0], return_counts=True)
-    return dict(zip(found.tolist(), counts.tolist(), strict=True))
+    provinces = lookup[communes]
+    known = provinces >= 0
+    provinces, owner = provinces[known], owner[known]
+    found, counts = np.unique(provinces, return_counts=True)
+    pairs = np.unique(provinces * len(tables) + owner)
+    found_people, people = np.unique(pairs // len(tables), return_counts=True)
+    return (
+        dict(zip(found.tolist(), counts.tolist(), strict=True)),
+        dict(zip(found_people.tolist(), people.tolist(), strict=True)),
+    )
 
 
 # --------------------------------------------------------------------------------------- a province's list

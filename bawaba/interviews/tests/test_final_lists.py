@@ -191,7 +191,7 @@ def test_the_places_are_those_after_the_promotion_rounds(field):
 def test_the_figures_per_province_count_the_lines(field):
     figures = {line.place.pk: line for line in province_figures(field.run, Scope(national=True))}
     assert (figures[field.province.pk].needs, figures[field.province.pk].selected) == (7, 6)
-    assert figures[field.province.pk].reserve == 7
+    assert (figures[field.province.pk].reserve, figures[field.province.pk].reserve_people) == (7, 5)
     assert (figures[field.other.pk].selected, figures[field.other.pk].reserve) == (1, 1)
     keys = province_keys(field.run, field.province)
     per_commune = {line.place.pk: line for line in commune_figures(field.run, field.province, keys)}
@@ -199,7 +199,9 @@ def test_the_figures_per_province_count_the_lines(field):
     assert (per_commune[field.b.pk].selected, per_commune[field.b.pk].reserve) == (2, 2)
     # A supervisor's scope counts her provinces only.
     scoped = province_figures(field.run, Scope(province_ids=frozenset({field.other.pk})))
-    assert [(line.place, line.selected, line.reserve) for line in scoped] == [(field.other, 1, 1)]
+    assert [(line.place, line.selected, line.reserve, line.reserve_people) for line in scoped] == [
+        (field.other, 1, 1, 1)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,8 @@ def final_lists(request: HttpRequest, slug: str) -> HttpResponse:
         "needs": sum(line.needs for line in lines),
         "selected": sum(line.selected for line in lines),
         "reserve": sum(line.reserve for line in lines),
+        # A candidate waiting in two provinces is in both reserves: the national figure is a sum of provinces'.
+        "reserve_people": sum(line.reserve_people for line in lines),
     }
     return render(
         request,
