@@ -39,25 +39,43 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def row(line: FinalLine) -> list[Any]:
-    return [
-        line.province.name,
-        line.province.code,
-        line.commune.name,
-        line.commune.code,
-        line.outcome_label,
-        line.position,
-        line.cin,
-        line.last_name_ar,
-        line.first_name_ar,
-        line.last_name_latin,
-        line.first_name_latin,
-        line.interview_score,
-        line.application_id,
-    ]
+class _Rows:
+    """Turns lines into rows, each place's name and each list's label looked up in the active language once per
+    file rather than once a line (a lookup goes through the translation machinery: a third of a national file's
+    time when made per line)."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, int], str] = {}
+        self.labels: dict[str, str] = {}
+
+    def _name(self, place: Any) -> str:
+        key = (type(place).__name__, place.pk)
+        if key not in self.names:
+            self.names[key] = place.name
+        return self.names[key]
+
+    def __call__(self, line: FinalLine) -> list[Any]:
+        if line.outcome not in self.labels:
+            self.labels[line.outcome] = line.outcome_label
+        return [
+            self._name(line.province),
+            line.province.code,
+            self._name(line.commune),
+            line.commune.code,
+            self.labels[line.outcome],
+            line.position,
+            line.cin,
+            line.last_name_ar,
+            line.first_name_ar,
+            line.last_name_latin,
+            line.first_name_latin,
+            line.interview_score,
+            line.application_id,
+        ]
 
 
 def csv_rows(lines: Iterable[FinalLine]) -> Iterator[list[Any]]:
+    row = _Rows()
     for line in lines:
         yield [
             "" if value is None else _text(value) if isinstance(value, str) else value for value in row(line)
@@ -86,6 +104,7 @@ def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) ->
     sheet.sheet_view.rightToLeft = right_to_left
     sheet.freeze_panes = "A2"
     sheet.append(header())
+    row = _Rows()
     for line in lines:
         sheet.append([_xlsx_value(sheet, value) for value in row(line)])
     output = tempfile.TemporaryFile()

@@ -452,7 +452,7 @@ def test_a_text_that_looks_like_a_formula_stays_text_in_the_files():
     from bawaba.interviews.final_exports import csv_rows, xlsx_file
     from bawaba.interviews.final_lists import FinalLine
 
-    place = SimpleNamespace(name="Anfa", code="06.141")
+    place = SimpleNamespace(pk=1, name="Anfa", code="06.141")
     line = FinalLine(
         province=place, commune=place, outcome=Outcome.WAITLISTED, position=3, application_id=1, cin="AB1",
         last_name_ar="", first_name_ar="", last_name_latin='=HYPERLINK("http://x")', first_name_latin="+1",
