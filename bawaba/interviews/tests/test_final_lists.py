@@ -393,6 +393,8 @@ def test_a_long_list_is_printed_in_parts(client, central_admin, field, monkeypat
     client.force_login(central_admin)
     page = client.get(url(field, f"{field.province.code}/")).content.decode()
     assert page.count("list.pdf?part=") == 3  # 13 lines: 5, 5 and 3
+    # A commune of more lines than a part is printed in parts from its own page; a smaller one at once.
+    assert f'href="?commune={field.a.pk}">' in page and f"list.pdf?commune={field.b.pk}" in page
     pdf = url(field, f"{field.province.code}/list.pdf")
     texts = []
     for part in ("1", "2", "3"):

@@ -2,6 +2,7 @@
 by commune (selected, then the reserve by place), and its files: CSV and XLSX with every column for the staff,
 a PDF to post with the CIN partly hidden. Every file is audited; a province outside the scope answers 404."""
 
+from itertools import groupby
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -104,6 +105,7 @@ def final_province_list(request: HttpRequest, slug: str, code: str) -> HttpRespo
             "lines": lines_of(list(page.object_list), province),
             "query": f"commune={commune.pk}" if commune is not None else "",
             "print_parts": print_parts(len(shown)),
+            "print_lines": PRINT_LINES,
         }
     return render(request, "interviews/staff/final/province.html", context)
 
@@ -172,14 +174,22 @@ def province_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         part=part,
     )
     start = (part - 1) * PRINT_LINES
-    lines = [(line, masked_cin(line.cin)) for line in lines_of(keys[start : start + PRINT_LINES], province)]
+    lines = lines_of(keys[start : start + PRINT_LINES], province)
+    # One table a commune, its name above it: each commune's list is posted on its own.
+    groups = [
+        (commune_lines[0][0].commune, commune_lines)
+        for _pk, group in groupby(
+            ((line, masked_cin(line.cin)) for line in lines), key=lambda item: item[0].commune.pk
+        )
+        for commune_lines in [list(group)]
+    ]
     pdf = render_pdf(
         "interviews/staff/final/print.html",
         {
             "campaign": campaign,
             "province": province,
             "commune": commune,
-            "lines": lines,
+            "groups": groups,
             "part": part,
             "parts": len(parts),
             "printed_at": timezone.now(),
