@@ -54,6 +54,8 @@ demo-data: install
 	$(MANAGE) demo_progress_report --campaign $(DEMO_CAMPAIGN) --output var/demo-progress-report.csv
 	@if [ -s var/demo-progress-report.csv ]; then \
 		$(MANAGE) import_progress --campaign $(DEMO_CAMPAIGN) var/demo-progress-report.csv; fi
+	@# The interviews held (today's session in Kénitra awaits the demo interviewer) and the final selection published.
+	$(MANAGE) demo_interviews --seed $(SEED)
 
 demo: demo-data
 	@$(MANAGE) demo_guide --port $(PORT)

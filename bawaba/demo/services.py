@@ -89,10 +89,13 @@ COORDINATOR = DemoAccount(
     "regional coordinator (Rabat-Salé-Kénitra)",
     staff=True,
 )
+INTERVIEWER = DemoAccount(
+    f"interviewer@{DEMO_EMAIL_DOMAIN}", "demo-interviewer-2024", "interviewer (Kénitra)", staff=True
+)
 CANDIDATE = DemoAccount(
     f"candidate@{DEMO_EMAIL_DOMAIN}", "demo-candidate-2024", "candidate (first application)"
 )
-DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, COORDINATOR, CANDIDATE)
+DEMO_ACCOUNTS = (ADMIN, SUPERVISOR, COORDINATOR, INTERVIEWER, CANDIDATE)
 DEMO_STAFF_ACCOUNTS = tuple(account for account in DEMO_ACCOUNTS if account.staff)
 # Where the demo's scoped staff work: a large province and the region around it.
 SUPERVISED_PROVINCE_CODE = "04.281"  # Kénitra
@@ -556,6 +559,26 @@ def _create_staff_accounts() -> None:
         role=Assignment.Role.REGIONAL_COORDINATOR,
         region=Region.objects.get(code=COORDINATED_REGION_CODE),
     )
+    ensure_interviewer()
+
+
+def ensure_interviewer() -> User:
+    """The demo interviewer of Kénitra: made with the other staff, and by demo_interviews for a demo generated
+    before she existed."""
+    user = User.objects.with_email(INTERVIEWER.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            INTERVIEWER.email,
+            INTERVIEWER.password,
+            full_name="Hicham Alaoui",
+            kind=User.Kind.STAFF,
+            is_active=True,
+        )
+    if not Assignment.objects.filter(user=user, role=Assignment.Role.INTERVIEWER).exists():
+        Assignment.objects.create(user=user, role=Assignment.Role.INTERVIEWER).provinces.set(
+            [Province.objects.get(code=SUPERVISED_PROVINCE_CODE)]
+        )
+    return user
 
 
 def ensure_demo_authenticators() -> int:

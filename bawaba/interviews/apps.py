@@ -12,3 +12,12 @@ class InterviewsConfig(AppConfig):
         from bawaba.interviews import contributions
 
         contributions.register(registry)
+
+        from bawaba.interviews.final_scores import field_stage_scores
+        from bawaba.selection import stage_scores
+
+        stage_scores.register("field", field_stage_scores)
+
+        from bawaba.interviews import receivers
+
+        receivers.connect()

@@ -8,7 +8,13 @@ from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Registry, Sectio
 from bawaba.interviews.calling_section import calling_sections
 from bawaba.interviews.convocation_section import convocation_sections
 from bawaba.interviews.emails import convocation_files
+from bawaba.interviews.final_section import final_sections
 
+FINAL_DECISION = EmailKind(
+    key="final_decision",
+    label=_("Final selection decision"),
+    template_prefix="interviews/email/final_decision",
+)
 CONVOCATION = EmailKind(
     key="interview_convocation",
     label=_("Interview convocation"),
@@ -19,6 +25,16 @@ CONVOCATION = EmailKind(
 
 def register(registry: Registry) -> None:
     registry.add_email_kind(CONVOCATION)
+    registry.add_email_kind(FINAL_DECISION)
+    registry.add_section(
+        Section(
+            page=DASHBOARD_NOW,
+            key="interviews.final",
+            template="interviews/sections/final.html",
+            context=final_sections,
+            order=25,
+        )
+    )
     registry.add_section(
         Section(
             page=DASHBOARD_NOW,

@@ -15,12 +15,16 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from bawaba.selection.scoring import Candidates, Territory
+from bawaba.selection.scoring import STAGES, Candidates, Territory
 
 __all__ = ["FORMAT_VERSION", "FrozenInputs", "freeze", "thaw"]
 
-# Bumped whenever the archive layout changes; thaw() refuses versions it does not know.
-FORMAT_VERSION = 1
+# Bumped whenever the archive layout changes; thaw() refuses versions it does not know. Version 2 added the stage
+# and the candidates' stage scores (the final selection); a version 1 archive is a preselection's, without them.
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
+# Added by version 2: absent from a version 1 archive, where they take their preselection values.
+_SINCE_VERSION_2 = ("stage", "candidates.stage_score")
 
 _CANDIDATE_FIELDS = tuple(field.name for field in fields(Candidates))
 # Text columns with a handful of distinct values are stored as codes into their sorted values: a unicode array
@@ -49,6 +53,8 @@ class FrozenInputs:
     rules: dict
     seed: str
     education_order: tuple[str, ...]
+    # The run's stage (SelectionRun.Stage's value): what prepare() makes of the stage scores.
+    stage: str = "preselection"
 
     def __post_init__(self) -> None:
         if not isinstance(self.candidates, Candidates):
@@ -65,6 +71,8 @@ class FrozenInputs:
             raise ValueError("rules must be a dict.")
         if not isinstance(self.seed, str):
             raise ValueError("seed must be a string.")
+        if self.stage not in STAGES:
+            raise ValueError(f"stage must be one of {', '.join(STAGES)}, got {self.stage!r}.")
         if isinstance(self.education_order, str) or not all(
             isinstance(level, str) for level in self.education_order
         ):
@@ -88,6 +96,7 @@ def freeze(inputs: FrozenInputs) -> bytes:
         # UTF-8 bytes, not a unicode array: NumPy strips trailing NUL characters from unicode strings.
         "seed": np.frombuffer(inputs.seed.encode("utf-8"), dtype=np.uint8),
         "education_order": _unicode(inputs.education_order),
+        "stage": np.array(inputs.stage),
     }
     for name in _CANDIDATE_FIELDS:
         column = getattr(inputs.candidates, name)
@@ -126,25 +135,34 @@ def thaw(data: bytes) -> FrozenInputs:
         if (
             version.shape != ()
             or not np.issubdtype(version.dtype, np.integer)
-            or int(version) != FORMAT_VERSION
+            or int(version) not in _READABLE_VERSIONS
         ):
             raise ValueError(
                 f"Unknown frozen input format version {version.tolist()!r}; expected {FORMAT_VERSION}."
             )
-        expected = {"needs", "rules", "seed", "education_order"}
+        expected = {"needs", "rules", "seed", "education_order", "stage"}
         expected |= {f"candidates.{name}" for name in _CANDIDATE_FIELDS if name not in _CODED_FIELDS}
         expected |= {f"candidates.{name}.{part}" for name in _CODED_FIELDS for part in ("values", "codes")}
         expected |= {f"territory.{name}" for name in _TERRITORY_FIELDS}
+        if int(version) == 1:
+            expected -= set(_SINCE_VERSION_2)
         missing = sorted(expected - names)
         if missing:
             raise ValueError(f"Frozen selection input is missing {', '.join(missing)}.")
         return FrozenInputs(
-            candidates=Candidates(**{name: _candidate_column(archive, name) for name in _CANDIDATE_FIELDS}),
+            candidates=Candidates(
+                **{
+                    name: _candidate_column(archive, name)
+                    for name in _CANDIDATE_FIELDS
+                    if f"candidates.{name}" in names or name in _CODED_FIELDS
+                }
+            ),
             territory=Territory(**{name: archive[f"territory.{name}"] for name in _TERRITORY_FIELDS}),
             needs=archive["needs"],
             rules=json.loads(str(archive["rules"])),
             seed=archive["seed"].astype(np.uint8).tobytes().decode("utf-8"),
             education_order=tuple(archive["education_order"].tolist()),
+            stage=str(archive["stage"]) if "stage" in names else "preselection",
         )
 
 

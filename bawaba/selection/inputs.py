@@ -8,7 +8,7 @@ middle changes nothing read), and a second connection on the same snapshot reads
 the first reads the applications (see `one_snapshot` for SQLite).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -19,6 +19,7 @@ from django.db.models import Case, F, Func, IntegerField, Max, Min, When
 from django.db.models.functions import Coalesce
 
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign, CommuneNeed
+from bawaba.selection import stage_scores
 from bawaba.selection.scoring import Candidates, Territory
 from bawaba.territory.models import Commune
 
@@ -90,23 +91,39 @@ def read_needs(
     return needs
 
 
-def read_all(campaign: Campaign) -> tuple[Territory, Candidates, np.ndarray]:
-    """The territory, the campaign's selectable candidates and its training needs, all from one snapshot."""
+# The needs a run of each stage fills.
+NEEDS_OF_STAGE = {"preselection": CommuneNeed.Stage.TRAINING, "field": CommuneNeed.Stage.FIELD}
+
+
+def read_all(campaign: Campaign, *, stage: str = "preselection") -> tuple[Territory, Candidates, np.ndarray]:
+    """The territory, the campaign's selectable candidates (with their scores at this stage, if it has any) and the
+    stage's needs, all from one snapshot."""
     with one_snapshot() as second_reader:
         territory = read_territory()
-        needs = read_needs(campaign, territory)
-        candidates = read_candidates(campaign, territory, second_reader=second_reader)
+        needs = read_needs(campaign, territory, stage=NEEDS_OF_STAGE[stage])
+        candidates = read_candidates(
+            campaign,
+            territory,
+            second_reader=second_reader,
+            scores_of=lambda ids: stage_scores.read(campaign, stage, ids),
+        )
     return territory, candidates, needs
 
 
 def read_candidates(
-    campaign: Campaign, territory: Territory, *, second_reader: "SecondReader | None" = None
+    campaign: Campaign,
+    territory: Territory,
+    *,
+    second_reader: "SecondReader | None" = None,
+    scores_of: Callable[[np.ndarray], np.ndarray | None] | None = None,
 ) -> Candidates:
     """The submitted applications of the campaign, by id, with their choices; the choices are read by
-    `second_reader` (at the same time, on the same snapshot) when there is one."""
+    `second_reader` (at the same time, on the same snapshot) when there is one. `scores_of(application ids)`: their
+    stage scores (bawaba.selection.stage_scores), read while the second reader still reads the choices."""
     choices = _choices_queryset(campaign)
     pending = second_reader.fetch_integers(choices, columns=3, order=(0, 2)) if second_reader else None
     table = fetch_integers(_applications_queryset(campaign), columns=9)
+    scores = scores_of(table[:, 0].copy()) if scores_of is not None else None
     flat_choices = pending.result() if pending else fetch_integers(choices, columns=3, order=(0, 2))
     ids, birth, category, education, surveys, ict, languages, residence, fallback = table.T
     categories, levels = list(Application.Category.values), list(Application.EducationLevel.values)
@@ -126,6 +143,7 @@ def read_candidates(
         residence=residence_index,
         choices=_choice_table(territory, ids, flat_choices[:, :2]),
         accepts_province_fallback=fallback.astype(bool),
+        stage_score=scores,
     )
 
 

@@ -219,6 +219,9 @@ class SelectionDecision(models.Model):
         CATEGORY = 2, _("Category not admitted by the campaign")
         EDUCATION = 3, _("Education level below the campaign's minimum")
         NO_CHOICE = 4, _("Not enough communes chosen")
+        # The final selection's own reasons (bawaba.selection.scoring.NOT_INTERVIEWED, ABSENT_FROM_INTERVIEW).
+        NOT_INTERVIEWED = 5, _("Not interviewed")
+        ABSENT = 6, _("Absent from the interview")
 
     run = models.ForeignKey(
         SelectionRun, on_delete=models.CASCADE, related_name="decisions", db_constraint=False, db_index=False

@@ -16,12 +16,19 @@ What :func:`prepare` does, in order:
    (:func:`province_neighbours`).
 4. **Priorities**: the score, plus a bonus at her residence commune or, smaller, anywhere in her province.
 5. **Capacities** (:func:`capacities`): needs x over-selection factor, rounded up, in exact arithmetic.
+
+The final selection (stage ``"field"``) runs the same steps on the same candidates with two differences: a
+candidate not interviewed or absent (her ``stage_score``, see :class:`Candidates`) is not eligible
+(:data:`NOT_INTERVIEWED`, :data:`ABSENT_FROM_INTERVIEW`, after the preselection's reasons), and her priority at every
+commune of her list is her stage score alone, without the residence bonuses: the interview decides. The needs are
+the field needs, and the reserve is the waiting lists.
 """
 
 import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -36,6 +43,8 @@ from bawaba.campaigns.rules.parser import (
 )
 from bawaba.selection.engine import Instance, lottery_numbers
 from bawaba.selection.scoring_inputs import (
+    ABSENT,
+    NOT_ASSESSED,
     Candidates,
     Territory,
     as_integers,
@@ -44,7 +53,10 @@ from bawaba.selection.scoring_inputs import (
 )
 
 __all__ = [
+    "ABSENT_FROM_INTERVIEW",
+    "NOT_INTERVIEWED",
     "SCORE_PARTS",
+    "STAGES",
     "Candidates",
     "Ineligibility",
     "Prepared",
@@ -63,6 +75,20 @@ __all__ = [
 ]
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
+
+# The stages a run may be of (SelectionRun.Stage's values), and the reasons only the final selection gives, after
+# Ineligibility's: SelectionDecision.Ineligibility stores them with the same codes.
+STAGES = ("preselection", "field")
+NOT_INTERVIEWED = len(Ineligibility)
+ABSENT_FROM_INTERVIEW = NOT_INTERVIEWED + 1
+
+
+def stage_reasons(stage: str) -> tuple[tuple[int, str], ...]:
+    """The ineligibility codes a run of `stage` can give, with their names, in order (the report's summary)."""
+    reasons = tuple((int(reason), reason.name.lower()) for reason in Ineligibility if reason)
+    if stage == "field":
+        reasons += ((NOT_INTERVIEWED, "not_interviewed"), (ABSENT_FROM_INTERVIEW, "absent"))
+    return reasons
 
 
 # ------------------------------------------------------------------------------------------------ places
@@ -306,7 +332,8 @@ class Prepared:
     """Everything :func:`prepare` decided, for the run's audit trail, and the engine's input.
 
     * ``ineligibility`` (n,) int8 :class:`Ineligibility` per candidate;
-    * ``score_parts`` (n, 5) int64 in :data:`SCORE_PARTS` order and ``score`` (n,) int64, for everyone;
+    * ``score_parts`` (n, 5) int64 in :data:`SCORE_PARTS` order and ``score`` (n,) int64, for everyone (their sum;
+      for the final selection, her stage score, 0 where she has none, the parts kept for her record);
     * ``eligible_rows`` (n_e,) int64: the candidates in the instance, ascending (instance row i is
       candidate ``eligible_rows[i]``);
     * ``declared_count`` (n_e,) int16: how many leading choices of each instance row she declared; the
@@ -336,6 +363,7 @@ def prepare(
     *,
     seed: str,
     education_order: Sequence[str],
+    stage: str = "preselection",
 ) -> Prepared:
     """Eligibility, scores, preferences, priorities and places: the engine input of one run.
 
@@ -357,9 +385,19 @@ def prepare(
     # Each code column is compared with each code once, and the positions serve eligibility and points.
     category = _code_index(candidates.category, parsed.categories)
     education = _code_index(candidates.education_level, education_order)
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {', '.join(STAGES)}, got {stage!r}.")
+    final = stage == "field"
     reason = _ineligibility(candidates, parsed, category, education, list(education_order))
     parts = _score_parts(candidates, parsed, category, education, list(education_order))
     score = parts.sum(axis=1)
+    if final:
+        # The interview's reasons come after the declared data's: the first failing reason is what she is told.
+        # Candidates fills it in (zeros when not given): never None here.
+        stage_score = cast(np.ndarray, candidates.stage_score)
+        reason[(reason == Ineligibility.ELIGIBLE) & (stage_score == NOT_ASSESSED)] = NOT_INTERVIEWED
+        reason[(reason == Ineligibility.ELIGIBLE) & (stage_score == ABSENT)] = ABSENT_FROM_INTERVIEW
+        score = np.maximum(stage_score, 0).astype(np.int64)
     eligible_rows = np.flatnonzero(reason == Ineligibility.ELIGIBLE).astype(np.int64)
 
     declared = candidates.choices[eligible_rows]
@@ -389,9 +427,13 @@ def prepare(
         target = fallback_rows[rows]
         preferences[target, declared_count[target] + columns] = fallback[rows, columns]
 
+    if final:
+        priorities = np.where(preferences >= 0, score[eligible_rows][:, None], 0).astype(np.int64)
+    else:
+        priorities = priorities_at(preferences, score[eligible_rows], residence, territory, parsed)
     instance = Instance(
         preferences,
-        priorities_at(preferences, score[eligible_rows], residence, territory, parsed),
+        priorities,
         lottery_numbers(seed, candidates.application_id[eligible_rows]),
         places,
     )

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Candidates", "Territory"]
+__all__ = ["ABSENT", "NOT_ASSESSED", "Candidates", "Territory"]
+
+# A stage score that is not a measure: she was not interviewed (not called, not convoked or not scored), or she was
+# convoked and absent. Neither is ever selected at that stage.
+NOT_ASSESSED = -1
+ABSENT = -2
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -144,7 +149,10 @@ class Candidates:
     ``birth_date`` (n,) datetime64[D], NaT when missing; ``category`` and ``education_level`` (n,) str, ""
     when missing; ``survey_count`` (n,) int16 >= 0; ``ict_skill`` (n,) int8 in 0..3; ``language_count``
     (n,) int8 >= 0; ``residence`` (n,) int32 commune index or -1; ``choices`` (n, k) int32 commune indices,
-    best first, -1 pads the end of a row (no holes, no repeats); ``accepts_province_fallback`` (n,) bool.
+    best first, -1 pads the end of a row (no holes, no repeats); ``accepts_province_fallback`` (n,) bool;
+    ``stage_score`` (n,) int64, what a later stage measured of her (the final selection: her interview score, then
+    her training grade, as one number, higher is better; ``NOT_ASSESSED`` (-1) where she was not interviewed,
+    ``ABSENT`` (-2) where she was convoked and did not come), zeros when not given (the preselection reads none).
     Arrays are copied, converted and made read-only; malformed input raises ``ValueError``. Commune indices
     are checked against the territory by :func:`prepare`.
     """
@@ -159,6 +167,7 @@ class Candidates:
     residence: np.ndarray
     choices: np.ndarray
     accepts_province_fallback: np.ndarray
+    stage_score: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         application_id = as_integers("application_id", self.application_id, ndim=1, dtype=np.int64)
@@ -217,6 +226,13 @@ class Candidates:
             raise ValueError(
                 f"accepts_province_fallback must be a ({n},) bool array, got {accepts.dtype} {accepts.shape}."
             )
+        if self.stage_score is None:
+            stage_score = np.zeros(n, dtype=np.int64)
+        else:
+            stage_score = as_integers("stage_score", self.stage_score, ndim=1, dtype=np.int64)
+            check_length("stage_score", stage_score, n)
+            if stage_score.size and int(stage_score.min()) < ABSENT:
+                raise ValueError(f"stage_score must be >= {ABSENT}, found {int(stage_score.min())}.")
         for name, value in (
             ("application_id", application_id),
             ("birth_date", birth_date),
@@ -228,6 +244,7 @@ class Candidates:
             ("residence", residence),
             ("choices", choices),
             ("accepts_province_fallback", accepts),
+            ("stage_score", stage_score),
         ):
             object.__setattr__(self, name, _frozen(value))
 

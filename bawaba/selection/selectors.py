@@ -348,10 +348,12 @@ def ineligible_counts(summary: dict) -> list[tuple[str, str | Promise, int]]:
     """(code, reason, count) of the candidates found not eligible, in the order the reasons are checked."""
     counts = summary.get("ineligible") or {}
     reasons = SelectionDecision.Ineligibility
+    # The final selection's own reasons are in its summary only: a preselection's report does not list them.
+    final_only = {reasons.NOT_INTERVIEWED, reasons.ABSENT}
     return [
         (reason.name.lower(), reason.label, counts.get(reason.name.lower(), 0))
         for reason in reasons
-        if reason != reasons.ELIGIBLE
+        if reason != reasons.ELIGIBLE and (reason not in final_only or reason.name.lower() in counts)
     ]
 
 

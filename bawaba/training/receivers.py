@@ -12,11 +12,14 @@ from bawaba.training.services import invitations
 
 
 def _run_published(sender: Any, *, run: SelectionRun, actor: Any = None, **kwargs: Any) -> None:
-    invitations.notify_publication(run=run, actor=actor)
+    # The training follows the preselection; the final selection's agents are the in-person training's.
+    if run.stage == SelectionRun.Stage.PRESELECTION:
+        invitations.notify_publication(run=run, actor=actor)
 
 
 def _promotion_round_recorded(sender: Any, *, promotion_round: Any, actor: Any = None, **kwargs: Any) -> None:
-    invitations.invite_promoted(promotion_round=promotion_round, actor=actor)
+    if promotion_round.run.stage == SelectionRun.Stage.PRESELECTION:
+        invitations.invite_promoted(promotion_round=promotion_round, actor=actor)
 
 
 def connect() -> None:

@@ -228,7 +228,7 @@ def test_replace_removes_the_old_data_and_detaches_what_points_at_it(demo):
     assert AuditEvent.objects.get(action="demo.test").actor is None
     assert User.objects.filter(pk=outsider.pk).exists()
     assert User.objects.filter(email__endswith="@demo.bawaba.ma").count() == (
-        scaled_total(calibration.TOTAL_CANDIDATES, SCALE) + 3
+        scaled_total(calibration.TOTAL_CANDIDATES, SCALE) + len(services.DEMO_STAFF_ACCOUNTS)
     )
 
 

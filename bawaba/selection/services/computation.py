@@ -145,7 +145,7 @@ def compute_run(*, run_id: int, progress: Progress | None = None) -> SelectionRu
 
 
 def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
-    territory, candidates, needs = inputs.read_all(run.campaign)
+    territory, candidates, needs = inputs.read_all(run.campaign, stage=run.stage)
     return frozen.FrozenInputs(
         candidates=candidates,
         territory=territory,
@@ -153,6 +153,7 @@ def read_inputs(run: SelectionRun) -> frozen.FrozenInputs:
         rules=rules_for_run(run.rules_version.rules, run.campaign),
         seed=run.seed,
         education_order=tuple(Application.EducationLevel.values),
+        stage=run.stage,
     )
 
 
@@ -171,6 +172,7 @@ def recompute(frozen_inputs: frozen.FrozenInputs, *, check: bool = True) -> Comp
             frozen_inputs.rules,
             seed=frozen_inputs.seed,
             education_order=frozen_inputs.education_order,
+            stage=frozen_inputs.stage,
         )
     with timed(timings, "allocate"):
         result = engine.run_deferred_acceptance(prepared.instance)
@@ -272,7 +274,8 @@ def summary(computation: Computation) -> dict:
             "eligible": int((of_category & eligible).sum()),
             "admitted": int((of_category & admitted).sum()),
         }
-    reasons = np.bincount(prepared.ineligibility.astype(np.int64), minlength=len(scoring.Ineligibility))
+    stage_reasons = scoring.stage_reasons(computation.inputs.stage)
+    reasons = np.bincount(prepared.ineligibility.astype(np.int64), minlength=stage_reasons[-1][0] + 1)
     needs = computation.inputs.needs
     return {
         "rules": computation.inputs.rules,
@@ -294,9 +297,7 @@ def summary(computation: Computation) -> dict:
             ),
             "rounds": int(result.rounds),
         },
-        "ineligible": {
-            reason.name.lower(): int(reasons[reason]) for reason in scoring.Ineligibility if reason
-        },
+        "ineligible": {name: int(reasons[code]) for code, name in stage_reasons},
         "by_category": by_category,
     }
 

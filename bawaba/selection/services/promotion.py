@@ -56,9 +56,9 @@ RELEASED = OUTCOMES.index(Outcome.RELEASED)
 _DELETE_CHUNK = 10_000
 
 
-def published_run(campaign: Campaign) -> SelectionRun | None:
+def published_run(campaign: Campaign, stage: str = SelectionRun.Stage.PRESELECTION) -> SelectionRun | None:
     return (
-        SelectionRun.objects.filter(campaign=campaign, status=SelectionRun.Status.PUBLISHED)
+        SelectionRun.objects.filter(campaign=campaign, stage=stage, status=SelectionRun.Status.PUBLISHED)
         .defer("frozen_inputs")
         .order_by("-published_at")
         .first()
@@ -357,9 +357,15 @@ def pending_release_ids(run: SelectionRun) -> np.ndarray:
 
 
 def run_promotion_round(
-    *, campaign: Campaign, actor, not_started: Iterable[int] = ()
+    *,
+    campaign: Campaign,
+    actor,
+    not_started: Iterable[int] = (),
+    stage: str = SelectionRun.Stage.PRESELECTION,
 ) -> PromotionRound | None:
-    """Give the places released since the last round to the waiting lists; None when nothing was released.
+    """Give the places released since the last round to the waiting lists of the stage's published run (the
+    preselection's training places, or the final selection's field places and its reserve); None when nothing was
+    released.
 
     `not_started`: application ids of admitted candidates who had not started the training by the deadline. All
     in one transaction, under the campaign's lock: the releases found, the round, its promotions and figures, and
@@ -368,7 +374,7 @@ def run_promotion_round(
     timings: dict[str, float] = {}
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        run = published_run(campaign)
+        run = published_run(campaign, stage)
         if run is None:
             raise SelectionError(
                 _("No selection of this campaign is published: there is nothing to promote.")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from bawaba.campaigns.models import Campaign, CommuneNeed
 from bawaba.campaigns.rules.versions import current_rules
 from bawaba.core.audit import record_event
+from bawaba.selection import stage_scores
 from bawaba.selection.models import SelectionRun
 
 # The steps of a requested publication, in `progress_step` (the computation's steps come before).
@@ -46,7 +47,16 @@ def launch_obstacles(campaign: Campaign, *, stage: str = SelectionRun.Stage.PRES
     obstacles = []
     if current_rules(campaign) is None:
         obstacles.append(_("This campaign has no selection rules yet."))
-    if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
+    if stage == SelectionRun.Stage.FIELD:
+        if not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.FIELD).exists():
+            obstacles.append(_("This campaign has no field needs per commune yet."))
+        if not SelectionRun.objects.filter(
+            campaign=campaign, stage=SelectionRun.Stage.PRESELECTION, status=SelectionRun.Status.PUBLISHED
+        ).exists():
+            obstacles.append(_("The final selection follows a published preselection."))
+        if not stage_scores.registered(stage):
+            obstacles.append(_("No interview scores can be read for the final selection."))
+    elif not CommuneNeed.objects.filter(campaign=campaign, stage=CommuneNeed.Stage.TRAINING).exists():
         obstacles.append(_("This campaign has no training needs per commune yet."))
     runs = SelectionRun.objects.filter(campaign=campaign, stage=stage).defer("frozen_inputs")
     if runs.filter(status=SelectionRun.Status.PUBLISHED).exists():

@@ -5,7 +5,7 @@ bawaba.campaigns.rules, which the service checks again with the selection's own 
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from bawaba.campaigns.models import Application, Campaign
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.rules.versions import NOTE_MAX_LENGTH
 from bawaba.core.params import DB_INT_MAX, no_control_characters
+from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Region
 
 # Rule numbers are bounded as bawaba.selection.scoring bounds them.
@@ -338,6 +339,31 @@ def initial_from_rules(rules: dict | None) -> dict:
 
 
 class LaunchRunForm(forms.Form):
+    stage = forms.TypedChoiceField(
+        label=_("Stage"),
+        choices=SelectionRun.Stage.choices,
+        initial=SelectionRun.Stage.PRESELECTION,
+        # A form posted without it (an older tab) launches the preselection, as it did before there were two.
+        required=False,
+        empty_value=SelectionRun.Stage.PRESELECTION,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The preselection fills the training needs from the declared data; the final selection fills the field "
+            "needs from the interview scores, after the interviews."
+        ),
+        error_messages={"invalid_choice": _("Choose the preselection or the final selection.")},
+    )
+
+    def __init__(self, *args, stages: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        stage = cast(forms.TypedChoiceField, self.fields["stage"])
+        if stages is not None:
+            # Only the stages that can be launched now are offered; the first is chosen by default.
+            stage.choices = [(value, label) for value, label in SelectionRun.Stage.choices if value in stages]
+            if stages:
+                stage.initial = stages[0]
+                stage.empty_value = stages[0]
+
     seed = forms.CharField(
         label=_("Public seed of the draw"),
         max_length=200,

@@ -73,10 +73,10 @@ def regions_for_rules() -> list[Region]:
     return list(Region.objects.order_by("code").only("code", "name_fr", "name_ar"))
 
 
-def published_run_of(campaign: Campaign) -> SelectionRun | None:
-    """The campaign's published run (its preselection), without its frozen inputs."""
+def published_run_of(campaign: Campaign, stage: str = SelectionRun.Stage.PRESELECTION) -> SelectionRun | None:
+    """The campaign's published run of the stage, without its frozen inputs."""
     return (
-        SelectionRun.objects.filter(campaign=campaign, status=SelectionRun.Status.PUBLISHED)
+        SelectionRun.objects.filter(campaign=campaign, stage=stage, status=SelectionRun.Status.PUBLISHED)
         .defer("frozen_inputs", "summary")
         .order_by("-published_at")
         .first()

@@ -8,6 +8,7 @@ and publishing a run are a worker's tasks; the run's page follows them.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -171,11 +172,27 @@ def _readable(version: CampaignRules, campaign: Campaign) -> ReadableRules:
 @require_http_methods(["GET", "POST"])
 def runs(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(slug)
-    form = LaunchRunForm(request.POST or None)
+    obstacles = services.launch_obstacles(campaign)
+    # The final selection's own obstacles, shown beside the preselection's.
+    field_obstacles = services.launch_obstacles(campaign, stage=SelectionRun.Stage.FIELD)
+    launchable: list[str] = [
+        stage
+        for stage, its_obstacles in (
+            (SelectionRun.Stage.PRESELECTION, obstacles),
+            (SelectionRun.Stage.FIELD, field_obstacles),
+        )
+        if not its_obstacles
+    ]
+    form = LaunchRunForm(request.POST or None, stages=launchable or None)
     # Posted anyway (an old tab), the launch is refused by create_run with the same reason the page shows.
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.start_run(campaign=campaign, seed=form.cleaned_data["seed"], actor=request.user)
+            run = services.start_run(
+                campaign=campaign,
+                seed=form.cleaned_data["seed"],
+                actor=request.user,
+                stage=form.cleaned_data["stage"],
+            )
         except services.SelectionError as error:
             form.add_error(None, str(error))
         else:
@@ -191,7 +208,8 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "current": current_rules(campaign),
             # Why a run cannot be launched now: the page shows these instead of the form.
-            "obstacles": services.launch_obstacles(campaign),
+            "obstacles": obstacles,
+            "field_obstacles": field_obstacles,
             "rehearsal": schedule.registration_state(campaign, now=timezone.now()) != schedule.CLOSED,
         },
     )
@@ -312,12 +330,16 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @central_admin_required
 @require_http_methods(["GET", "POST"])
 def promotion(request: HttpRequest, slug: str) -> HttpResponse:
-    """The places released since the last round, a round on demand (POST), and the rounds with their figures."""
+    """The places released since the last round, a round on demand (POST), and the rounds with their figures, for
+    the stage of `?stage=` (the preselection's training places by default, or the final selection's reserve)."""
     campaign = _campaign(slug)
-    run = published_run_of(campaign)
+    stage = request.GET.get("stage", SelectionRun.Stage.PRESELECTION)
+    if stage not in SelectionRun.Stage.values:
+        raise Http404
+    run = published_run_of(campaign, stage)
     if request.method == "POST":
         try:
-            promotion_round = services.run_promotion_round(campaign=campaign, actor=request.user)
+            promotion_round = services.run_promotion_round(campaign=campaign, actor=request.user, stage=stage)
         except services.SelectionError as error:
             messages.error(request, str(error))
         else:
@@ -329,7 +351,8 @@ def promotion(request: HttpRequest, slug: str) -> HttpResponse:
                     _("Round %(number)s is done: %(promotions)s candidates promoted.")
                     % {"number": promotion_round.number, "promotions": promotion_round.summary["promotions"]},
                 )
-        return redirect("selection_staff:promotion", slug=campaign.slug)
+        url = reverse("selection_staff:promotion", args=[campaign.slug])
+        return redirect(url if stage == SelectionRun.Stage.PRESELECTION else f"{url}?stage={stage}")
     released = releases_since_last_round(run) if run else {}
     return render(
         request,
@@ -337,6 +360,8 @@ def promotion(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "run": run,
+            "stage": stage,
+            "stages": SelectionRun.Stage.choices,
             "released": [(reason.label, released.get(reason.value, 0)) for reason in PlaceRelease.Reason],
             "released_total": sum(released.values()),
             "rounds": promotion_rounds_of(run) if run else [],

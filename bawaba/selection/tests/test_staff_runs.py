@@ -14,7 +14,7 @@ from bawaba.accounts.models import User
 from bawaba.accounts.tests.helpers import translated, translated_html
 from bawaba.accounts.twofactor import services as second_factor
 from bawaba.accounts.twofactor.tests.helpers import code_for, fresh_code
-from bawaba.campaigns.models import CampaignRules
+from bawaba.campaigns.models import CampaignRules, CommuneNeed
 from bawaba.campaigns.rules.defaults import default_census_rules
 from bawaba.campaigns.tests.factories import CampaignFactory
 from bawaba.core.models import AuditEvent
@@ -163,10 +163,23 @@ class TestLaunching:
         SelectionRun.objects.filter(pk=running.pk).update(status=Status.FAILED)
         assert "Launch the run</button>" in _page(admin_client.get(_url("runs", launchable.slug)))
 
-    def test_a_published_stage_offers_no_launch(self, admin_client, published_run):
+    def test_a_published_stage_offers_only_the_next(self, admin_client, published_run):
         page = _page(admin_client.get(_url("runs", published_run.campaign.slug)))
         assert "A run of this stage is already published." in page
+        # The preselection is published: the form offers the final selection alone.
+        assert 'value="field"' in page
+        assert 'value="preselection"' not in page
+
+    def test_nothing_to_launch_offers_no_form(self, admin_client, published_run):
+        CommuneNeed.objects.filter(campaign=published_run.campaign, stage=CommuneNeed.Stage.FIELD).delete()
+        page = _page(admin_client.get(_url("runs", published_run.campaign.slug)))
+        assert "This campaign has no field needs per commune yet." in page
         assert "Launch the run</button>" not in page
+
+    def test_the_final_selection_waits_for_a_published_preselection(self, admin_client, launchable):
+        page = _page(admin_client.get(_url("runs", launchable.slug)))
+        assert "The final selection follows a published preselection." in page
+        assert 'value="field"' not in page
 
     def test_before_the_deadline_the_launch_is_offered_as_a_rehearsal(self, admin_client, launchable):
         launchable.registration_closes_at = timezone.now() + dt.timedelta(days=1)

@@ -86,4 +86,9 @@ class Command(BaseCommand):
             f"{base}/fr/staff/interviews/{census.slug}/called/; sessions and convocations: "
             f"{base}/fr/staff/interviews/{census.slug}/sessions/ (the supervisor sets one up and convokes); "
             f"the calling rules and the interview grid (administrator): {base}/fr/staff/interviews/",
+            f"  Today's interviews in Kénitra, on a tablet, as the interviewer: {base}/fr/staff/interviews/scoring/",
+            f"  The final selection (field staff), published: its runs {base}/fr/staff/selection/{census.slug}/runs/, "
+            f"its public report {base}/fr/campaigns/{census.slug}/selection/field/, the reserve's promotion "
+            f"{base}/fr/staff/selection/{census.slug}/promotion/?stage=field; the candidate reads her decision on "
+            f"{base}/fr/me/",
         ]
