@@ -316,6 +316,41 @@ def test_a_staff_page_cursor_beyond_64_bits_is_a_form_error(admin_client, site, 
     assert response.context["form"].errors[cursor]
 
 
+def _published_field_run(site: SimpleNamespace) -> None:
+    """A published final selection (stage `field`) of the demo campaign, without decisions: its lists are empty."""
+    from bawaba.selection.models import SelectionRun
+
+    SelectionRun.objects.create(
+        campaign=site.census,
+        stage=SelectionRun.Stage.FIELD,
+        rules_version=site.run.rules_version,
+        seed="final lists",
+        status=SelectionRun.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize("value", ["\x00", "01\x00", "\x1b[2J", "0" * 100_000, HUGE, ENORMOUS, "-1", "abc"])
+@pytest.mark.parametrize("name", ["commune", "page", "part"])
+@pytest.mark.parametrize("rest", ["", "list.pdf"])
+def test_a_malformed_commune_or_page_of_the_final_lists_is_not_found_or_ignored(
+    admin_client, site, rest, name, value
+):
+    _published_field_run(site)
+    code = Province.objects.order_by("code").values_list("code", flat=True).first()
+    response = admin_client.get(f"/fr/staff/interviews/{site.census.slug}/final/{code}/{rest}", {name: value})
+    # A commune must be one of the province's and a printed part one of the list's (404 otherwise); a page number
+    # that is none shows the first page (the PDF has no pages to choose: it ignores one).
+    assert response.status_code == (404 if name == "commune" or (name, rest) == ("part", "list.pdf") else 200)
+
+
+@pytest.mark.parametrize("code", ["\x00", "01\x00", "\x1b[2J", "0" * 5000, HUGE, "a.b"])
+@pytest.mark.parametrize("rest", ["", "list.csv", "list.xlsx", "list.pdf"])
+def test_a_malformed_province_code_of_the_final_lists_is_not_found(admin_client, site, rest, code):
+    _published_field_run(site)
+    assert admin_client.get(f"/fr/staff/interviews/{site.census.slug}/final/{code}/{rest}").status_code == 404
+
+
 # --- The whole site -------------------------------------------------------------------------------------------
 #
 # Every URL pattern of the resolver is filled with real objects of the site (_path_values), then fetched by each

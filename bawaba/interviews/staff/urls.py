@@ -7,4 +7,5 @@ urlpatterns: list = [
     path("", include("bawaba.interviews.staff.scoring.urls")),
     path("", include("bawaba.interviews.staff.calling.urls")),
     path("", include("bawaba.interviews.staff.sessions.urls")),
+    path("", include("bawaba.interviews.staff.final.urls")),
 ]
