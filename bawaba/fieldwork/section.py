@@ -27,8 +27,8 @@ def training_group_sections(
         member.application_id: {
             "member": member,
             "group": member.group,
-            "days_present": member.days_present,  # type: ignore[attr-defined]
-            "days_recorded": member.days_recorded,  # type: ignore[attr-defined]
+            "days_present": member.days_present,
+            "days_recorded": member.days_recorded,
         }
         for member in members
     }

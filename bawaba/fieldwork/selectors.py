@@ -69,8 +69,8 @@ def member_lines(group: TrainingGroup, day: dt.date | None) -> list[MemberLine]:
         MemberLine(
             member=member,
             present_on_day=on_day.get(member.pk),
-            days_present=member.days_present,  # type: ignore[attr-defined]
-            days_recorded=member.days_recorded,  # type: ignore[attr-defined]
+            days_present=member.days_present,
+            days_recorded=member.days_recorded,
         )
         for member in members
     ]

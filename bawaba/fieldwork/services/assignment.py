@@ -133,7 +133,7 @@ def assign_to_groups(
                 "pk", "latitude", "longitude"
             )
         }
-        assigned: dict[int, int] = {}
+        assigned: dict = {}  # application id -> group id
         unplaced = 0
         for province_id in sorted(provinces):
             result = rule.assign(

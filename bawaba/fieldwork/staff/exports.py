@@ -4,7 +4,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 
 def header() -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 import vobject
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +81,7 @@ def test_only_admitted_agents_of_the_field_run_are_assigned(site):
 
 def test_a_group_of_another_province_or_already_started_is_never_used(site):
     create_group(campaign=site.campaign, province=site.other, plan=plan(capacity=10), actor=None)
-    group(site, starts_on=dt.date.today() - dt.timedelta(days=1), capacity=10)
+    group(site, starts_on=timezone.localdate() - dt.timedelta(days=1), capacity=10)
     select(site, site.north)
 
     result = assign_to_groups(campaign=site.campaign, actor=None)
@@ -189,8 +190,8 @@ def test_the_calendar_file_repeats_the_day_over_the_training_in_moroccos_zone(si
 
     event = vobject.readOne(content.decode()).vevent
     assert event.dtstart.value.tzinfo is not None
-    assert event.dtstart.value.astimezone(MOROCCO).replace(tzinfo=None) == dt.datetime(2027, 7, 5, 9, 0)
-    assert event.dtend.value.astimezone(MOROCCO).replace(tzinfo=None) == dt.datetime(2027, 7, 5, 16, 0)
+    assert event.dtstart.value == dt.datetime(2027, 7, 5, 9, 0, tzinfo=MOROCCO)
+    assert event.dtend.value == dt.datetime(2027, 7, 5, 16, 0, tzinfo=MOROCCO)
     days = list(event.getrruleset())
     assert len(days) == 5 and days[-1].astimezone(MOROCCO).date() == dt.date(2027, 7, 9)
     assert b"TZID=Africa/Casablanca" in content
