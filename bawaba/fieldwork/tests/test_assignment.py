@@ -21,7 +21,7 @@ from bawaba.fieldwork.tests.conftest import NEXT_MONTH, plan, select
 from bawaba.interviews.calendar import MOROCCO
 from bawaba.notifications.models import MailingMessage
 from bawaba.selection import signals
-from bawaba.selection.models import SelectionDecision
+from bawaba.selection.models import PromotionRound, SelectionDecision
 
 NORTH_PLACE = {"place_name": "Lycée du nord", "latitude": 35.01, "longitude": -6.01}
 SOUTH_PLACE = {"place_name": "Lycée du sud", "latitude": 33.01, "longitude": -6.01}
@@ -172,6 +172,28 @@ def test_the_receiver_ignores_a_preselection_run(site, central_admin):
     select(site, site.north, 2)
     _publish(site.preselection_run, central_admin)
     assert not GroupMember.objects.exists() and not MailingMessage.objects.exists()
+
+
+def _round(run):
+    return PromotionRound.objects.create(run=run, number=1, input_digest="i", output_digest="o")
+
+
+def test_a_promotion_round_of_the_final_run_assigns_the_agents_it_admits(site, central_admin):
+    group(site, capacity=10)
+    select(site, site.north)
+    _publish(site.field_run, central_admin)
+    promoted = select(site, site.south)[0]  # admitted from the reserve by the round
+    with transaction.atomic():
+        signals.promotion_round_recorded.send(
+            sender=None, promotion_round=_round(site.field_run), actor=central_admin
+        )
+    assert GroupMember.objects.filter(application=promoted).exists()
+    assert MailingMessage.objects.count() == 2
+    with transaction.atomic():
+        signals.promotion_round_recorded.send(
+            sender=None, promotion_round=_round(site.preselection_run), actor=central_admin
+        )
+    assert MailingMessage.objects.count() == 2
 
 
 def test_without_groups_the_publication_assigns_nobody(site, central_admin):
