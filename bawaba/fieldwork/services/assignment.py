@@ -81,11 +81,10 @@ def waiting_agents(campaign: Campaign, *, province_ids: list[int] | None = None)
     return [agent for agent in agents if agent.application_id not in members], len(members)
 
 
-def open_groups(campaign: Campaign, province_ids: set[int], today: dt.date):
-    """The groups with room, not started yet, of these provinces."""
-    return TrainingGroup.objects.filter(
-        campaign=campaign, province_id__in=province_ids, starts_on__gt=today, members__lt=F("capacity")
-    ).order_by("starts_on", "daily_starts_at", "pk")
+def open_groups(campaign: Campaign, province_ids: list[int] | None, today: dt.date):
+    """The groups with room, not started yet, of these provinces (or all)."""
+    groups = TrainingGroup.objects.filter(campaign=campaign, starts_on__gt=today, members__lt=F("capacity"))
+    return groups if province_ids is None else groups.filter(province_id__in=province_ids)
 
 
 def places_of(groups: list[TrainingGroup]) -> list[rule.Place]:
@@ -119,13 +118,15 @@ def assign_to_groups(
     transaction (the caller's, when it has one: the publication of the final run)."""
     today = today or timezone.localdate()
     with transaction.atomic():
+        # The groups are locked before anyone is read: a second call at the same time (another supervisor, the
+        # same one clicking twice) waits here, then finds the agents this one assigned already in a group.
+        groups = list(open_groups(campaign, province_ids, today).select_for_update().order_by("pk"))
         waiting, already = waiting_agents(campaign, province_ids=province_ids)
         persons = read_people(campaign, [agent.application_id for agent in waiting]) if waiting else {}
         waiting = [agent for agent in waiting if agent.application_id in persons]
         if not waiting:
             return Assignment(assigned=0, unplaced=0, already=already)
         provinces = {agent.province_id for agent in waiting}
-        groups = list(open_groups(campaign, provinces, today).select_for_update())
         communes = {agent.commune_id for agent in waiting}
         points = {
             pk: (lat, lon) if lat is not None and lon is not None else None

@@ -20,6 +20,7 @@ from bawaba.fieldwork.services.groups import create_group
 from bawaba.fieldwork.tests.conftest import NEXT_MONTH, plan, select
 from bawaba.interviews.calendar import MOROCCO
 from bawaba.notifications.models import MailingMessage
+from bawaba.notifications.sender import render_message
 from bawaba.selection import signals
 from bawaba.selection.models import PromotionRound, SelectionDecision
 
@@ -217,3 +218,25 @@ def test_the_calendar_file_repeats_the_day_over_the_training_in_moroccos_zone(si
     days = list(event.getrruleset())
     assert len(days) == 5 and days[-1].astimezone(MOROCCO).date() == dt.date(2027, 7, 9)
     assert b"TZID=Africa/Casablanca" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", ["Votre formation en présentiel", "Mme Bennani"]), ("ar", ["تكوينك الحضوري", "Mme Bennani"])],
+)
+def test_the_convocation_reads_in_her_language_with_its_calendar_file(site, language, words):
+    group(site, **NORTH_PLACE, capacity=10)
+    agent = select(site, site.north)[0]
+    agent.user.preferred_language = language
+    agent.user.save(update_fields=["preferred_language"])
+    assign_to_groups(campaign=site.campaign, actor=None)
+    message = MailingMessage.objects.select_related("mailing").get()
+
+    rendered = render_message(message.mailing, message)
+
+    title, trainer = words
+    assert title in rendered.subject
+    assert trainer in rendered.text and trainer in rendered.html
+    assert "Lycée du nord" in rendered.text and "Lycée du nord" in rendered.html
+    assert [file.filename for file in rendered.files] == ["training.ics"]
+    assert vobject.readOne(rendered.files[0].content.decode()).vevent.geo.value == "35.01;-6.01"
