@@ -1,6 +1,8 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bawaba.core import dates
 from bawaba.fieldwork.models import GroupMember, TrainingGroup
 from bawaba.fieldwork.services.groups import MAX_CAPACITY, GroupPlan
 
@@ -44,7 +46,8 @@ class DayForm(forms.Form):
         self.days = {day.isoformat(): day for day in days}
         field = self.fields["day"]
         if isinstance(field, forms.ChoiceField):
-            field.choices = [(key, key) for key in self.days]
+            language = get_language()
+            field.choices = [(key, dates.day(day, language)) for key, day in self.days.items()]
 
     def cleaned_day(self):
         return self.days[self.cleaned_data["day"]]
