@@ -4,8 +4,16 @@ e-mail with its calendar file, her training group on her dashboard, and the staf
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
-from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Registry, Section, StaffMenuEntry
+from bawaba.core.contributions import (
+    DASHBOARD_NOW,
+    EmailKind,
+    PersonalDataProvider,
+    Registry,
+    Section,
+    StaffMenuEntry,
+)
 from bawaba.fieldwork.emails import convocation_files
+from bawaba.fieldwork.personal_data import training_records
 from bawaba.fieldwork.section import training_group_sections
 
 CONVOCATION = EmailKind(
@@ -38,5 +46,10 @@ def register(registry: Registry) -> None:
                 "Training groups per province, the selected agents assigned and convoked, attendance, and the "
                 "field staff for payroll and badges."
             ),
+        )
+    )
+    registry.add_personal_data(
+        PersonalDataProvider(
+            key="fieldwork.training", label=_("In-person training"), records=training_records, order=45
         )
     )

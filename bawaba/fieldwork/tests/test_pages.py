@@ -250,3 +250,16 @@ def test_her_dashboard_shows_her_training_group_and_attendance(client, site, tra
     waiting = select(site, site.south)[0]
     client.force_login(waiting.user)
     assertNotContains(client.get("/fr/me/"), "Votre formation en présentiel")
+
+
+def test_her_personal_data_lists_her_training_and_attendance(client, site, trained):
+    group, agents = trained
+    member = GroupMember.objects.get(application=agents[0])
+    Attendance.objects.create(member=member, day=group.starts_on, present=True)
+    client.force_login(agents[0].user)
+    page = client.get("/fr/me/data/")
+    assertContains(page, "Formation en présentiel")
+    assertContains(page, "Mme Bennani")
+    assertContains(page, f"{group.starts_on.isoformat()} : présent")
+    client.force_login(agents[1].user)
+    assertNotContains(client.get("/fr/me/data/"), f"{group.starts_on.isoformat()} : présent")
