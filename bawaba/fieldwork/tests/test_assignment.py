@@ -13,6 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bawaba.core.audit import AuditEvent
 from bawaba.fieldwork.emails import training_calendar
 from bawaba.fieldwork.models import GroupMember, TrainingGroup
 from bawaba.fieldwork.services.assignment import assign_to_groups
@@ -108,6 +109,7 @@ def test_a_second_call_convokes_only_the_new_agents_and_nobody_twice(site):
     emails = list(MailingMessage.objects.values_list("to_email", flat=True))
     assert len(emails) == len(set(emails))
     assert TrainingGroup.objects.get().members == 4
+    assert AuditEvent.objects.filter(action="fieldwork.agents_assigned").count() == 2  # the no-op writes none
 
 
 def test_the_database_refuses_a_group_over_its_capacity(site):

@@ -55,6 +55,7 @@ def test_a_supervisor_sets_up_a_group_in_her_province(client, province_superviso
     assertContains(page, site.province.name_fr)
     assertNotContains(page, site.other.name_fr)
     assertContains(client.get(url(site, rest=f"{group.pk}/")), "Lycée Ibn Sina")
+    assertContains(client.get("/fr/staff/"), 'href="/fr/staff/fieldwork/"')
 
 
 def test_another_province_is_404_for_every_page_and_action(client, province_supervisor, site, trained):
