@@ -31,7 +31,8 @@ class TrainingGroup(models.Model):
     daily_ends_at = models.TimeField(_("ends at"))
     trainer_name = models.CharField(_("trainer"), max_length=200)
     capacity = models.PositiveIntegerField(_("places"))
-    # Its members, kept by the services in the membership's own transaction (every status holds a place).
+    # Its members not dropped (a dropped one gives her place back), kept by the services in the membership's own
+    # transaction.
     members = models.PositiveIntegerField(_("members"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(

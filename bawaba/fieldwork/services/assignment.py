@@ -9,6 +9,10 @@ path, with the calendar file of her training days.
 Idempotent: a second call convokes only the agents still without a group; nobody is e-mailed twice, because an
 agent in a group is never taken again (one membership per campaign, a unique key). The groups are locked (FOR
 UPDATE) while they are filled, and their counters are checked by the database: no group over its capacity.
+
+An agent who left the selection before her training (released by a promotion round, her application withdrawn)
+is marked dropped and her place freed at the start of each call, so that the agents promoted from the reserve in
+her stead can take it (bawaba.fieldwork.receivers calls this after each promotion round of the final run).
 """
 
 import datetime as dt
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -81,6 +85,33 @@ def waiting_agents(campaign: Campaign, *, province_ids: list[int] | None = None)
     return [agent for agent in agents if agent.application_id not in members], len(members)
 
 
+def drop_departed(campaign: Campaign, *, province_ids: list[int] | None = None) -> int:
+    """Mark dropped the convoked members who are no longer selected (her decision released by a promotion round,
+    her application withdrawn), and free their places; how many. The caller holds the groups' locks."""
+    run = published_run(campaign, SelectionRun.Stage.FIELD)
+    if run is None:
+        return 0
+    members = GroupMember.objects.filter(campaign=campaign, status=GroupMember.Status.CONVOKED)
+    if province_ids is not None:
+        members = members.filter(group__province_id__in=province_ids)
+    still_selected = SelectionDecision.objects.filter(
+        run=run, application_id=OuterRef("application_id"), outcome=SelectionDecision.Outcome.ADMITTED
+    )
+    departed = list(
+        members.filter(
+            Q(application__status=Application.Status.WITHDRAWN) | ~Exists(still_selected)
+        ).values_list("pk", "group_id")
+    )
+    if not departed:
+        return 0
+    GroupMember.objects.filter(pk__in=[pk for pk, _group in departed]).update(
+        status=GroupMember.Status.DROPPED
+    )
+    for group_id, count in Counter(group for _pk, group in departed).items():
+        TrainingGroup.objects.filter(pk=group_id).update(members=F("members") - count)
+    return len(departed)
+
+
 def open_groups(campaign: Campaign, province_ids: list[int] | None, today: dt.date):
     """The groups with room, not started yet, of these provinces (or all)."""
     groups = TrainingGroup.objects.filter(campaign=campaign, starts_on__gt=today, members__lt=F("capacity"))
@@ -120,11 +151,25 @@ def assign_to_groups(
     with transaction.atomic():
         # The groups are locked before anyone is read: a second call at the same time (another supervisor, the
         # same one clicking twice) waits here, then finds the agents this one assigned already in a group.
-        groups = list(open_groups(campaign, province_ids, today).select_for_update().order_by("pk"))
+        in_scope = TrainingGroup.objects.filter(campaign=campaign)
+        if province_ids is not None:
+            in_scope = in_scope.filter(province_id__in=province_ids)
+        list(in_scope.select_for_update().order_by("pk").values_list("pk", flat=True))
+        # Agents who left the selection (released, withdrawn) before their training give their place back first,
+        # so that the agents promoted from the reserve in their stead can take it.
+        dropped = drop_departed(campaign, province_ids=province_ids)
+        groups = list(open_groups(campaign, province_ids, today).order_by("pk"))
         waiting, already = waiting_agents(campaign, province_ids=province_ids)
         persons = read_people(campaign, [agent.application_id for agent in waiting]) if waiting else {}
         waiting = [agent for agent in waiting if agent.application_id in persons]
         if not waiting:
+            if dropped:
+                record_event(
+                    actor=actor,
+                    action="fieldwork.agents_assigned",
+                    target=campaign,
+                    data={"dropped": dropped},
+                )
             return Assignment(assigned=0, unplaced=0, already=already)
         provinces = {agent.province_id for agent in waiting}
         communes = {agent.commune_id for agent in waiting}
@@ -154,7 +199,7 @@ def assign_to_groups(
             actor=actor,
             action="fieldwork.agents_assigned",
             target=campaign,
-            data={"assigned": len(assigned), "unplaced": unplaced, "already": already},
+            data={"assigned": len(assigned), "unplaced": unplaced, "already": already, "dropped": dropped},
         )
     return Assignment(assigned=len(assigned), unplaced=unplaced, already=already)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from bawaba.core.audit import record_event
@@ -61,12 +62,23 @@ def set_status(*, group: TrainingGroup, member_ids: Iterable[int], status: str, 
     if status not in GroupMember.Status.values:
         raise ValidationError(_("Choose what to mark."), code="status")
     ids = set(member_ids)
+    dropped = GroupMember.Status.DROPPED
     with transaction.atomic():
+        TrainingGroup.objects.select_for_update().filter(pk=group.pk).first()
         members = GroupMember.objects.select_for_update().filter(group=group, pk__in=ids)
         if members.count() != len(ids):
             raise ValidationError(_("Someone ticked is not a member of this group."), code="member")
-        changed = list(members.exclude(status=status).values_list("pk", flat=True))
-        GroupMember.objects.filter(pk__in=changed).update(status=status)
+        changed = dict(members.exclude(status=status).values_list("pk", "status"))
+        # A dropped member holds no place: dropping frees hers, coming back takes one if the group has room.
+        back = sum(1 for old in changed.values() if old == dropped) if status != dropped else 0
+        leaving = len(changed) if status == dropped else 0
+        if back and not TrainingGroup.objects.filter(pk=group.pk, members__lte=F("capacity") - back).update(
+            members=F("members") + back
+        ):
+            raise ValidationError(_("The group has no room left to take them back."), code="full")
+        if leaving:
+            TrainingGroup.objects.filter(pk=group.pk).update(members=F("members") - leaving)
+        GroupMember.objects.filter(pk__in=list(changed)).update(status=status)
         record_event(
             actor=actor,
             action="fieldwork.members_marked",

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import vobject
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +18,7 @@ from bawaba.core.audit import AuditEvent
 from bawaba.fieldwork.emails import training_calendar
 from bawaba.fieldwork.models import GroupMember, TrainingGroup
 from bawaba.fieldwork.services.assignment import assign_to_groups
+from bawaba.fieldwork.services.attendance import set_status
 from bawaba.fieldwork.services.groups import create_group
 from bawaba.fieldwork.tests.conftest import NEXT_MONTH, plan, select
 from bawaba.interviews.calendar import MOROCCO
@@ -112,6 +114,65 @@ def test_a_second_call_convokes_only_the_new_agents_and_nobody_twice(site):
     assert AuditEvent.objects.filter(action="fieldwork.agents_assigned").count() == 2  # the no-op writes none
 
 
+def holding_a_place(group_: TrainingGroup) -> int:
+    return GroupMember.objects.filter(group=group_).exclude(status="dropped").count()
+
+
+def test_an_agent_released_by_a_promotion_round_gives_her_place_to_the_promoted(site, central_admin):
+    only = group(site, capacity=1)
+    leaving = select(site, site.north)[0]
+    assign_to_groups(campaign=site.campaign, actor=None)
+    # The round releases her and admits another from the reserve (the decisions are updated in place).
+    SelectionDecision.objects.filter(application=leaving).update(outcome="released", commune=None)
+    promoted = select(site, site.north)[0]
+
+    result = assign_to_groups(campaign=site.campaign, actor=None)
+
+    assert result.assigned == 1
+    assert GroupMember.objects.get(application=leaving).status == "dropped"
+    assert GroupMember.objects.get(application=promoted).group == only
+    only.refresh_from_db()
+    assert only.members == holding_a_place(only) == 1
+
+
+def test_a_withdrawn_agent_gives_her_place_back_but_a_completed_one_keeps_it(site):
+    roomy = group(site, capacity=2)
+    withdrawn, completed = select(site, site.north, 2)
+    assign_to_groups(campaign=site.campaign, actor=None)
+    GroupMember.objects.filter(application=completed).update(status="completed")
+    withdrawn.status = "withdrawn"
+    withdrawn.save(update_fields=["status"])
+    SelectionDecision.objects.filter(application=completed).update(outcome="released")
+
+    assign_to_groups(campaign=site.campaign, actor=None)
+
+    assert dict(GroupMember.objects.values_list("application_id", "status")) == {
+        withdrawn.pk: "dropped",
+        completed.pk: "completed",
+    }
+    roomy.refresh_from_db()
+    assert roomy.members == 1
+
+
+def test_dropping_frees_a_place_and_coming_back_needs_one(site):
+    full = group(site, capacity=1)
+    first, second = select(site, site.north, 2)
+    assign_to_groups(campaign=site.campaign, actor=None)  # the second has no room
+    member = GroupMember.objects.get(application=first)
+
+    set_status(group=full, member_ids=[member.pk], status="dropped", actor=None)
+    full.refresh_from_db()
+    assert full.members == 0
+    assign_to_groups(campaign=site.campaign, actor=None)  # the second takes the place
+    assert GroupMember.objects.get(application=second).group == full
+
+    with pytest.raises(ValidationError):
+        set_status(group=full, member_ids=[member.pk], status="convoked", actor=None)
+    member.refresh_from_db()
+    full.refresh_from_db()
+    assert member.status == "dropped" and full.members == 1
+
+
 def test_the_database_refuses_a_group_over_its_capacity(site):
     full = group(site, capacity=1)
     select(site, site.north)
@@ -151,7 +212,7 @@ def test_no_group_is_ever_over_its_capacity(site, capacities, agents, rounds):
             assign_to_groups(campaign=site.campaign, actor=None)
 
         for each in TrainingGroup.objects.all():
-            assert each.members == GroupMember.objects.filter(group=each).count() <= each.capacity
+            assert each.members == holding_a_place(each) <= each.capacity
         assigned = GroupMember.objects.count()
         assert assigned == min(len(agents), sum(capacities))
         assert MailingMessage.objects.count() == assigned
