@@ -59,6 +59,17 @@ def test_a_supervisor_records_attendance_on_a_phone_and_the_agent_reads_her_grou
     here.refresh_from_db()
     assert here.status == GroupMember.Status.COMPLETED
 
+    # The province's groups and the form to set one up, in French on a desktop screen.
+    context, page = _signed_in_page(chromium, live_server, province_supervisor, width=1280)
+    try:
+        page.goto(f"/fr/staff/fieldwork/{site.campaign.slug}/{site.province.code}/")
+        expect(page.get_by_role("heading", name="Créer un groupe de formation")).to_be_visible()
+        page.screenshot(path=screenshots / "fieldwork-province-fr-1280.png", full_page=True)
+        page.goto(f"/fr/staff/fieldwork/{site.campaign.slug}/{site.province.code}/{group.pk}/")
+        page.screenshot(path=screenshots / "fieldwork-group-fr-1280.png", full_page=True)
+    finally:
+        context.close()
+
     context, page = _signed_in_page(chromium, live_server, agents[0].user)
     try:
         page.goto("/ar/me/")
