@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "bawaba.training",
     "bawaba.documents",
     "bawaba.interviews",
+    "bawaba.fieldwork",
     "bawaba.indicators",
     "bawaba.notifications",
     "bawaba.portal",

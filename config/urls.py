@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("staff/training/", include("bawaba.training.staff.urls")),
     path("staff/documents/", include("bawaba.documents.staff.urls")),
     path("staff/interviews/", include("bawaba.interviews.staff.urls")),
+    path("staff/fieldwork/", include("bawaba.fieldwork.staff.urls")),
     path("staff/accounts/", include("bawaba.accounts.staff.urls")),
     path("", include("bawaba.selection.urls")),
     path("training/", include("bawaba.training.urls")),

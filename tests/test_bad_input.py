@@ -113,6 +113,7 @@ def _filled_draft(campaign: Campaign, user: User, communes: list[Commune]) -> Ap
 
 def _build_site() -> SimpleNamespace:
     from bawaba.demo.selectors import demo_campaign
+    from bawaba.fieldwork.services.groups import GroupPlan, create_group
     from bawaba.selection.services import compute_run, create_run, publish_run
     from bawaba.territory.services import load_territory
 
@@ -156,8 +157,28 @@ def _build_site() -> SimpleNamespace:
         recipients=Recipients(keys=["A-1"], emails=["amina@example.ma"], languages=["fr"]),
         created_by=admin,
     )
+    # A group of the in-person training (bawaba.fieldwork), in the province whose code the pages are fuzzed with.
+    next_month = timezone.localdate() + dt.timedelta(days=30)
+    training_group = create_group(
+        campaign=census,
+        province=Province.objects.order_by("code").first(),
+        plan=GroupPlan(
+            place_name="Centre de formation",
+            address="1, avenue Mohammed V",
+            latitude=None,
+            longitude=None,
+            starts_on=next_month,
+            ends_on=next_month + dt.timedelta(days=2),
+            daily_starts_at=dt.time(9),
+            daily_ends_at=dt.time(16),
+            trainer_name="Mme Bennani",
+            capacity=20,
+        ),
+        actor=admin,
+    )
     return SimpleNamespace(
         mailing=mailing,
+        training_group=training_group,
         census=census,
         run=run,
         dry_run=dry_run,
@@ -421,6 +442,7 @@ def _path_values(site: SimpleNamespace) -> dict[str, list[str]]:
                     site.needs_import,
                     site.invitee,
                     site.mailing,
+                    site.training_group,
                 )
             }
         ),
