@@ -9,7 +9,9 @@ and the final selection of the field staff is published.
   scores computed from them. The demo candidate came and did well.
 - In Kénitra, the demo supervisor's province, the last session is today's: its candidates await the demo
   interviewer's scores.
-- The final run is computed and published with a public seed: the demo candidate reads her decision.
+- Each province gets in-person training groups (three weeks from now, five days) with places for its field needs;
+  the final run is computed and published with a public seed, which assigns its agents to the groups and convokes
+  them: the demo candidate reads her decision and her group.
 
 Idempotent: nothing is done when the campaign already has interview sessions.
 """
@@ -23,7 +25,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bawaba.accounts.models import User
-from bawaba.campaigns.models import Campaign
+from bawaba.campaigns.models import Campaign, CommuneNeed
+from bawaba.fieldwork.models import GroupMember
+from bawaba.fieldwork.services.groups import GroupPlan, create_group
 from bawaba.interviews.calling import CallRules
 from bawaba.interviews.defaults import DEFAULT_GRID
 from bawaba.interviews.grid import read_grid, score
@@ -43,6 +47,8 @@ SLOTS_PER_SESSION = 16  # 08:30 to 16:30, half an hour each
 HELD_DAYS_AGO = 14
 ABSENT_SHARE = 0.05
 FINAL_SEED = "Tirage public de la sélection finale (démo)"
+GROUP_CAPACITY = 30
+TRAINERS = ("Nadia Berrada", "Omar El Fassi", "Imane Chraibi", "Rachid Benjelloun")
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ def create_demo_interviews(
             starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift
         )
         scored, absent = _interview(campaign, held, candidate_email, seed)
+    groups = _create_training_groups(campaign, provinces, today)
     run = selection.create_run(campaign=campaign, seed=FINAL_SEED, stage=SelectionRun.Stage.FIELD)
     run = selection.compute_run(run_id=run.pk)
     if run.status != SelectionRun.Status.COMPUTED:
@@ -97,8 +104,43 @@ def create_demo_interviews(
         True,
         f"{len(sessions)} interview sessions, {scored:,} candidates scored, {absent:,} absent, {waiting} awaiting "
         f"today's session in Kénitra; final run {run.pk} published "
-        f"({run.summary['totals']['admitted']:,} field agents, {run.summary['totals']['waitlisted']:,} in reserve).",
+        f"({run.summary['totals']['admitted']:,} field agents, {run.summary['totals']['waitlisted']:,} in reserve), "
+        f"{GroupMember.objects.filter(group__campaign=campaign).count():,} of them convoked to {groups} training "
+        "groups.",
     )
+
+
+def _create_training_groups(campaign, provinces, today) -> int:
+    """In-person training groups in each province, with room for all its field agents."""
+    needs: dict[int, int] = {}
+    for province_id, quantity in CommuneNeed.objects.filter(
+        campaign=campaign, stage=CommuneNeed.Stage.FIELD
+    ).values_list("commune__province_id", "quantity"):
+        needs[province_id] = needs.get(province_id, 0) + quantity
+    made = 0
+    for index, province in enumerate(provinces):
+        # Places are rounded up commune by commune: half as much again as the needs leaves room for every agent.
+        places = needs.get(province.pk, 0) * 3 // 2 + 5
+        for number in range(-(-places // GROUP_CAPACITY)):
+            create_group(
+                campaign=campaign,
+                province=province,
+                plan=GroupPlan(
+                    place_name=f"Centre de formation — groupe {number + 1}",
+                    address=province.name_fr,
+                    latitude=None,
+                    longitude=None,
+                    starts_on=today + dt.timedelta(days=21),
+                    ends_on=today + dt.timedelta(days=25),
+                    daily_starts_at=dt.time(8, 30),
+                    daily_ends_at=dt.time(16, 30),
+                    trainer_name=TRAINERS[(index + number) % len(TRAINERS)],
+                    capacity=GROUP_CAPACITY,
+                ),
+                actor=None,
+            )
+            made += 1
+    return made
 
 
 def _create_sessions(campaign, provinces, counts, kenitra, interviewer, today) -> list[InterviewSession]:

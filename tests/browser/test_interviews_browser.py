@@ -1,8 +1,8 @@
 """Province interviews and the final selection in a real browser (issue 14): the demo's supervisor of Kénitra sets
 up a session and convokes the called candidates; the demo interviewer, on a tablet-sized screen, marks two of them
-present and scores them on the grid; the final run is computed and published; a scored candidate reads her decision
-on her dashboard in Arabic on a phone. Screenshots of each page are saved; axe-core checks every page (the
-`chromium` fixture)."""
+present and scores them on the grid; a training group is set up in Kénitra; the final run is computed and published;
+a scored candidate reads her decision and her in-person training group on her dashboard in Arabic on a phone.
+Screenshots of each page are saved; axe-core checks every page (the `chromium` fixture)."""
 
 import datetime as dt
 
@@ -12,13 +12,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bawaba.accounts.tests.helpers import translated
+from bawaba.campaigns.models import ApplicationChoice, CommuneNeed
 from bawaba.demo.services import INTERVIEWER, SUPERVISED_PROVINCE_CODE, SUPERVISOR
+from bawaba.fieldwork.models import GroupMember
+from bawaba.fieldwork.services.groups import GroupPlan, create_group
 from bawaba.interviews.calling import CallRules
 from bawaba.interviews.defaults import DEFAULT_GRID
 from bawaba.interviews.models import Convocation, InterviewScore, InterviewSession
 from bawaba.interviews.services.rules import save_call_rules
 from bawaba.selection import services
 from bawaba.selection.models import SelectionDecision, SelectionRun
+from bawaba.territory.models import Province
 from tests.browser.signing_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -82,12 +86,39 @@ def test_a_session_is_set_up_candidates_convoked_scored_on_a_tablet_and_she_read
     finally:
         tablet.close()
 
-    # --- The final run is computed and published. ----------------------------------------------------------------
+    # --- A training group in Kénitra; the final run is computed and published. -----------------------------------
+    # Her first commune has field places enough for the two scored there, whoever else chose it.
+    first = (
+        ApplicationChoice.objects.filter(application_id=convoked[0].application_id).order_by("rank").first()
+    )
+    CommuneNeed.objects.update_or_create(
+        campaign=census_campaign, commune_id=first.commune_id, stage=CommuneNeed.Stage.FIELD,
+        defaults={"quantity": 2},
+    )  # fmt: skip
+    today = timezone.localdate()
+    create_group(
+        campaign=census_campaign,
+        province=Province.objects.get(code=SUPERVISED_PROVINCE_CODE),
+        plan=GroupPlan(
+            place_name="Centre de formation de Kénitra",
+            address="Rue Abdelmoumen, Kénitra",
+            latitude=None,
+            longitude=None,
+            starts_on=today + dt.timedelta(days=20),
+            ends_on=today + dt.timedelta(days=24),
+            daily_starts_at=dt.time(9, 0),
+            daily_ends_at=dt.time(16, 0),
+            trainer_name="Nadia Berrada",
+            capacity=50,
+        ),
+        actor=None,
+    )
     run = services.create_run(campaign=census_campaign, seed="tirage final", stage=SelectionRun.Stage.FIELD)
     run = services.compute_run(run_id=run.pk)
     services.publish_run(run=run, computation=run.computation)
     decision = SelectionDecision.objects.get(run=run, application_id=convoked[0].application_id)
-    assert decision.outcome in {SelectionDecision.Outcome.ADMITTED, SelectionDecision.Outcome.WAITLISTED}
+    assert decision.outcome == SelectionDecision.Outcome.ADMITTED
+    assert GroupMember.objects.filter(application_id=convoked[0].application_id).exists()
     unscored = SelectionDecision.objects.get(run=run, application_id=convoked[-1].application_id)
     if len(convoked) > 2:
         assert unscored.outcome == SelectionDecision.Outcome.INELIGIBLE
@@ -104,8 +135,12 @@ def test_a_session_is_set_up_candidates_convoked_scored_on_a_tablet_and_she_read
         candidate.goto("/ar/me/")
         expect(candidate.locator("html")).to_have_attribute("dir", "rtl")
         expect(candidate.get_by_role("heading", name=translated("The final selection", "ar"))).to_be_visible()
-        shown = "Selected" if decision.outcome == SelectionDecision.Outcome.ADMITTED else "In the reserve"
-        expect(candidate.get_by_text(translated(shown, "ar"), exact=True).first).to_be_visible()
+        expect(candidate.get_by_text(translated("Selected", "ar"), exact=True).first).to_be_visible()
+        # Her training group, on the same page.
+        expect(
+            candidate.get_by_role("heading", name=translated("Your in-person training", "ar"))
+        ).to_be_visible()
+        expect(candidate.get_by_text("Centre de formation de Kénitra")).to_be_visible()
         assert _fits(candidate)
         candidate.screenshot(path=screenshots / "interviews-final-decision-ar-390.png", full_page=True)
         candidate.goto(f"/ar/campaigns/{slug}/selection/field/")

@@ -5,10 +5,12 @@ and scored or absent, and the final selection published with the demo candidate 
 import io
 
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from bawaba.accounts.models import Assignment, User
 from bawaba.demo.services import CANDIDATE, INTERVIEWER, SUPERVISED_PROVINCE_CODE
+from bawaba.fieldwork.models import GroupMember
 from bawaba.interviews.models import Convocation, InterviewScore, InterviewSession
 from bawaba.selection.models import SelectionDecision, SelectionRun
 
@@ -47,6 +49,11 @@ def test_the_interviews_are_held_and_the_final_selection_published(published_run
         assert convocation.status == Convocation.Status.PRESENT
         hers = SelectionDecision.objects.get(run=final, application_id=convocation.application_id)
         assert hers.outcome != SelectionDecision.Outcome.INELIGIBLE
+    # The selected are in training groups of their province, the demo candidate among them when selected.
+    admitted = SelectionDecision.objects.filter(run=final, outcome=SelectionDecision.Outcome.ADMITTED)
+    members = GroupMember.objects.filter(group__campaign=final.campaign)
+    assert members.count() == admitted.count()
+    assert not members.exclude(group__province=F("commune__province")).exists()
     # A second run changes nothing.
     assert "nothing to do" in run_command()
     assert SelectionRun.objects.filter(stage=SelectionRun.Stage.FIELD).count() == 1

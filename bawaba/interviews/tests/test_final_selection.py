@@ -251,3 +251,44 @@ def test_the_public_report_of_the_final_run_says_the_interview_decides(client, p
     preselection = client.get(f"/fr/campaigns/{census.slug}/selection/preselection/").content.decode()
     assert "Bonification pour la connaissance du territoire" in preselection
     assert "Absent à l’entretien" not in preselection
+
+
+def test_its_publication_assigns_the_selected_to_training_groups_of_their_province(
+    census, central_admin, interviewed, province
+):
+    """Through the real publication: the in-person training's receiver assigns and convokes in its transaction."""
+    import datetime as dt
+
+    from bawaba.fieldwork.models import GroupMember
+    from bawaba.fieldwork.services.groups import GroupPlan, create_group
+
+    today = timezone.localdate()
+    group = create_group(
+        campaign=census,
+        province=province,
+        plan=GroupPlan(
+            place_name="Centre de formation",
+            address="Kénitra",
+            latitude=None,
+            longitude=None,
+            starts_on=today + dt.timedelta(days=20),
+            ends_on=today + dt.timedelta(days=24),
+            daily_starts_at=dt.time(9, 0),
+            daily_ends_at=dt.time(16, 0),
+            trainer_name="Nadia Berrada",
+            capacity=100,
+        ),
+        actor=central_admin,
+    )
+    run = final_run(census, central_admin)
+    services.publish_run(run=run, actor=central_admin)
+    admitted_here = set(
+        SelectionDecision.objects.filter(
+            run=run, outcome=Outcome.ADMITTED, commune__province=province
+        ).values_list("application_id", flat=True)
+    )
+    assert admitted_here
+    members = set(GroupMember.objects.filter(group=group).values_list("application_id", flat=True))
+    assert members == admitted_here
+    group.refresh_from_db()
+    assert group.members == len(members) <= group.capacity

@@ -7,7 +7,7 @@ from django.utils import timezone
 from bawaba.accounts.twofactor.codes import base32_key, grouped
 from bawaba.demo.competition import demo_competition
 from bawaba.demo.selectors import demo_campaign, published_preselection
-from bawaba.demo.services import CANDIDATE, DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS
+from bawaba.demo.services import CANDIDATE, DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS, SUPERVISOR
 from bawaba.documents.models import Dossier
 
 
@@ -91,4 +91,8 @@ class Command(BaseCommand):
             f"its public report {base}/fr/campaigns/{census.slug}/selection/field/, the reserve's promotion "
             f"{base}/fr/staff/selection/{census.slug}/promotion/?stage=field; the candidate reads her decision on "
             f"{base}/fr/me/",
+            f"  The final lists and the reserve per province (CSV, XLSX, PDF to post): "
+            f"{base}/fr/staff/interviews/{census.slug}/final/",
+            f"  The in-person training groups, attendance and the field staff export (Kénitra: {SUPERVISOR.email}): "
+            f"{base}/fr/staff/fieldwork/{census.slug}/",
         ]
