@@ -56,6 +56,9 @@ def interview_everyone(campaign) -> tuple[int, int]:
     convoke_provinces(
         campaign=campaign, provinces=list(Province.objects.filter(pk__in=counts).order_by("code")), actor=None
     )
+    InterviewGrid.objects.filter(
+        campaign=campaign
+    ).delete()  # its scores went with forget_interviews' convocations
     grid = InterviewGrid.objects.create(campaign=campaign, version=1, grid=DEFAULT_GRID, note="bench")
     ids = np.array(
         Convocation.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True),

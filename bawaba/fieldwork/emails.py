@@ -19,17 +19,7 @@ def training_calendar(context: Mapping[str, Any], language: str) -> bytes:
         description = _("Trainer: %(trainer)s. Bring your national identity card (CIN).") % {
             "trainer": context.get("trainer", "")
         }
-    event = CalendarEvent(
-        uid=context["uid"],
-        starts_at=dt.datetime.fromisoformat(context["starts_at"]),
-        ends_at=dt.datetime.fromisoformat(context["ends_at"]),
-        summary=summary,
-        location=f"{context['place']}, {context['address']}".replace("\n", ", "),
-        description=description,
-        latitude=context.get("latitude"),
-        longitude=context.get("longitude"),
-        url=context.get("dashboard_url", ""),
-    )
+    event = CalendarEvent.of_message(context, summary=summary, description=description)
     content = calendar_file(event, stamp=dt.datetime.fromisoformat(context["stamp"]))
     days = int(context.get("day_count", 1))
     if days <= 1:

@@ -14,9 +14,11 @@ The UID is the caller's stable key (one per convocation): a corrected convocatio
 SEQUENCE, replaces the first in the candidate's calendar instead of adding a second event.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -38,6 +40,23 @@ class CalendarEvent:
     longitude: float | None = None
     url: str = ""
     sequence: int = 0  # raised each time the same convocation is sent again with a change
+
+    @classmethod
+    def of_message(cls, context: Mapping[str, Any], *, summary: str, description: str) -> "CalendarEvent":
+        """The event a convocation message's stored context describes (uid, starts_at and ends_at in ISO format,
+        place, address, its map point and dashboard address), with the texts of the recipient's language."""
+        return cls(
+            uid=context["uid"],
+            starts_at=datetime.fromisoformat(context["starts_at"]),
+            ends_at=datetime.fromisoformat(context["ends_at"]),
+            summary=summary,
+            location=f"{context['place']}, {context['address']}".replace("\n", ", "),
+            description=description,
+            latitude=context.get("latitude"),
+            longitude=context.get("longitude"),
+            url=context.get("dashboard_url", ""),
+            sequence=int(context.get("sequence", 0)),
+        )
 
 
 def calendar_file(event: CalendarEvent, *, stamp: datetime, cancelled: bool = False) -> bytes:

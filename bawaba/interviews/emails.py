@@ -16,17 +16,6 @@ def convocation_files(context: Mapping[str, Any], language: str) -> Sequence[Att
     with translation.override(language):
         summary = _("Interview: %(campaign)s") % {"campaign": context.get("campaign_title", "")}
         description = _("Bring your national identity card (CIN) and this convocation.")
-    event = CalendarEvent(
-        uid=context["uid"],
-        starts_at=dt.datetime.fromisoformat(context["starts_at"]),
-        ends_at=dt.datetime.fromisoformat(context["ends_at"]),
-        summary=summary,
-        location=f"{context['place']}, {context['address']}".replace("\n", ", "),
-        description=description,
-        latitude=context.get("latitude"),
-        longitude=context.get("longitude"),
-        url=context.get("dashboard_url", ""),
-        sequence=int(context.get("sequence", 0)),
-    )
+    event = CalendarEvent.of_message(context, summary=summary, description=description)
     content = calendar_file(event, stamp=dt.datetime.fromisoformat(context["stamp"]))
     return [Attachment("convocation.ics", content, "text/calendar; method=PUBLISH")]

@@ -15,7 +15,8 @@ from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import ApplicationChoice, CommuneNeed
 from bawaba.demo.services import INTERVIEWER, SUPERVISED_PROVINCE_CODE, SUPERVISOR
 from bawaba.fieldwork.models import GroupMember
-from bawaba.fieldwork.services.groups import GroupPlan, create_group
+from bawaba.fieldwork.services.groups import create_group
+from bawaba.fieldwork.tests.conftest import plan as group_plan
 from bawaba.interviews.calling import CallRules
 from bawaba.interviews.defaults import DEFAULT_GRID
 from bawaba.interviews.models import Convocation, InterviewScore, InterviewSession
@@ -95,22 +96,10 @@ def test_a_session_is_set_up_candidates_convoked_scored_on_a_tablet_and_she_read
         campaign=census_campaign, commune_id=first.commune_id, stage=CommuneNeed.Stage.FIELD,
         defaults={"quantity": 2},
     )  # fmt: skip
-    today = timezone.localdate()
     create_group(
         campaign=census_campaign,
         province=Province.objects.get(code=SUPERVISED_PROVINCE_CODE),
-        plan=GroupPlan(
-            place_name="Centre de formation de Kénitra",
-            address="Rue Abdelmoumen, Kénitra",
-            latitude=None,
-            longitude=None,
-            starts_on=today + dt.timedelta(days=20),
-            ends_on=today + dt.timedelta(days=24),
-            daily_starts_at=dt.time(9, 0),
-            daily_ends_at=dt.time(16, 0),
-            trainer_name="Nadia Berrada",
-            capacity=50,
-        ),
+        plan=group_plan(place_name="Centre de formation de Kénitra", capacity=50),
         actor=None,
     )
     run = services.create_run(campaign=census_campaign, seed="tirage final", stage=SelectionRun.Stage.FIELD)

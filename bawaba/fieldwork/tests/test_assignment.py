@@ -252,12 +252,14 @@ def test_a_promotion_round_of_the_final_run_assigns_the_agents_it_admits(site, c
             sender=None, promotion_round=_round(site.field_run), actor=central_admin
         )
     assert GroupMember.objects.filter(application=promoted).exists()
-    assert MailingMessage.objects.count() == 2
+    # Convocations to the training (the final selection's own decision e-mails are the interviews').
+    convocations = MailingMessage.objects.filter(mailing__kind="fieldwork_convocation")
+    assert convocations.count() == 2
     with transaction.atomic():
         signals.promotion_round_recorded.send(
             sender=None, promotion_round=_round(site.preselection_run), actor=central_admin
         )
-    assert MailingMessage.objects.count() == 2
+    assert convocations.count() == 2
 
 
 def test_without_groups_the_publication_assigns_nobody(site, central_admin):

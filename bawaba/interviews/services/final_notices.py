@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from bawaba.campaigns.people import read_people
+from bawaba.campaigns.models import Application
+from bawaba.campaigns.people import PERSON_FIELDS, person_of, read_people
 from bawaba.interviews.services.convocations import Texts
 from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.selection.models import Promotion, PromotionRound, SelectionDecision, SelectionRun
@@ -29,12 +30,26 @@ SELECTED, RESERVE, NOT_SELECTED = "selected", "reserve", "not_selected"
 RESERVE_PLACES_SHOWN = 3
 
 
-def _reserve_places(choice_table: bytes) -> list[tuple[int, int]]:
-    """(place, commune id) of the lists she waits on, best place first, from her decision's choice table."""
-    records = np.frombuffer(bytes(choice_table), dtype=SelectionDecision.CHOICE_DTYPE)
-    waiting = records[records["place"] > 0]
-    order = np.lexsort((waiting["commune"], waiting["place"]))
-    return [(int(waiting["place"][i]), int(waiting["commune"][i])) for i in order[:RESERVE_PLACES_SHOWN]]
+def reserve_places(choice_tables: list[bytes]) -> list[list[tuple[int, int]]]:
+    """For each decision's choice table, (place, commune id) of the lists she waits on, best place first (at most
+    RESERVE_PLACES_SHOWN): every table parsed at once, 140,000 of them nationally."""
+    records = np.frombuffer(
+        b"".join(bytes(table) for table in choice_tables), dtype=SelectionDecision.CHOICE_DTYPE
+    )
+    owner = np.repeat(
+        np.arange(len(choice_tables)),
+        [len(table) // SelectionDecision.CHOICE_DTYPE.itemsize for table in choice_tables],
+    )
+    waiting = records["place"] > 0
+    owner, place, commune = owner[waiting], records["place"][waiting], records["commune"][waiting]
+    order = np.lexsort((commune, place, owner))
+    found: list[list[tuple[int, int]]] = [[] for _ in choice_tables]
+    for row, its_place, its_commune in zip(
+        owner[order].tolist(), place[order].tolist(), commune[order].tolist(), strict=True
+    ):
+        if len(found[row]) < RESERVE_PLACES_SHOWN:
+            found[row].append((its_place, its_commune))
+    return found
 
 
 def notify_final_publication(*, run: SelectionRun, actor: Any) -> int:
@@ -42,20 +57,26 @@ def notify_final_publication(*, run: SelectionRun, actor: Any) -> int:
     if run.stage != SelectionRun.Stage.FIELD:
         return 0
     campaign = run.campaign
+    # Her decision and what her message needs of her, in one query (a withdrawn application gets no message).
     rows = list(
         SelectionDecision.objects.filter(run=run)
         .exclude(outcome=Outcome.INELIGIBLE, ineligibility__lt=SelectionDecision.Ineligibility.ABSENT)
+        .exclude(application__status=Application.Status.WITHDRAWN)
         .order_by("application_id")
-        .values_list("application_id", "outcome", "commune_id", "choice_table")
+        .values_list("application_id", "outcome", "commune_id", *PERSON_FIELDS)
     )
-    people = read_people(campaign, [row[0] for row in rows])
+    waiting = [row[0] for row in rows if row[1] == Outcome.WAITLISTED]
+    tables = dict(
+        SelectionDecision.objects.filter(run=run, outcome=Outcome.WAITLISTED)
+        .order_by("application_id")
+        .values_list("application_id", "choice_table")
+    )
+    reserves = dict(zip(waiting, reserve_places([tables[pk] for pk in waiting]), strict=True))
     places = Places.read()
     texts = Texts(campaign)
     keys, emails, languages, user_ids, contexts = [], [], [], [], []
-    for application_id, outcome, commune_id, choice_table in rows:
-        person = people.get(application_id)
-        if person is None:  # withdrawn since
-            continue
+    for application_id, outcome, commune_id, *fields in rows:
+        person = person_of(application_id, tuple(fields))
         language = person.language
         context: dict[str, Any] = {
             "campaign_title": texts.title(language),
@@ -65,7 +86,7 @@ def notify_final_publication(*, run: SelectionRun, actor: Any) -> int:
         if outcome == Outcome.ADMITTED:
             context |= {"outcome": SELECTED, "commune": places.name(commune_id, language)}
         else:
-            reserve = _reserve_places(choice_table) if outcome == Outcome.WAITLISTED else []
+            reserve = reserves.get(application_id, [])
             context["outcome"] = RESERVE if reserve else NOT_SELECTED
             context["reserve"] = [
                 {"place": place, "commune": places.name(commune, language)} for place, commune in reserve

@@ -257,28 +257,12 @@ def test_its_publication_assigns_the_selected_to_training_groups_of_their_provin
     census, central_admin, interviewed, province
 ):
     """Through the real publication: the in-person training's receiver assigns and convokes in its transaction."""
-    import datetime as dt
-
     from bawaba.fieldwork.models import GroupMember
-    from bawaba.fieldwork.services.groups import GroupPlan, create_group
+    from bawaba.fieldwork.services.groups import create_group
+    from bawaba.fieldwork.tests.conftest import plan as group_plan
 
-    today = timezone.localdate()
     group = create_group(
-        campaign=census,
-        province=province,
-        plan=GroupPlan(
-            place_name="Centre de formation",
-            address="Kénitra",
-            latitude=None,
-            longitude=None,
-            starts_on=today + dt.timedelta(days=20),
-            ends_on=today + dt.timedelta(days=24),
-            daily_starts_at=dt.time(9, 0),
-            daily_ends_at=dt.time(16, 0),
-            trainer_name="Nadia Berrada",
-            capacity=100,
-        ),
-        actor=central_admin,
+        campaign=census, province=province, plan=group_plan(capacity=100), actor=central_admin
     )
     run = final_run(census, central_admin)
     services.publish_run(run=run, actor=central_admin)
