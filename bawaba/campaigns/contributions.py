@@ -1,11 +1,12 @@
-"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends, its staff pages and her
-applications in her personal-data download."""
+"""What the campaigns app registers, in CampaignsConfig.ready(): the e-mail it sends, its staff pages, her
+applications in her personal-data download, and its indicators (candidates, training and field needs)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any, is_central_admin
+from bawaba.campaigns import indicators
 from bawaba.campaigns.personal_data import application_records
-from bawaba.core.contributions import EmailKind, PersonalDataProvider, Registry, StaffMenuEntry
+from bawaba.core.contributions import EmailKind, Indicator, PersonalDataProvider, Registry, StaffMenuEntry
 
 APPLICATION_RECEIVED = EmailKind(
     key="application_received",
@@ -14,8 +15,44 @@ APPLICATION_RECEIVED = EmailKind(
 )
 
 
+INDICATORS = (
+    Indicator(
+        key="campaigns.candidates",
+        name=_("Candidates"),
+        definition=_(
+            "Applications submitted and not withdrawn. By area: where the candidate lives; by day: the day she "
+            "submitted, in Morocco's time."
+        ),
+        unit=_("candidates"),
+        dimensions=indicators.CANDIDATE_DIMENSIONS,
+        compute=indicators.candidates,
+        order=10,
+    ),
+    Indicator(
+        key="campaigns.training_needs",
+        name=_("Training needs"),
+        definition=_("Trainees the campaign needs, set commune by commune by its needs file."),
+        unit=_("trainees"),
+        dimensions=indicators.NEED_DIMENSIONS,
+        compute=indicators.training_needs,
+        order=20,
+    ),
+    Indicator(
+        key="campaigns.field_needs",
+        name=_("Field needs"),
+        definition=_("Field staff the campaign needs at the end, set commune by commune by its needs file."),
+        unit=_("field agents"),
+        dimensions=indicators.NEED_DIMENSIONS,
+        compute=indicators.field_needs,
+        order=30,
+    ),
+)
+
+
 def register(registry: Registry) -> None:
     registry.add_email_kind(APPLICATION_RECEIVED)
+    for indicator in INDICATORS:
+        registry.add_indicator(indicator)
     registry.add_personal_data(
         PersonalDataProvider(
             key="campaigns.applications", label=_("Applications"), records=application_records, order=20

@@ -7,7 +7,7 @@ outbox that sends every app's e-mails do not go looking for those parts: each ap
 AppConfig.ready(), and the page or the outbox reads them. Core holds the registry because every app may import
 core and core imports none of them.
 
-Five kinds of contribution:
+Six kinds of contribution:
 
 * a **section** of a candidate-facing page (`Section`): a template and a context function, ordered;
 * a **staff menu entry** (`StaffMenuEntry`): a label, a URL name and who may see it;
@@ -15,7 +15,10 @@ Five kinds of contribution:
   figures over the staff member's scope), ordered;
 * an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it;
 * a **personal-data provider** (`PersonalDataProvider`): what the app holds on one person, for her data download
-  (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there.
+  (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there;
+* an **indicator** (`Indicator`): a figure of the monitoring layer (issue 15), defined once by the app whose data it
+  counts (its key, name, definition, unit, the dimensions it breaks down by, and how it is computed); the
+  indicators app reads them all, so a new app adds its figures without touching it.
 
 And one port: `accounts` lies below `notifications` (the outbox's rows point at users), yet it sends e-mails
 (confirmation, password reset). It queues them through `registry.queue_email`, which the notifications app
@@ -148,6 +151,33 @@ class PersonalDataProvider:
     order: int = 100
 
 
+# What an indicator can be broken down by: the territory (by code), the candidate's category (its code), the day
+# (ISO date, in Morocco's time).
+DIMENSIONS = ("region", "province", "commune", "category", "day")
+
+# (campaign, dimension or None) -> {dimension value (None for the whole campaign): value}.
+IndicatorCompute = Callable[[Any, str | None], Mapping[str | None, int]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A figure defined once: what it counts (`definition`, shown next to every figure), in what `unit`, broken down
+    by which `dimensions`, and `compute`, a selector on the live data."""
+
+    key: str  # stable: "<app>.<figure>", e.g. "campaigns.candidates"; an export's column and the API's name
+    name: str | Promise
+    definition: str | Promise
+    unit: str | Promise
+    dimensions: tuple[str, ...]
+    compute: IndicatorCompute
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.dimensions) - set(DIMENSIONS))
+        if unknown:
+            raise ImproperlyConfigured(f"Indicator {self.key!r}: unknown dimensions {unknown}.")
+
+
 class UnknownEmailKind(ValueError):
     """An e-mail of a kind no app registered: a programming error, refused before anything is written."""
 
@@ -172,6 +202,7 @@ class Registry:
     staff_home_panels: dict[str, StaffHomePanel] = field(default_factory=dict)
     email_kinds: dict[str, EmailKind] = field(default_factory=dict)
     personal_data: dict[str, PersonalDataProvider] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
     outbox: Outbox | None = None
 
     # --- Registering (AppConfig.ready()) ---------------------------------------------------------------------
@@ -192,6 +223,9 @@ class Registry:
 
     def add_personal_data(self, provider: PersonalDataProvider) -> None:
         _add(self.personal_data, provider.key, provider, "personal-data provider")
+
+    def add_indicator(self, indicator: Indicator) -> None:
+        _add(self.indicators, indicator.key, indicator, "indicator")
 
     def set_outbox(self, outbox: Outbox) -> None:
         self.outbox = outbox
@@ -225,6 +259,13 @@ class Registry:
 
     def personal_data_providers(self) -> list[PersonalDataProvider]:
         return sorted(self.personal_data.values(), key=lambda provider: (provider.order, provider.key))
+
+    def indicators_in_order(self) -> list[Indicator]:
+        return sorted(self.indicators.values(), key=lambda indicator: (indicator.order, indicator.key))
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator of this key; KeyError if no app registered it."""
+        return self.indicators[key]
 
     def queue_email(self, **kwargs: Any) -> Any:
         """Queue an e-mail in the outbox (see the module's docstring: for the apps below notifications)."""

@@ -1,0 +1,3 @@
+"""The indicators' tests read the selection's small demo campaign (generate_demo at its small scale)."""
+
+from bawaba.selection.tests.conftest import census  # noqa: F401 - fixture
