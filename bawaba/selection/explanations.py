@@ -230,6 +230,9 @@ def explanations_for(applications: Iterable[Application]) -> dict[int, Explanati
         SelectionDecision.objects.filter(
             application_id__in=by_id,
             run__campaign_id__in={application.campaign_id for application in by_id.values()},
+            # The preselection's: its score is the sum of the declared data's points this explanation shows. The
+            # final selection's decision (the interview decides) is explained by the interviews' own section.
+            run__stage=SelectionRun.Stage.PRESELECTION,
             run__status=SelectionRun.Status.PUBLISHED,
         )
         .select_related("run__campaign")
@@ -237,7 +240,7 @@ def explanations_for(applications: Iterable[Application]) -> dict[int, Explanati
         .defer("run__frozen_inputs", "run__summary", "run__timings", "run__problems")
         .order_by("-run__published_at", "-run_id")
     ):
-        # The latest published run of her own campaign (one per stage: the preselection, for now).
+        # The published preselection of her own campaign (one per stage).
         if decision.run.campaign_id == by_id[decision.application_id].campaign_id:
             decisions.setdefault(decision.application_id, decision)
     eligible = [d for d in decisions.values() if d.outcome != SelectionDecision.Outcome.INELIGIBLE]

@@ -276,3 +276,17 @@ def test_its_publication_assigns_the_selected_to_training_groups_of_their_provin
     assert members == admitted_here
     group.refresh_from_db()
     assert group.members == len(members) <= group.capacity
+
+
+def test_the_preselection_stays_explained_as_the_preselection_once_the_final_run_is_published(
+    published_final,
+):
+    """The selection's explanation (her dashboard's preselection panel, the explanation page) keeps reading the
+    preselection's decision, whose score is the sum of the points it shows; the final decision is the interviews'."""
+    from bawaba.selection.explanations import explanations_for
+
+    decision = SelectionDecision.objects.filter(run=published_final, outcome=Outcome.ADMITTED).first()
+    application = Application.objects.get(pk=decision.application_id)
+    explanation = explanations_for([application])[application.pk]
+    assert explanation.run.stage == SelectionRun.Stage.PRESELECTION
+    assert explanation.score == sum(points for _label, points in explanation.breakdown)
