@@ -170,6 +170,14 @@ class TestLaunching:
         assert 'value="field"' in page
         assert 'value="preselection"' not in page
 
+    @pytest.mark.parametrize("stage", ["garbage", "field\x00", "9" * 400, ""])
+    def test_a_bad_stage_is_refused_with_a_message(self, admin_client, launchable, stage):
+        response = admin_client.post(_url("runs", launchable.slug), {"stage": stage or "x", "seed": "tirage"})
+        assert response.status_code == 200
+        assert not SelectionRun.objects.filter(campaign=launchable).exists()
+        promotion = admin_client.get(_url("promotion", launchable.slug) + "?stage=" + (stage or "x"))
+        assert promotion.status_code == 404
+
     def test_nothing_to_launch_offers_no_form(self, admin_client, published_run):
         CommuneNeed.objects.filter(campaign=published_run.campaign, stage=CommuneNeed.Stage.FIELD).delete()
         page = _page(admin_client.get(_url("runs", published_run.campaign.slug)))
