@@ -17,8 +17,9 @@ Six kinds of contribution:
 * a **personal-data provider** (`PersonalDataProvider`): what the app holds on one person, for her data download
   (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there;
 * an **indicator** (`Indicator`): a figure of the monitoring layer (issue 15), defined once by the app whose data it
-  counts (its key, name, definition, unit, the dimensions it breaks down by, and how it is computed); the
-  indicators app reads them all, so a new app adds its figures without touching it.
+  counts (its key, name, definition, unit, the dimensions it breaks down by, and how it is computed: a count, so
+  that any breakdown adds up to its total); the indicators app reads them all, so a new app adds its figures
+  without touching it.
 
 And one port: `accounts` lies below `notifications` (the outbox's rows point at users), yet it sends e-mails
 (confirmation, password reset). It queues them through `registry.queue_email`, which the notifications app
@@ -152,11 +153,14 @@ class PersonalDataProvider:
 
 
 # What an indicator can be broken down by: the territory (by code), the candidate's category (its code), the day
-# (ISO date, in Morocco's time).
-DIMENSIONS = ("region", "province", "commune", "category", "day")
+# (ISO date, in Morocco's time), a kind (an e-mail's, a document's...: the indicator's definition says which).
+DIMENSIONS = ("region", "province", "commune", "category", "day", "kind")
+TERRITORY = ("region", "province", "commune")
 
-# (campaign, dimension or None) -> {dimension value (None for the whole campaign): value}.
-IndicatorCompute = Callable[[Any, str | None], Mapping[str | None, int]]
+# (campaign, breakdown) -> {values: figure}. The breakdown is a tuple of dimensions: () for the whole campaign, or
+# at most one of TERRITORY and at most one other, e.g. ("commune", "category"). Each key is the tuple of the row's
+# values in the same order ("" where the data has none, so that a breakdown adds up to its total).
+IndicatorCompute = Callable[[Any, tuple[str, ...]], Mapping[tuple[str, ...], int]]
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,22 @@ class Indicator:
         unknown = sorted(set(self.dimensions) - set(DIMENSIONS))
         if unknown:
             raise ImproperlyConfigured(f"Indicator {self.key!r}: unknown dimensions {unknown}.")
+        # The summary tables keep the commune as the grain and add it up into provinces and regions (see
+        # bawaba.indicators.refresh): a territorial indicator breaks down by all three levels.
+        territorial = set(self.dimensions) & set(TERRITORY)
+        if territorial and territorial != set(TERRITORY):
+            raise ImproperlyConfigured(
+                f"Indicator {self.key!r}: by the territory means by all of {TERRITORY}."
+            )
+
+    @property
+    def territorial(self) -> bool:
+        return "commune" in self.dimensions
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """Its dimensions other than the territory (category, day, kind)."""
+        return tuple(dimension for dimension in self.dimensions if dimension not in TERRITORY)
 
 
 class UnknownEmailKind(ValueError):

@@ -38,14 +38,17 @@ def indicator_table(campaign, keys: Sequence[str], by: str) -> IndicatorTable:
         if by not in indicator.dimensions:
             raise IndicatorError(f"The indicator {key!r} is not broken down by {by!r}.")
         chosen.append(indicator)
-    figures = {indicator.key: indicator.compute(campaign, by) for indicator in chosen}
-    rows = sorted({row for values in figures.values() for row in values if row is not None})
+    figures = {
+        indicator.key: {values[0]: figure for values, figure in indicator.compute(campaign, (by,)).items()}
+        for indicator in chosen
+    }
+    rows = sorted({row for values in figures.values() for row in values})
     return IndicatorTable(
         dimension=by,
         indicators=tuple(chosen),
         rows=tuple(rows),
         values={row: {key: int(values.get(row, 0)) for key, values in figures.items()} for row in rows},
-        totals={indicator.key: int(indicator.compute(campaign, None)[None]) for indicator in chosen},
+        totals={indicator.key: int(indicator.compute(campaign, ())[()]) for indicator in chosen},
     )
 
 

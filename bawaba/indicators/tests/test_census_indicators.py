@@ -8,7 +8,7 @@ ratio and share rules reproduce the source's percentages from its own counts.
 import pytest
 
 from bawaba.campaigns.models import Application, CommuneNeed
-from bawaba.core.contributions import DIMENSIONS, registry
+from bawaba.core.contributions import DIMENSIONS, TERRITORY, registry
 from bawaba.core.dates import MOROCCO
 from bawaba.demo import calibration
 from bawaba.demo.generator import apportion, scaled_total
@@ -57,10 +57,16 @@ def test_the_source_ratios_and_shares_come_from_its_counts():
 @pytest.mark.parametrize("key", CAMPAIGN_INDICATORS)
 def test_every_breakdown_adds_up_to_its_total(census, key):
     indicator = registry.indicator(key)
-    total = indicator.compute(census, None)[None]
+    total = indicator.compute(census, ())[()]
     assert total > 0
     for dimension in indicator.dimensions:
-        assert sum(indicator.compute(census, dimension).values()) == total, dimension
+        assert sum(indicator.compute(census, (dimension,)).values()) == total, dimension
+        for other in indicator.breakdowns:
+            if dimension in TERRITORY:  # a territorial level beside another dimension adds up too
+                assert sum(indicator.compute(census, (dimension, other)).values()) == total, (
+                    dimension,
+                    other,
+                )
 
 
 def test_the_figures_equal_direct_counts(census):
@@ -77,16 +83,23 @@ def test_the_figures_equal_direct_counts(census):
         day = application.submitted_at.astimezone(MOROCCO).date().isoformat()
         by_day[day] = by_day.get(day, 0) + 1
     candidates = registry.indicator("campaigns.candidates")
-    assert candidates.compute(census, None) == {None: len(submitted)}
-    assert candidates.compute(census, "region") == by_region
-    assert candidates.compute(census, "category") == by_category
-    assert candidates.compute(census, "day") == by_day
+    assert candidates.compute(census, ()) == {(): len(submitted)}
+    assert candidates.compute(census, ("region",)) == {(code,): n for code, n in by_region.items()}
+    assert candidates.compute(census, ("category",)) == {(code,): n for code, n in by_category.items()}
+    assert candidates.compute(census, ("day",)) == {(day,): n for day, n in by_day.items()}
+    region_category = {}
+    for application in submitted:
+        key = (application.residence_commune.region.code, application.category)
+        region_category[key] = region_category.get(key, 0) + 1
+    assert candidates.compute(census, ("region", "category")) == region_category
     needs = {}
     for need in CommuneNeed.objects.filter(campaign=census, stage=CommuneNeed.Stage.TRAINING).select_related(
         "commune__province"
     ):
         needs[need.commune.province.code] = needs.get(need.commune.province.code, 0) + need.quantity
-    assert registry.indicator("campaigns.training_needs").compute(census, "province") == needs
+    assert registry.indicator("campaigns.training_needs").compute(census, ("province",)) == {
+        (code,): n for code, n in needs.items()
+    }
 
 
 def test_the_candidacy_tables_of_the_source_at_the_demo_scale(census):
