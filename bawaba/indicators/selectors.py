@@ -18,7 +18,7 @@ from bawaba.indicators.models import IndicatorFigure, Level, SummaryRefresh
 from bawaba.indicators.tables import IndicatorError, IndicatorTable
 from bawaba.territory.models import Commune, Province, Region
 
-BELOW = {Level.NATION: Level.REGION, Level.REGION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
+BELOW: dict[str, str] = {Level.NATION: Level.REGION, Level.REGION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,12 @@ def place_of_scope(scope: Scope) -> Place | None:
     if scope.national:
         return NATION
     if scope.region_ids:
-        codes = Region.objects.filter(pk__in=scope.region_ids).values_list("code", flat=True)
+        regions = Region.objects.filter(pk__in=scope.region_ids).values_list("code", flat=True)
         # A coordinator who also supervises provinces elsewhere keeps to her regions here: one level per page.
-        return Place(Level.REGION, tuple(sorted(codes)))
+        return Place(Level.REGION, tuple(sorted(regions)))
     if scope.province_ids:
-        codes = Province.objects.filter(pk__in=scope.province_ids).values_list("code", flat=True)
-        return Place(Level.PROVINCE, tuple(sorted(codes)))
+        provinces = Province.objects.filter(pk__in=scope.province_ids).values_list("code", flat=True)
+        return Place(Level.PROVINCE, tuple(sorted(provinces)))
     return None
 
 
@@ -78,10 +78,10 @@ def areas_below(place: Place) -> tuple[str, str, tuple[str, ...] | None]:
     if place.is_nation:
         return below, "region", None
     if place.level == Level.REGION:
-        codes = Province.objects.filter(region__code__in=place.codes).values_list("code", flat=True)
-        return below, "province", tuple(codes)
-    codes = Commune.objects.filter(province__code__in=place.codes).values_list("code", flat=True)
-    return below, "commune", tuple(codes)
+        provinces = Province.objects.filter(region__code__in=place.codes).values_list("code", flat=True)
+        return below, "province", tuple(provinces)
+    communes = Commune.objects.filter(province__code__in=place.codes).values_list("code", flat=True)
+    return below, "commune", tuple(communes)
 
 
 def _chosen(keys: Sequence[str], dimension: str | None) -> tuple[Indicator, ...]:
