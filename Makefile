@@ -56,6 +56,8 @@ demo-data: install
 		$(MANAGE) import_progress --campaign $(DEMO_CAMPAIGN) var/demo-progress-report.csv; fi
 	@# The interviews held (today's session in Kénitra awaits the demo interviewer) and the final selection published.
 	$(MANAGE) demo_interviews --seed $(SEED)
+	@# The indicators' summary figures, as of now (the demo's server refreshes them every five minutes).
+	$(MANAGE) refresh_indicators
 
 demo: demo-data
 	@$(MANAGE) demo_guide --port $(PORT)

@@ -18,7 +18,11 @@ from bawaba.indicators.models import IndicatorFigure, Level, SummaryRefresh
 from bawaba.indicators.tables import IndicatorError, IndicatorTable
 from bawaba.territory.models import Commune, Province, Region
 
-BELOW: dict[str, str] = {Level.NATION: Level.REGION, Level.REGION: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE}
+BELOW: dict[str, str] = {
+    Level.NATION: Level.REGION,
+    Level.REGION: Level.PROVINCE,
+    Level.PROVINCE: Level.COMMUNE,
+}
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,16 @@ def test_a_second_request_while_one_waits_queues_nothing(census, django_capture_
     with django_capture_on_commit_callbacks() as callbacks:
         assert not request_refresh(campaign=census)
     assert callbacks == []
+
+
+def test_the_command_refreshes_one_campaign_or_says_it_does_not_exist(census):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("refresh_indicators", "--campaign", census.slug, stdout=out)
+    assert out.getvalue().startswith(f"{census.slug}: ")
+    assert SummaryRefresh.objects.get(campaign=census).figures > 0
+    with pytest.raises(CommandError):
+        call_command("refresh_indicators", "--campaign", "nowhere", stdout=out)

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             "worker": [sys.executable, manage, "db_worker", "--no-startup-delay"],
             # Retries that are due and e-mails whose enqueue was lost: what cron does every minute in production.
             "outbox": [sys.executable, manage, "send_due_notifications", "--every", "30"],
+            # The indicators' summary figures (dashboard, open data, API), as cron would every few minutes.
+            "indicators": [sys.executable, manage, "refresh_indicators", "--every", "300"],
             # Mass e-mail (mailings): batches claimed from the database, sent over one SMTP connection each.
             "mailings": [sys.executable, manage, "send_mailings"],
             "web": [
