@@ -235,3 +235,38 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} of dossier {self.dossier_id}"
+
+
+class InvitationRequest(models.Model):
+    """A central administrator's "invite" of one stage's candidates, carried out by a worker (at national scale the
+    dossiers and 200,000 messages take tens of seconds: too long for a web request). Its result is written when
+    done; one request at a time per campaign."""
+
+    class Stage(models.TextChoices):
+        PRESELECTED = "preselected", _("Preselected candidates who still hold their place")
+        SUBMITTED = "submitted", _("Every submitted application")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(_("whom"), max_length=12, choices=Stage)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    invited = models.PositiveIntegerField(_("invited"), default=0)
+    already_invited = models.PositiveIntegerField(_("invited before"), default=0)
+    mailing = models.ForeignKey(
+        "notifications.Mailing", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation request")
+        verbose_name_plural = _("invitation requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} of campaign {self.campaign_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.finished_at is None

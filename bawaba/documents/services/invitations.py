@@ -24,14 +24,13 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bawaba.campaigns.models import Application, ApplicationChoice, Campaign
 from bawaba.core.audit import record_event
 from bawaba.core.bulk import BulkWriter
 from bawaba.core.languages import supported_language
 from bawaba.documents.contributions import DOCUMENTS_INVITATION
-from bawaba.documents.models import Dossier
+from bawaba.documents.models import Dossier, InvitationRequest
 from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.notifications.models import Mailing
 from bawaba.selection.models import SelectionDecision, SelectionRun
@@ -41,13 +40,10 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class Stage:
-    PRESELECTED = "preselected"
-    SUBMITTED = "submitted"
+    PRESELECTED = InvitationRequest.Stage.PRESELECTED.value
+    SUBMITTED = InvitationRequest.Stage.SUBMITTED.value
 
-    CHOICES = (
-        (PRESELECTED, gettext_lazy("Preselected candidates who still hold their place")),
-        (SUBMITTED, gettext_lazy("Every submitted application")),
-    )
+    CHOICES = InvitationRequest.Stage.choices
 
 
 @dataclass(frozen=True)
@@ -164,6 +160,72 @@ def invite(*, campaign: Campaign, stage: str, actor: Any) -> InvitationResult:
         already_invited=found.already_invited,
         without_commune=found.without_commune,
         mailing=mailing,
+    )
+
+
+# A request not done after this long was lost (its worker stopped): a new one may be made, and does its work.
+LOST_REQUEST = dt.timedelta(minutes=30)
+
+
+def pending_request(campaign: Campaign) -> InvitationRequest | None:
+    """The campaign's invitation waiting for a worker or under way, unless lost."""
+    return (
+        InvitationRequest.objects.filter(
+            campaign=campaign, finished_at__isnull=True, requested_at__gt=timezone.now() - LOST_REQUEST
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def request_invitation(*, campaign: Campaign, stage: str, actor: Any) -> tuple[InvitationRequest, bool]:
+    """Ask a worker to invite the stage's candidates (`invite`, after this transaction commits); (request, True),
+    or (the pending one, False) when one is already waiting: a second click invites nobody twice anyway, but
+    queues nothing more."""
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True).first()
+        pending = pending_request(campaign)
+        if pending is not None:
+            return pending, False
+        request = InvitationRequest.objects.create(
+            campaign=campaign, stage=stage, requested_by=actor if getattr(actor, "pk", None) else None
+        )
+        record_event(
+            actor=actor,
+            action="documents.invitation_requested",
+            target=campaign,
+            data={"stage": stage, "request": request.pk},
+        )
+        from bawaba.documents.tasks import invite_requested  # the task calls this module: imported when used
+
+        transaction.on_commit(lambda: invite_requested.enqueue(request.pk))
+    return request, True
+
+
+def carry_out_request(request_id: int) -> InvitationRequest | None:
+    """The worker's side: invite as asked and write the result on the request, in one transaction. A second
+    delivery of the task finds it done and does nothing; a request deleted meanwhile is skipped."""
+    with transaction.atomic():
+        request = (
+            InvitationRequest.objects.select_for_update()
+            .select_related("campaign", "requested_by")
+            .filter(pk=request_id)
+            .first()
+        )
+        if request is None or request.finished_at is not None:
+            return request
+        result = invite(campaign=request.campaign, stage=request.stage, actor=request.requested_by)
+        request.invited = result.invited
+        request.already_invited = result.already_invited
+        request.mailing = result.mailing
+        request.finished_at = timezone.now()
+        request.save(update_fields=["invited", "already_invited", "mailing", "finished_at"])
+    return request
+
+
+def recent_requests(campaign: Campaign, limit: int = 20) -> list[InvitationRequest]:
+    return list(
+        InvitationRequest.objects.filter(campaign=campaign).select_related("mailing", "requested_by")[:limit]
     )
 
 

@@ -4,12 +4,20 @@ never twice; and the central administrator's page for it."""
 
 import pytest
 
+from bawaba.accounts.tests.helpers import translated
 from bawaba.campaigns.models import Application, ApplicationChoice
 from bawaba.core.languages import supported_language
 from bawaba.core.models import AuditEvent
 from bawaba.documents.contributions import DOCUMENTS_INVITATION
-from bawaba.documents.models import Dossier
-from bawaba.documents.services.invitations import Stage, invite, invitees
+from bawaba.documents.models import Dossier, InvitationRequest
+from bawaba.documents.services.invitations import (
+    Stage,
+    carry_out_request,
+    invite,
+    invitees,
+    pending_request,
+    request_invitation,
+)
 from bawaba.documents.services.requirements import start_from_census_list
 from bawaba.notifications.models import Mailing, MailingMessage
 from bawaba.notifications.sender import render_message
@@ -122,7 +130,9 @@ def test_the_invitation_reads_in_her_language_with_her_name_and_her_links(
     assert "{{" not in rendered.text
 
 
-def test_the_page_counts_then_invites_on_confirmation(client, published_run, central_admin):
+def test_the_page_counts_then_invites_on_confirmation(
+    client, published_run, central_admin, django_capture_on_commit_callbacks
+):
     campaign = published_run.campaign
     start_from_census_list(campaign=campaign, actor=central_admin)
     client.force_login(central_admin)
@@ -133,15 +143,66 @@ def test_the_page_counts_then_invites_on_confirmation(client, published_run, cen
     html = page.content.decode()
     assert f">{count} " in html and 'name="confirm" value="yes"' in html
     assert not Dossier.objects.exists()  # counting writes nothing
-    response = client.post(url, {"stage": Stage.PRESELECTED, "confirm": "yes"})
+    # Confirmed, the invitation goes to a worker (tasks run at once in tests) and its result is on the page.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"stage": Stage.PRESELECTED, "confirm": "yes"})
     assert response.status_code == 302
     assert Dossier.objects.count() == count
+    request = InvitationRequest.objects.get()
+    assert (request.invited, request.already_invited, request.requested_by) == (count, 0, central_admin)
+    assert not request.is_pending
     page = client.get(url).content.decode()
     mailing = Mailing.objects.get(kind=DOCUMENTS_INVITATION.key)
-    assert f"/fr/staff/mailings/{mailing.pk}/" in page
-    client.post(url, {"stage": Stage.PRESELECTED, "confirm": "yes"})
+    assert request.mailing == mailing and f"/fr/staff/mailings/{mailing.pk}/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"stage": Stage.PRESELECTED, "confirm": "yes"})
     assert Dossier.objects.count() == count
     assert Mailing.objects.filter(kind=DOCUMENTS_INVITATION.key).count() == 1
+    assert InvitationRequest.objects.order_by("pk").last().already_invited == count
+
+
+def test_an_invitation_waits_for_its_worker_once_and_a_second_delivery_does_nothing(
+    client, published_run, central_admin, django_capture_on_commit_callbacks
+):
+    campaign = published_run.campaign
+    start_from_census_list(campaign=campaign, actor=central_admin)
+    with django_capture_on_commit_callbacks() as queued:  # not run: the worker has not taken it yet
+        request, made = request_invitation(campaign=campaign, stage=Stage.PRESELECTED, actor=central_admin)
+    assert made and len(queued) == 1 and not Dossier.objects.exists()
+    assert pending_request(campaign) == request
+    client.force_login(central_admin)
+    page = client.get(f"/fr/staff/documents/{campaign.slug}/invitations/").content.decode()
+    assert translated("Under way") in page and translated("Reload this page") in page
+    with django_capture_on_commit_callbacks() as again:
+        assert request_invitation(campaign=campaign, stage=Stage.SUBMITTED, actor=central_admin) == (
+            request,
+            False,
+        )
+    assert again == []
+    carry_out_request(request.pk)
+    carry_out_request(request.pk)  # a second delivery of the task
+    request.refresh_from_db()
+    assert request.invited == Dossier.objects.count() == len(holding(published_run))
+    assert Mailing.objects.filter(kind=DOCUMENTS_INVITATION.key).count() == 1
+    assert pending_request(campaign) is None
+    assert AuditEvent.objects.filter(action="documents.invitation_requested").count() == 1
+
+
+def test_a_lost_request_does_not_block_a_new_one(
+    published_run, central_admin, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    campaign = published_run.campaign
+    with django_capture_on_commit_callbacks():
+        lost, _made = request_invitation(campaign=campaign, stage=Stage.PRESELECTED, actor=central_admin)
+    InvitationRequest.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    assert pending_request(campaign) is None
+    with django_capture_on_commit_callbacks():
+        fresh, made = request_invitation(campaign=campaign, stage=Stage.PRESELECTED, actor=central_admin)
+    assert made and fresh != lost
 
 
 def test_the_page_refuses_bad_input_and_anyone_but_a_central_administrator(

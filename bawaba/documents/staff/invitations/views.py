@@ -1,18 +1,24 @@
 """The central administrator's invitations to upload: choose whom (a stage), see how many would be invited, confirm;
-the past invitations with their mailings' progress."""
+a worker carries it out; the requests with their results and the past invitations with their mailings'
+progress."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from bawaba.accounts.permissions import central_admin_required
 from bawaba.campaigns.models import Campaign
 from bawaba.documents.forms import InvitationForm
 from bawaba.documents.models import Requirement
-from bawaba.documents.services.invitations import invite, invitees, past_invitations
+from bawaba.documents.services.invitations import (
+    invitees,
+    past_invitations,
+    pending_request,
+    recent_requests,
+    request_invitation,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,25 +29,21 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid() and has_requirements and request.POST.get("confirm") == "yes":
-            result = invite(campaign=campaign, stage=form.cleaned_data["stage"], actor=request.user)
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d candidate invited: her invitation is queued.",
-                    "%(count)d candidates invited: their invitations are queued.",
-                    result.invited,
-                )
-                % {"count": result.invited},
+            _request, queued = request_invitation(
+                campaign=campaign, stage=form.cleaned_data["stage"], actor=request.user
             )
-            if result.already_invited:
+            if queued:
+                messages.success(
+                    request,
+                    _(
+                        "Invitation requested: a worker creates the dossiers and queues the e-mails. This page "
+                        "shows the result when it is done."
+                    ),
+                )
+            else:
                 messages.info(
                     request,
-                    ngettext(
-                        "%(count)d candidate was invited before and is not invited again.",
-                        "%(count)d candidates were invited before and are not invited again.",
-                        result.already_invited,
-                    )
-                    % {"count": result.already_invited},
+                    _("An invitation is already under way: wait for it, then count the candidates again."),
                 )
             return redirect("documents_staff:invitations", campaign.slug)
         if form.is_valid() and not has_requirements:
@@ -63,6 +65,8 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             "to_invite": len(preview.rows) if preview is not None else 0,
             "has_requirements": has_requirements,
             "mailings": past_invitations(campaign),
+            "pending": pending_request(campaign),
+            "requests": recent_requests(campaign),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
