@@ -7,7 +7,7 @@ outbox that sends every app's e-mails do not go looking for those parts: each ap
 AppConfig.ready(), and the page or the outbox reads them. Core holds the registry because every app may import
 core and core imports none of them.
 
-Six kinds of contribution:
+Seven kinds of contribution:
 
 * a **section** of a candidate-facing page (`Section`): a template and a context function, ordered;
 * a **staff menu entry** (`StaffMenuEntry`): a label, a URL name and who may see it;
@@ -16,6 +16,7 @@ Six kinds of contribution:
 * an **e-mail kind** (`EmailKind`): its key, its label and its templates, in the app that sends it;
 * a **personal-data provider** (`PersonalDataProvider`): what the app holds on one person, for her data download
   (law 09-08's right of access): each app describes its own rows, so a new app's data cannot be forgotten there;
+* a **file kind** (`FileKind`): a file a worker makes for a staff member (a national list), with who may read it;
 * an **indicator** (`Indicator`): a figure of the monitoring layer (issue 15), defined once by the app whose data it
   counts (its key, name, definition, unit, the dimensions it breaks down by, and how it is computed: a count, so
   that any breakdown adds up to its total); the indicators app reads them all, so a new app adds its figures
@@ -198,6 +199,21 @@ class Indicator:
         return tuple(dimension for dimension in self.dimensions if dimension not in TERRITORY)
 
 
+@dataclass(frozen=True)
+class FileKind:
+    """A file too long to make in a web request (a national list of 800,000 lines), made by a worker and kept for
+    its requester (bawaba.notifications.files). `build(params, out)` writes the file's bytes to the binary stream
+    `out`, in the language active when called, and answers the number of lines; `may_read(user, params)` says
+    whether a user may ask for it and download it, checked at both moments (her scope may change meanwhile)."""
+
+    key: str
+    label: str | Promise
+    extension: str  # "csv", "xlsx"
+    content_type: str
+    build: Callable[[Mapping[str, Any], Any], int]
+    may_read: Callable[[Any, Mapping[str, Any]], bool]
+
+
 class UnknownEmailKind(ValueError):
     """An e-mail of a kind no app registered: a programming error, refused before anything is written."""
 
@@ -223,6 +239,7 @@ class Registry:
     email_kinds: dict[str, EmailKind] = field(default_factory=dict)
     personal_data: dict[str, PersonalDataProvider] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    file_kinds: dict[str, FileKind] = field(default_factory=dict)
     outbox: Outbox | None = None
 
     # --- Registering (AppConfig.ready()) ---------------------------------------------------------------------
@@ -246,6 +263,9 @@ class Registry:
 
     def add_indicator(self, indicator: Indicator) -> None:
         _add(self.indicators, indicator.key, indicator, "indicator")
+
+    def add_file_kind(self, kind: FileKind) -> None:
+        _add(self.file_kinds, kind.key, kind, "file kind")
 
     def set_outbox(self, outbox: Outbox) -> None:
         self.outbox = outbox

@@ -13,6 +13,10 @@ class InterviewsConfig(AppConfig):
 
         contributions.register(registry)
 
+        from bawaba.interviews import final_files
+
+        final_files.register(registry)
+
         from bawaba.interviews.final_scores import field_stage_scores
         from bawaba.selection import stage_scores
 

@@ -1,6 +1,8 @@
 """The final lists as files for the staff (CSV, XLSX: every column) and their audit. The PDF for posting, with the
 CIN partly hidden, is laid out by the template interviews/staff/final/print.html."""
 
+import csv
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -8,6 +10,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from bawaba.core.audit import record_event
+from bawaba.core.csv_response import UTF8_BOM
 from bawaba.interviews.final_lists import FinalLine
 from bawaba.selection.models import SelectionRun
 
@@ -94,9 +97,24 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
     return value
 
 
-def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) -> IO[bytes]:
-    """The lines as an XLSX workbook in a temporary file (rewound): openpyxl's write-only mode streams the rows
-    to disk as they come, so a national file takes little memory (decision 0030)."""
+def write_csv(lines: Iterable[FinalLine], out: IO[bytes]) -> int:
+    """The lines as CSV (UTF-8 with its BOM, for Excel) into the binary stream `out`; the number of lines."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    text.write(UTF8_BOM)
+    writer = csv.writer(text)
+    writer.writerow(header())
+    count = 0
+    for row in csv_rows(lines):
+        writer.writerow(row)
+        count += 1
+    text.flush()
+    text.detach()  # leaves `out` open for the caller
+    return count
+
+
+def write_xlsx(lines: Iterable[FinalLine], out: IO[bytes], *, title: str, right_to_left: bool) -> int:
+    """The lines as an XLSX workbook into `out`: openpyxl's write-only mode streams the rows to disk as they come,
+    so a national file takes little memory (decision 0030); the number of lines."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
     workbook = Workbook(write_only=True)
@@ -105,10 +123,18 @@ def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) ->
     sheet.freeze_panes = "A2"
     sheet.append(header())
     row = _Rows()
+    count = 0
     for line in lines:
         sheet.append([_xlsx_value(sheet, value) for value in row(line)])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def xlsx_file(lines: Iterable[FinalLine], *, title: str, right_to_left: bool) -> IO[bytes]:
+    """The lines as an XLSX workbook in a temporary file, rewound."""
     output = tempfile.TemporaryFile()
-    workbook.save(output)
+    write_xlsx(lines, output, title=title, right_to_left=right_to_left)
     output.seek(0)
     return output
 

@@ -38,3 +38,14 @@ class NotificationsConfig(AppConfig):
                 ),
             )
         )
+        registry.add_staff_entry(
+            StaffMenuEntry(
+                key="notifications.files",
+                label=_("Your prepared files"),
+                url_name="notifications:staff_files",
+                # Only national lists are prepared by a worker so far: a central administrator's.
+                allowed=is_central_admin,
+                order=92,
+                description=_("National lists made by a worker for you, to download for a few days."),
+            )
+        )

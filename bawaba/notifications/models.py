@@ -199,3 +199,46 @@ class BouncingAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class PreparedFile(models.Model):
+    """A file a worker makes for a staff member (bawaba.notifications.files): asked for, made after commit, kept
+    in the private storage for her to download until it expires."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    stored_name = models.CharField(max_length=200, blank=True)
+    size = models.BigIntegerField(_("size (bytes)"), default=0)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+
+    class Meta:
+        verbose_name = _("prepared file")
+        verbose_name_plural = _("prepared files")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="notifications_file_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def has_failed(self) -> bool:
+        return self.failed_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return not (self.is_ready or self.has_failed)
+
+    @property
+    def extension(self) -> str:
+        return self.stored_name.rsplit(".", 1)[-1] if "." in self.stored_name else ""

@@ -3,14 +3,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bawaba.accounts.permissions import central_admin_required
+from bawaba.accounts.permissions import central_admin_required, staff_page
+from bawaba.core.contributions import registry
 from bawaba.core.pagination import numbered_page
-from bawaba.notifications import mailbox, mailings
+from bawaba.notifications import files, mailbox, mailings
 from bawaba.notifications.forms import MailboxFilterForm, MailingActionForm, OutboxFilterForm
 from bawaba.notifications.models import Mailing
 from bawaba.notifications.selectors import (
@@ -116,3 +118,32 @@ def staff_mailing_action(request: HttpRequest, pk: int) -> HttpResponse:
         }
         messages.success(request, done[action])
     return redirect("notifications:staff_mailing", pk=mailing.pk)
+
+
+@staff_page()
+@require_GET
+def staff_files(request: HttpRequest) -> HttpResponse:
+    """Her files made by a worker (national lists): waiting, ready to download, or failed."""
+    return render(
+        request,
+        "notifications/staff_files.html",
+        {"files": files.files_of(request.user), "kept_days": files.KEPT_FOR.days},
+    )
+
+
+@staff_page()
+@require_GET
+def staff_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    prepared = files.readable_file(request.user, pk)
+    if prepared is None:
+        raise Http404
+    kind = registry.file_kinds[prepared.kind]
+    files.record_download(user=request.user, prepared=prepared)
+    response = FileResponse(
+        files.storage().open(prepared.stored_name, "rb"),
+        as_attachment=True,
+        filename=f"{slugify(prepared.title) or prepared.kind}-{prepared.pk}.{kind.extension}",
+        content_type=kind.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

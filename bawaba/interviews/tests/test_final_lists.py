@@ -23,6 +23,7 @@ from bawaba.interviews.final_lists import (
     province_figures,
     province_keys,
 )
+from bawaba.notifications.models import PreparedFile
 from bawaba.selection.models import (
     PromotionCommuneResult,
     PromotionRound,
@@ -220,7 +221,7 @@ def test_the_page_shows_the_figures_and_the_province_list(client, province_super
     assert response.status_code == 200
     html = response.content.decode()
     assert field.province.name in html and field.other.name not in html
-    assert "final/national.csv" not in html  # the national files are a central administrator's
+    assert "final/national/" not in html  # the national files are a central administrator's
     response = client.get(url(field, f"{field.province.code}/"), {"commune": field.a.pk})
     assert response.status_code == 200
     html = response.content.decode()
@@ -256,8 +257,8 @@ def test_a_supervisor_gets_404_on_another_province_and_the_national_files(client
     for rest in ["", "list.csv", "list.xlsx", "list.pdf"]:
         assert client.get(url(field, f"{field.province.code}/{rest}")).status_code == 200, rest
         assert client.get(url(field, f"{field.other.code}/{rest}")).status_code == 404, rest
-    assert client.get(url(field, "national.csv")).status_code == 404
-    assert client.get(url(field, "national.xlsx")).status_code == 404
+    assert client.post(url(field, "national/"), {"format": "csv"}).status_code == 404
+    assert not PreparedFile.objects.exists()
     # A commune of another province does not open on her province's page.
     assert client.get(url(field, f"{field.province.code}/"), {"commune": field.q.pk}).status_code == 404
     assert (
@@ -277,10 +278,10 @@ def test_without_a_published_field_run_the_pages_say_so(client, central_admin, p
         f"{code}/list.csv",
         f"{code}/list.xlsx",
         f"{code}/list.pdf",
-        "national.csv",
-        "national.xlsx",
     ]:
         assert client.get(f"/fr/staff/interviews/{census.slug}/final/{rest}").status_code == 404
+    national = f"/fr/staff/interviews/{census.slug}/final/national/"
+    assert client.post(national, {"format": "csv"}).status_code == 404
 
 
 @pytest.mark.parametrize("code", ["nope", "\x00", "1\x00", "9" * 5000, "../x"])
@@ -333,13 +334,37 @@ def test_the_province_csv_reads_back_with_the_full_data(client, province_supervi
     }
 
 
-def test_the_national_csv_holds_every_province(client, central_admin, field):
+def national_file(client, field, file_format: str, language: str = "fr", capture=None):
+    """Ask for the national list as a central administrator, let the worker make it (the task runs once the
+    request's transaction commits), and download it from her files."""
+    with capture(execute=True):
+        response = client.post(
+            f"/{language}/staff/interviews/{field.campaign.slug}/final/national/", {"format": file_format}
+        )
+    assert response.status_code == 302 and response["Location"] == f"/{language}/staff/files/"
+    prepared = PreparedFile.objects.latest("pk")
+    assert prepared.is_ready, prepared
+    download = client.get(f"/{language}/staff/files/{prepared.pk}/")
+    assert download.status_code == 200 and "no-store" in download["Cache-Control"]
+    return download
+
+
+def test_the_national_csv_holds_every_province(
+    client, central_admin, field, django_capture_on_commit_callbacks
+):
     client.force_login(central_admin)
-    rows = _csv(client.get(url(field, "national.csv")))
+    rows = _csv(national_file(client, field, "csv", capture=django_capture_on_commit_callbacks))
     assert Counter(row["Code de la province"] for row in rows) == {
         field.province.code: 13,
         field.other.code: 2,
     }
+    assert PreparedFile.objects.get().lines == 15
+    # Asked again while the first is still being made, it is not made twice.
+    PreparedFile.objects.update(finished_at=None, started_at=None)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.post(url(field, "national/"), {"format": "csv"})
+    assert queued == [] and PreparedFile.objects.count() == 1
+    assert client.post(url(field, "national/"), {"format": "pdf"}).status_code == 400
 
 
 def test_the_xlsx_reads_back_equal_to_the_page_figures(client, province_supervisor, field):
@@ -364,9 +389,9 @@ def test_the_xlsx_reads_back_equal_to_the_page_figures(client, province_supervis
     )
 
 
-def test_an_arabic_xlsx_is_right_to_left(client, central_admin, field):
+def test_an_arabic_xlsx_is_right_to_left(client, central_admin, field, django_capture_on_commit_callbacks):
     client.force_login(central_admin)
-    response = client.get(f"/ar/staff/interviews/{field.campaign.slug}/final/national.xlsx")
+    response = national_file(client, field, "xlsx", "ar", capture=django_capture_on_commit_callbacks)
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.worksheets[0].sheet_view.rightToLeft
     assert workbook.worksheets[0].max_row == 1 + 15

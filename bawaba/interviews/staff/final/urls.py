@@ -4,8 +4,7 @@ from bawaba.interviews.staff.final import views
 
 urlpatterns = [
     path("<slug:slug>/final/", views.final_lists, name="final"),
-    path("<slug:slug>/final/national.csv", views.national_csv, name="final_national_csv"),
-    path("<slug:slug>/final/national.xlsx", views.national_xlsx, name="final_national_xlsx"),
+    path("<slug:slug>/final/national/", views.national_file, name="final_national_file"),
     path("<slug:slug>/final/<str:code>/", views.final_province_list, name="final_province"),
     path("<slug:slug>/final/<str:code>/list.csv", views.province_csv, name="final_province_csv"),
     path("<slug:slug>/final/<str:code>/list.xlsx", views.province_xlsx, name="final_province_xlsx"),

@@ -5,13 +5,14 @@ a PDF to post with the CIN partly hidden. Every file is audited; a province outs
 from itertools import groupby
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from bawaba.accounts.permissions import APPLICATION_READERS, staff_page
 from bawaba.campaigns.access import staff_scope
@@ -20,19 +21,20 @@ from bawaba.core.csv_response import streamed_csv
 from bawaba.core.pagination import numbered_page
 from bawaba.core.params import id_param, int_param
 from bawaba.core.pdf import render_pdf
+from bawaba.interviews import final_files
 from bawaba.interviews.final_exports import csv_rows, header, record_final_list_export, xlsx_file
 from bawaba.interviews.final_lists import (
     commune_figures,
     export_lines,
     field_run,
     final_province,
-    final_provinces,
     lines_of,
     masked_cin,
     province_figures,
     province_keys,
 )
 from bawaba.interviews.selectors import campaign_with_interviews
+from bawaba.notifications.files import request_file
 from bawaba.selection.models import SelectionRun
 from bawaba.territory.models import Commune, Province
 
@@ -214,30 +216,33 @@ def _national_scope_or_404(request: HttpRequest):
     return scope
 
 
-@staff_page(*APPLICATION_READERS)
-@require_GET
-def national_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = _national_scope_or_404(request)
-    campaign = campaign_with_interviews(slug)
-    run = _run_or_404(campaign)
-    record_final_list_export(actor=request.user, run=run, file_format="csv", province_code=None)
-    response = streamed_csv(
-        filename=_filename(campaign, "national", "csv"),
-        header=header(),
-        rows=csv_rows(export_lines(run, final_provinces(scope))),
-    )
-    response["Cache-Control"] = "no-store"
-    return response  # type: ignore[return-value]  # a streamed response is one the client reads as it comes
+NATIONAL_FILES = {"csv": final_files.NATIONAL_CSV, "xlsx": final_files.NATIONAL_XLSX}
 
 
 @staff_page(*APPLICATION_READERS)
-@require_GET
-def national_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = _national_scope_or_404(request)
+@require_POST
+def national_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask a worker for the national list as CSV or XLSX (too long for a request): it appears among her files."""
+    _national_scope_or_404(request)
     campaign = campaign_with_interviews(slug)
     run = _run_or_404(campaign)
-    record_final_list_export(actor=request.user, run=run, file_format="xlsx", province_code=None)
-    file = xlsx_file(
-        export_lines(run, final_provinces(scope)), title=_("Final list"), right_to_left=get_language_bidi()
+    kind = NATIONAL_FILES.get(request.POST.get("format", ""))
+    if kind is None:
+        return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+    file_format = request.POST["format"]
+    title = _("Final list, national: %(campaign)s") % {"campaign": campaign.title}
+    _prepared, made = request_file(
+        kind=kind,
+        params={"campaign": campaign.slug},
+        title=f"{title} ({file_format.upper()})",
+        actor=request.user,
+        language=get_language(),
     )
-    return _xlsx_response(file, _filename(campaign, "national", "xlsx"))  # type: ignore[return-value]
+    if made:
+        record_final_list_export(actor=request.user, run=run, file_format=file_format, province_code=None)
+        messages.success(
+            request, _("The national list is being made: it will be among your files in a few minutes.")
+        )
+    else:
+        messages.info(request, _("This file is already being made: it will be among your files."))
+    return redirect("notifications:staff_files")
