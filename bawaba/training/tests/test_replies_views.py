@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from bawaba.campaigns.models import Application
-from bawaba.selection.models import PlaceRelease, SelectionDecision
+from bawaba.selection.models import PlaceRelease, SelectionDecision, SelectionRun
 from bawaba.training.models import TrainingReply
 from bawaba.training.tests.replies_setup import *  # noqa: F403 (fixtures and helpers)
 from bawaba.training.tests.replies_setup import admitted, holder, in_days
@@ -137,6 +137,18 @@ class TestRefused:
         assert "Too many answers in a short time" in response.content.decode()
         assert TrainingReply.objects.get().answer == Answer.ACCEPTED
         assert not PlaceRelease.objects.exists()
+
+    def test_once_the_final_selection_is_published_the_panel_is_gone(self, her_client, her, published_run):
+        assert "Your training place" in dashboard(her_client)
+        SelectionRun.objects.create(
+            campaign=published_run.campaign,
+            stage=SelectionRun.Stage.FIELD,
+            status=SelectionRun.Status.PUBLISHED,
+            seed="final",
+            rules_version=published_run.rules_version,
+            published_at=published_run.published_at,
+        )
+        assert "Your training place" not in dashboard(her_client)
 
     def test_an_anonymous_visitor_is_sent_to_sign_in(self, client, her):
         response = client.post(url("accept", her.pk))
