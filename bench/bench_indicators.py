@@ -48,8 +48,13 @@ def set_up(campaign) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bawaba.demo.documents import DemoFiles, draw_statuses, ensure_census_requirements, preselected_rows
-    from bawaba.demo.documents import write_dossiers
+    from bawaba.demo.documents import (
+        DemoFiles,
+        draw_statuses,
+        ensure_census_requirements,
+        preselected_rows,
+        write_dossiers,
+    )
     from bawaba.demo.interviews import _create_training_groups
     from bawaba.selection import services
     from bawaba.selection.models import SelectionRun
