@@ -1,5 +1,6 @@
 """What the in-person training adds to pages of other apps, registered in FieldworkConfig.ready(): the convocation
-e-mail with its calendar file, her training group on her dashboard, and the staff pages."""
+e-mail with its calendar file, her training group on her dashboard, the staff pages, and its indicator (the agents
+assigned to a group)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +8,13 @@ from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
 from bawaba.core.contributions import (
     DASHBOARD_NOW,
     EmailKind,
+    Indicator,
     PersonalDataProvider,
     Registry,
     Section,
     StaffMenuEntry,
 )
+from bawaba.fieldwork import indicators
 from bawaba.fieldwork.emails import convocation_files
 from bawaba.fieldwork.personal_data import training_records
 from bawaba.fieldwork.section import training_group_sections
@@ -23,9 +26,24 @@ CONVOCATION = EmailKind(
     attachments=convocation_files,
 )
 
+ASSIGNED = Indicator(
+    key="fieldwork.assigned",
+    name=_("Assigned to an in-person training group"),
+    definition=_(
+        "Agents selected by the campaign's final selection who are members of an in-person training group and have "
+        "not dropped out (convoked or completed). By area: the commune where she is selected as a field agent; by "
+        "category: the one she declared."
+    ),
+    unit=_("agents"),
+    dimensions=indicators.DIMENSIONS,
+    compute=indicators.assigned,
+    order=510,
+)
+
 
 def register(registry: Registry) -> None:
     registry.add_email_kind(CONVOCATION)
+    registry.add_indicator(ASSIGNED)
     registry.add_section(
         Section(
             page=DASHBOARD_NOW,

@@ -1,6 +1,7 @@
 """What the selection adds to pages of other apps, registered in SelectionConfig.ready(): the decision on the
 candidate's dashboard, the published reports on the campaign's page, the place she gives up if she withdraws,
-its staff pages in the staff menu, and her decisions in her personal-data download."""
+its staff pages in the staff menu, her decisions in her personal-data download, and its indicators (the
+preselected, the waiting lists, the promoted)."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,11 +16,13 @@ from bawaba.core.contributions import (
     DASHBOARD,
     DASHBOARD_NOW,
     WITHDRAWAL,
+    Indicator,
     PersonalDataProvider,
     Registry,
     Section,
     StaffMenuEntry,
 )
+from bawaba.selection import indicators
 from bawaba.selection.explanations import explanations_for
 from bawaba.selection.personal_data import decision_records
 from bawaba.selection.selectors import published_runs
@@ -45,7 +48,53 @@ def published_reports(request: HttpRequest, campaigns: Sequence[Any]) -> Mapping
     return reports
 
 
+INDICATORS = (
+    Indicator(
+        key="selection.preselected",
+        name=_("Preselected candidates"),
+        definition=_(
+            "Candidates holding a place in the campaign's published preselection run today: admitted when it was "
+            "published or promoted since from a waiting list, less those who have left it (declined, withdrew, "
+            "did not start the training in time). By area: the commune of the place; by category: the one she "
+            "declared."
+        ),
+        unit=_("candidates"),
+        dimensions=indicators.DIMENSIONS,
+        compute=indicators.preselected,
+        order=110,
+    ),
+    Indicator(
+        key="selection.waiting",
+        name=_("On a waiting list"),
+        definition=_(
+            "Candidates of the campaign's published preselection run who hold no place and stand on its waiting "
+            "lists today. Each counts once, in the commune she ranked first (she waits on the list of every "
+            "commune of her list); by category: the one she declared."
+        ),
+        unit=_("candidates"),
+        dimensions=indicators.DIMENSIONS,
+        compute=indicators.waiting,
+        order=120,
+    ),
+    Indicator(
+        key="selection.promoted",
+        name=_("Promoted from a waiting list"),
+        definition=_(
+            "Candidates given a place from a waiting list by the promotion rounds of the campaign's published "
+            "preselection run (a move to a commune she ranked higher is not counted), including those who left "
+            "since. By area: the commune of the place given; by category: the one she declared."
+        ),
+        unit=_("candidates"),
+        dimensions=indicators.DIMENSIONS,
+        compute=indicators.promoted,
+        order=130,
+    ),
+)
+
+
 def register(registry: Registry) -> None:
+    for indicator in INDICATORS:
+        registry.add_indicator(indicator)
     # Her decision leads her dashboard (a panel linking to the explanation below) and names her status.
     registry.add_section(
         Section(

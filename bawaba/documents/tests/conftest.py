@@ -15,6 +15,10 @@ import pytest
 
 from bawaba.documents.tests.samples import EICAR
 
+# The small demo census taken through every stage, for this app's indicators.
+from bawaba.indicators.tests.every_stage import every_stage  # noqa: F401 - fixture
+from bawaba.selection.tests.conftest import census  # noqa: F401 - fixture
+
 
 @pytest.fixture(scope="session")
 def s3_server():

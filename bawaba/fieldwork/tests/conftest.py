@@ -8,6 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+# The small demo census taken through every stage, for this app's indicators.
+from bawaba.indicators.tests.every_stage import every_stage  # noqa: F401 - fixture
+from bawaba.selection.tests.conftest import census  # noqa: F401 - fixture
+
 NEXT_MONTH = timezone.localdate() + dt.timedelta(days=30)
 _cins = itertools.count(1)
 

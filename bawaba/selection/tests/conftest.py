@@ -9,6 +9,9 @@ import io
 
 import pytest
 
+# A campaign through every stage, for the indicators of this app and the later ones (restored per test).
+from bawaba.indicators.tests.every_stage import every_stage  # noqa: F401 - fixture
+
 DEMO_SCALE = 0.002  # about 980 candidates over the 1,503 communes
 DEMO_SEED = 2024
 RUN_SEED = "tirage public du 1er mars 2024"
