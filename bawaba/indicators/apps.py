@@ -8,3 +8,9 @@ class IndicatorsConfig(AppConfig):
     name = "bawaba.indicators"
     label = "indicators"
     verbose_name = _("Monitoring indicators")
+
+    def ready(self) -> None:
+        from bawaba.core.contributions import registry
+        from bawaba.indicators import contributions_dashboard
+
+        contributions_dashboard.register(registry)
