@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("staff/documents/", include("bawaba.documents.staff.urls")),
     path("staff/interviews/", include("bawaba.interviews.staff.urls")),
     path("staff/fieldwork/", include("bawaba.fieldwork.staff.urls")),
+    path("staff/indicators/", include("bawaba.indicators.staff.urls")),
     path("staff/accounts/", include("bawaba.accounts.staff.urls")),
     path("", include("bawaba.selection.urls")),
     path("training/", include("bawaba.training.urls")),

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from django.contrib import admin
@@ -114,6 +114,7 @@ def _filled_draft(campaign: Campaign, user: User, communes: list[Commune]) -> Ap
 def _build_site() -> SimpleNamespace:
     from bawaba.demo.selectors import demo_campaign
     from bawaba.fieldwork.services.groups import GroupPlan, create_group
+    from bawaba.indicators.refresh import refresh_summary
     from bawaba.selection.services import compute_run, create_run, publish_run
     from bawaba.territory.services import load_territory
 
@@ -126,6 +127,8 @@ def _build_site() -> SimpleNamespace:
     # A dry run, computed and never published (nothing can be, once a run is): its page offers the publication.
     dry_run = compute_run(run_id=create_run(campaign=census, seed="another draw", actor=admin).pk)
     run = publish_run(run=run, actor=admin)
+    # The summary figures of the indicators, so that the staff dashboard shows its tables, drill-down and files.
+    refresh_summary(census)
     # A candidate of the published run, who also has a draft in a campaign open now.
     decided = Application.objects.filter(campaign=census, status=Application.Status.SUBMITTED).first()
     candidate = decided.user
@@ -370,6 +373,40 @@ def test_a_malformed_commune_or_page_of_the_final_lists_is_not_found_or_ignored(
 def test_a_malformed_province_code_of_the_final_lists_is_not_found(admin_client, site, rest, code):
     _published_field_run(site)
     assert admin_client.get(f"/fr/staff/interviews/{site.census.slug}/final/{code}/{rest}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value", ["\x00", "04\x00", "\x1b[2J", "0" * 5000, HUGE, ENORMOUS, "-1", "99", "99.999", "a.b"]
+)
+@pytest.mark.parametrize("name", ["region", "province"])
+@pytest.mark.parametrize("rest", ["", "export/?format=csv&", "export/?format=xlsx&"])
+def test_a_malformed_unknown_or_foreign_area_of_the_indicators_dashboard_is_not_found(
+    admin_client, site, rest, name, value
+):
+    address = f"/fr/staff/indicators/{site.census.slug}/{rest or '?'}"
+    assert admin_client.get(f"{address}{name}={quote(value)}").status_code == 404
+    refresh = f"/fr/staff/indicators/{site.census.slug}/refresh/?{name}={quote(value)}"
+    assert admin_client.post(refresh).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["\x00", "csv\x00", "pdf", "", HUGE, "x" * 100_000])
+def test_an_unknown_format_of_the_indicators_files_is_not_found(admin_client, site, value):
+    response = admin_client.get(f"/fr/staff/indicators/{site.census.slug}/export/", {"format": value})
+    assert response.status_code == 404
+
+
+def test_a_supervisors_drill_down_into_another_province_of_the_indicators_is_not_found(site):
+    provinces = list(Province.objects.filter(communes__isnull=False).distinct().order_by("code")[:2])
+    client = Client(raise_request_exception=False)
+    client.force_login(
+        staff_member(
+            Assignment.Role.PROVINCIAL_SUPERVISOR, provinces=provinces[:1], email="sup-ind@example.ma"
+        )
+    )
+    address = f"/fr/staff/indicators/{site.census.slug}/"
+    assert client.get(address, {"province": provinces[0].code}).status_code == 200
+    assert client.get(address, {"province": provinces[1].code}).status_code == 404
+    assert client.get(address, {"region": provinces[0].region.code}).status_code == 404
 
 
 # --- The whole site -------------------------------------------------------------------------------------------

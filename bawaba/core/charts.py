@@ -4,8 +4,13 @@ a table of the same figures for anyone who cannot see it.
 
 * `daily_bar_chart`: vertical bars, one per day (applications submitted per day);
 * `bar_chart`: horizontal bars, one group per row and one bar per series (a selection report's regions).
+
+Both are mirrored for right-to-left pages when asked (`rtl`): an Arabic reader reads a time axis from right to left
+as she reads the text, so the first day stands on the right and the value axis with it, and bars grow leftwards.
+The SVG itself stays `dir="ltr"`: its coordinates are computed here, not left to the text direction.
 """
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable
@@ -53,6 +58,9 @@ class DailyChart:
     plot_end: int = WIDTH - MARGIN_END
     baseline: int = HEIGHT - MARGIN_BOTTOM
     label_y: int = HEIGHT - MARGIN_BOTTOM + 20
+    # Where the value axis's labels stand: before the plot, on the left (LTR) or on the right (RTL).
+    tick_label_x: int = MARGIN_START - 6
+    tick_anchor: str = "end"
 
     @property
     def first_day(self) -> dt.date | None:
@@ -90,11 +98,15 @@ def value_axis(largest: int, *, steps: int = 4) -> tuple[int, int]:
     return math.ceil(largest / step) * step, step
 
 
-def daily_bar_chart(counts: Iterable[tuple[dt.date, int]]) -> DailyChart:
-    """Bars for counts per day; a few days get a label below their bar, evenly spaced."""
+def daily_bar_chart(
+    counts: Iterable[tuple[dt.date, int]], *, rtl: bool = False, chart_width: int = WIDTH
+) -> DailyChart:
+    """Bars for counts per day; a few days get a label below their bar, evenly spaced. Mirrored when `rtl`: the
+    first day on the right, the value axis on the right. A narrower `chart_width` keeps the labels readable where
+    the chart shares the width with a table (its text is scaled with it)."""
     days = every_day(counts)
     top, step = value_axis(max((count for _, count in days), default=0))
-    plot_width = WIDTH - MARGIN_START - MARGIN_END
+    plot_width = chart_width - MARGIN_START - MARGIN_END
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     baseline = HEIGHT - MARGIN_BOTTOM
     slot = plot_width / max(len(days), 1)
@@ -121,13 +133,33 @@ def daily_bar_chart(counts: Iterable[tuple[dt.date, int]]) -> DailyChart:
         for value in range(0, top + 1, step)
     ]
     peak_day, peak_count = max(days, key=lambda item: item[1]) if days else (None, 0)
-    return DailyChart(
+    chart = DailyChart(
         days=days,
         bars=bars,
         ticks=ticks,
         total=sum(count for _, count in days),
         peak_day=peak_day,
         peak_count=peak_count,
+        width=chart_width,
+        plot_end=chart_width - MARGIN_END,
+    )
+    return _mirrored(chart) if rtl else chart
+
+
+def _mirrored(chart: DailyChart) -> DailyChart:
+    """The chart seen in a mirror: every x becomes width - x (a bar's left edge is then its right one)."""
+    width = chart.width
+    bars = [
+        dataclasses.replace(bar, x=round(width - bar.x - bar.width, 2), label_x=round(width - bar.label_x, 2))
+        for bar in chart.bars
+    ]
+    return dataclasses.replace(
+        chart,
+        bars=bars,
+        plot_start=width - chart.plot_end,
+        plot_end=width - chart.plot_start,
+        tick_label_x=width - chart.tick_label_x,
+        tick_anchor="start",
     )
 
 
@@ -142,6 +174,10 @@ BAR_GAP = 3
 ROW_GAP = 10
 NEEDS_COLOR = "#d3e6dc"  # outlined in the admitted colour: the outline, not the fill, gives the contrast
 ADMITTED_COLOR = "#0b5e3c"
+ALERT_COLOR = "#f0b8b8"  # a third series (e-mails that failed), outlined like the others
+# The series' colours in order, for charts of several figures side by side (each has its legend class in
+# bawaba.css: the Content-Security-Policy refuses style="").
+SERIES_COLORS = (ADMITTED_COLOR, NEEDS_COLOR, ALERT_COLOR)
 
 
 @dataclass(frozen=True)
@@ -180,10 +216,13 @@ class BarChart:
     bar_height: int = BAR_HEIGHT
 
 
-def bar_chart(rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: bool) -> BarChart:
-    """One group of bars per row (one bar per series), lengths on one scale; mirrored for right-to-left pages."""
+def bar_chart(
+    rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: bool, chart_width: int = CHART_WIDTH
+) -> BarChart:
+    """One group of bars per row (one bar per series), lengths on one scale; mirrored for right-to-left pages. A
+    narrower `chart_width` keeps the labels readable where the chart shares the width with a table."""
     largest = max((value for _, values in rows for value in values), default=0) or 1
-    length = CHART_WIDTH - 2 * CHART_PAD - VALUE_ROOM
+    length = chart_width - 2 * CHART_PAD - VALUE_ROOM
     chart_rows, y = [], float(CHART_PAD)
     for label, values in rows:
         label_y = y + LABEL_HEIGHT - 6
@@ -191,7 +230,7 @@ def bar_chart(rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: b
         bars = []
         for value, of_series in zip(values, series, strict=True):
             width = round(length * value / largest, 2)
-            x = round(CHART_WIDTH - CHART_PAD - width, 2) if rtl else CHART_PAD
+            x = round(chart_width - CHART_PAD - width, 2) if rtl else CHART_PAD
             value_x = round(x - 4 if rtl else x + width + 4, 2)
             bars.append(ChartBar(value, of_series.color, x, y, width, value_x, y + BAR_HEIGHT - 3))
             y += BAR_HEIGHT + BAR_GAP
@@ -200,9 +239,9 @@ def bar_chart(rows: list[tuple[str, list[int]]], *, series: list[Series], rtl: b
     return BarChart(
         rows=chart_rows,
         series=series,
-        width=CHART_WIDTH,
+        width=chart_width,
         height=round(y + CHART_PAD),
-        label_x=CHART_WIDTH - CHART_PAD if rtl else CHART_PAD,
+        label_x=chart_width - CHART_PAD if rtl else CHART_PAD,
         anchor="end" if rtl else "start",
         value_anchor="end" if rtl else "start",
     )

@@ -11,6 +11,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from bawaba.core.contributions import registry
-        from bawaba.indicators import contributions
+        from bawaba.indicators import contributions, contributions_dashboard
 
         contributions.register(registry)
+        contributions_dashboard.register(registry)

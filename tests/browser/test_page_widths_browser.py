@@ -14,6 +14,7 @@ from bawaba.campaigns.models import Application
 from bawaba.demo.competition import COMPETITION_SLUG
 from bawaba.demo.selectors import DEMO_CAMPAIGN_SLUG
 from bawaba.demo.services import ADMIN, CANDIDATE, COORDINATOR
+from bawaba.indicators.refresh import refresh_summary
 from tests.browser.signing_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -87,6 +88,7 @@ def test_candidate_pages_fit_a_320_px_screen(page, chromium, published_demo):
 
 
 def test_staff_pages_fit_a_320_px_screen(page, chromium, published_demo):
+    refresh_summary(published_demo.campaign)  # the indicators' dashboard with its tables and charts
     sign_in(page, ADMIN, "fr")
     coordinator = User.objects.get(email=COORDINATOR.email)
     application = Application.objects.filter(campaign__slug=DEMO_CAMPAIGN_SLUG).order_by("pk").first()
@@ -114,5 +116,8 @@ def test_staff_pages_fit_a_320_px_screen(page, chromium, published_demo):
             f"/staff/accounts/{coordinator.pk}/",
             "/staff/outbox/",
             "/staff/contact-messages/",
+            "/staff/indicators/",
+            f"/staff/indicators/{DEMO_CAMPAIGN_SLUG}/",
+            f"/staff/indicators/{DEMO_CAMPAIGN_SLUG}/?province=04.281",
         ],
     )
