@@ -11,13 +11,9 @@ from django.utils.translation import gettext as _
 
 from bawaba.core.audit import record_event
 from bawaba.core.csv_response import UTF8_BOM
+from bawaba.core.spreadsheet_cells import csv_cell, xlsx_cell
 from bawaba.interviews.final_lists import FinalLine
 from bawaba.selection.models import SelectionRun
-
-# Excel and LibreOffice run a cell that starts with one of these as a formula; a name cannot start so, but a
-# staff file must not trust that (OWASP "CSV injection"): in a CSV such a cell gets a leading quote; an XLSX cell
-# holds its type, and only a text starting with "=" needs to be typed as text (_xlsx_value).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -36,10 +32,6 @@ def header() -> list[str]:
         _("Interview score (out of 100)"),
         _("Application"),
     ]
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 class _Rows:
@@ -80,21 +72,7 @@ class _Rows:
 def csv_rows(lines: Iterable[FinalLine]) -> Iterator[list[Any]]:
     row = _Rows()
     for line in lines:
-        yield [
-            "" if value is None else _text(value) if isinstance(value, str) else value for value in row(line)
-        ]
-
-
-def _xlsx_value(sheet: Any, value: Any) -> Any:
-    """openpyxl stores a text starting with "=" as a formula: such a text goes in a cell typed as text. Any other
-    value is appended as it is (a cell object for each would halve the writing speed)."""
-    if isinstance(value, str) and value.startswith("="):
-        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+        yield [csv_cell(value) for value in row(line)]
 
 
 def write_csv(lines: Iterable[FinalLine], out: IO[bytes]) -> int:
@@ -125,7 +103,7 @@ def write_xlsx(lines: Iterable[FinalLine], out: IO[bytes], *, title: str, right_
     row = _Rows()
     count = 0
     for line in lines:
-        sheet.append([_xlsx_value(sheet, value) for value in row(line)])
+        sheet.append([xlsx_cell(sheet, value) for value in row(line)])
         count += 1
     workbook.save(out)
     return count
