@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, get_language_bidi, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -173,6 +173,6 @@ def design_system(request: HttpRequest) -> HttpResponse:
         "pages/design_system.html",
         {
             "languages": (language, other),
-            "sample_chart": daily_bar_chart(sample_counts),
+            "sample_chart": daily_bar_chart(sample_counts, rtl=get_language_bidi()),
         },
     )

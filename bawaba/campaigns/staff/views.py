@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -131,7 +132,11 @@ def _chosen_campaign(request: HttpRequest) -> tuple[RegistrationsForm, Campaign 
 @require_GET
 def registrations(request: HttpRequest) -> HttpResponse:
     form, campaign = _chosen_campaign(request)
-    chart = daily_bar_chart(recent_registrations_by_day(campaign=campaign)) if campaign else None
+    chart = (
+        daily_bar_chart(recent_registrations_by_day(campaign=campaign), rtl=get_language_bidi())
+        if campaign
+        else None
+    )
     return render(
         request, "campaigns/staff/registrations.html", {"form": form, "campaign": campaign, "chart": chart}
     )

@@ -8,6 +8,7 @@ import csv
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_GET
 
 from bawaba.accounts.permissions import APPLICATION_READERS, staff_page
@@ -39,7 +40,11 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "documents/staff/figures/figures.html",
-        {"figures": found, "campaign": found.campaign, "chart": daily_bar_chart(found.rate.days)},
+        {
+            "figures": found,
+            "campaign": found.campaign,
+            "chart": daily_bar_chart(found.rate.days, rtl=get_language_bidi()),
+        },
     )
 
 
