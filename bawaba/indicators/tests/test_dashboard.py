@@ -136,8 +136,9 @@ def expected_area_sections(campaign, people: People, by: str, *, provinces=None)
 
 @pytest.fixture
 def refreshed(census, registered_indicators):
-    """The census with the stand-in stage figures registered, refreshed."""
-    registered_indicators(*fakes.FAKES)
+    """The census with the stand-in stage figures registered in place of the stage apps' own (tested against
+    direct counts in each app), refreshed."""
+    registered_indicators(*fakes.FAKES, keep=lambda key: key.startswith("campaigns."))
     refresh_summary(census)
     return census
 
@@ -527,3 +528,26 @@ def test_the_staff_find_it_in_their_menu_and_on_the_campaign_pages(refreshed, ad
     assert f'href="/fr/staff/indicators/{refreshed.slug}/"' in listing
     setup = admin_client.get(f"/fr/staff/campaigns/{refreshed.slug}/").content.decode()
     assert f'href="/fr/staff/indicators/{refreshed.slug}/"' in setup
+
+
+def test_with_the_stage_apps_own_indicators_every_section_shows_their_figures(every_stage, admin_client):
+    """The stage apps' real indicators (each tested against direct counts in its app) fill every section; the page
+    shows each one's national figure as the summary holds it."""
+    from bawaba.core.contributions import registry
+    from bawaba.indicators import selectors
+
+    refresh_summary(every_stage)
+    html = admin_client.get(url(every_stage)).content.decode()
+    shown = figures(html)
+    assert set(shown) >= {
+        "registrations", "categories", "candidacies", "preselection", "training", "documents", "interviews",
+        "emails",
+    }  # fmt: skip
+    keys = [key for key in registry.indicators if not key.startswith("emails.")]
+    totals = selectors.place_totals(every_stage, selectors.NATION, keys)
+    assert totals["documents.uploaded"] and totals["interviews.convoked"] and totals["training.invited"]
+    for key in ("documents.uploaded", "documents.examined", "selection.preselected", "interviews.convoked"):
+        section = next(
+            name for name, lines in shown.items() if "total" in lines and totals[key] in lines["total"]
+        )
+        assert section, key
