@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "bawaba.core.package_apps.TasksDatabaseConfig",  # django_tasks_db
     "bawaba.core.package_apps.SignInLockoutsConfig",  # axes
     "django_otp",
+    "ninja",  # the public API's documentation page, from its own static Swagger UI files (no CDN)
     "bawaba.core.package_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
     "bawaba.core.package_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "bawaba.core",
@@ -125,6 +126,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bawaba.core.cors.ReadOnlyCorsMiddleware",  # /api/ readable from any origin; answers its preflights
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

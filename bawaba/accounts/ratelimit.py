@@ -59,6 +59,8 @@ DEFAULT_RATES: dict[str, Rate] = {
     "second_factor:user": Rate(10, 900),
     "second_factor:user:day": Rate(50, 86400),
     "second_factor:ip": Rate(100, 900),
+    # The public read-only API (bawaba.indicators.opendata.api): a script's steady reading, not a flood.
+    "api:ip": Rate(300, 60),
     # Failed sign-ins (throttle.py; docs/decisions, "sign-in throttling").
     "signin:source": Rate(60, 900),  # from one client IP, over every address
     "signin:source:wave": Rate(10, 900),  # the same counter's limit while the site is under a wave

@@ -12,6 +12,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from bawaba.core.contributions import registry
         from bawaba.indicators import contributions, contributions_dashboard
+        from bawaba.indicators.opendata import contributions as open_data
 
         contributions.register(registry)
         contributions_dashboard.register(registry)
+        open_data.register(registry)

@@ -86,3 +86,26 @@ class OpenDataPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.threshold}"
+
+
+class OpenDataRelease(models.Model):
+    """A campaign's open data as the public reads it: every indicator's figures by area and by its other
+    dimensions, small counts suppressed (bawaba.indicators.opendata.build). Suppression takes a while at national
+    scale, so it runs when the figures are refreshed or the threshold changes, and the pages serve `payload`, the
+    JSON text, as it is."""
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="open_data_release"
+    )
+    built_at = models.DateTimeField(_("built at"))
+    refreshed_at = models.DateTimeField(_("figures of"))
+    threshold = models.PositiveSmallIntegerField(_("smallest count published"))
+    suppressed = models.PositiveIntegerField(_("suppressed counts"), default=0)
+    payload = models.TextField(_("published figures (JSON)"))
+
+    class Meta:
+        verbose_name = _("open data release")
+        verbose_name_plural = _("open data releases")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.built_at}"

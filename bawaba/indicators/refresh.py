@@ -20,6 +20,7 @@ from django.utils import timezone
 from bawaba.core.bulk import BulkWriter
 from bawaba.core.contributions import Indicator, registry
 from bawaba.indicators.models import IndicatorFigure, Level, SummaryRefresh
+from bawaba.indicators.opendata.build import build_open_data
 from bawaba.territory.models import Commune
 
 # (indicator, level, area, breakdown, value) -> figure
@@ -109,4 +110,6 @@ def refresh_summary(campaign) -> SummaryRefresh:
         refresh.figures = rows
         refresh.requested_at = None
         refresh.save()
+        # The open data is suppressed now, from these figures, so that its pages serve it as built.
+        build_open_data(campaign)
     return refresh

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bawaba.core.audit import record_event
 from bawaba.indicators.models import OpenDataPolicy, SummaryRefresh
+from bawaba.indicators.opendata.build import build_open_data
 from bawaba.indicators.tasks import refresh_indicators
 
 # A refresh takes seconds; one asked for this long ago was lost (a worker stopped): a new request may go.
@@ -43,4 +44,5 @@ def set_open_data_threshold(*, campaign, threshold: int, actor: Any) -> OpenData
             target=campaign,
             data={"from": old, "to": threshold},
         )
+        build_open_data(campaign)  # the published figures follow the new threshold at once
     return policy
