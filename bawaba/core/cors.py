@@ -41,6 +41,8 @@ class ReadOnlyCorsMiddleware:
             # A reader's script may see when to come back after a 429.
             response["Access-Control-Expose-Headers"] = "Retry-After"
             response["Vary"] = ", ".join(
-                dict.fromkeys([*(part.strip() for part in response.get("Vary", "").split(",") if part), "Origin"])
+                dict.fromkeys(
+                    [*(part.strip() for part in response.get("Vary", "").split(",") if part), "Origin"]
+                )
             )
         return response

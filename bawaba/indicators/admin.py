@@ -21,7 +21,11 @@ class OpenDataPolicyAdmin(admin.ModelAdmin):
             actor=request.user,
             action="indicators.open_data_policy_set",
             target=obj.campaign,
-            data={"threshold": obj.threshold, "published": obj.published, "changed": sorted(form.changed_data)},
+            data={
+                "threshold": obj.threshold,
+                "published": obj.published,
+                "changed": sorted(form.changed_data),
+            },
         )
         build_open_data(obj.campaign)
 

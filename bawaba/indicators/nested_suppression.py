@@ -270,7 +270,9 @@ def suppress_nested(
     )
 
 
-def link_patterns(hidden: Mapping[str, Iterable[Cell]], groups: Iterable[Iterable[str]]) -> dict[str, set[Cell]]:
+def link_patterns(
+    hidden: Mapping[str, Iterable[Cell]], groups: Iterable[Iterable[str]]
+) -> dict[str, set[Cell]]:
     """Suppress every member of a group of linked indicators wherever one of them is suppressed.
 
     ``hidden``: the suppressed cells of each indicator (cells named alike across indicators, e.g. a commune's

@@ -32,8 +32,7 @@ from bawaba.selection.models import SelectionRun
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
 Language = Literal["ar", "fr", "en"]
-Stage = Literal["preselection", "field"]
-assert set(Stage.__args__) == set(SelectionRun.Stage.values)  # type: ignore[attr-defined]
+Stage = Literal["preselection", "field"]  # SelectionRun.Stage's values (a test checks they agree)
 
 
 # --- Limits ----------------------------------------------------------------------------------------------------
@@ -202,6 +201,7 @@ class CommuneLineOut(Schema):
 
 router = Router()
 SlugParam = Path(..., pattern=SLUG_PATTERN, description="The campaign's short name.")
+StageParam = Path(..., description="preselection or field.")
 LanguageParam = Query(None, description="ar, fr or en; otherwise the request's Accept-Language.")
 
 
@@ -296,7 +296,9 @@ def selection_reports(request: HttpRequest, slug: str = SlugParam) -> list[dict[
 )
 @paginate(Pagination)
 def selection_communes(
-    request: HttpRequest, slug: str = SlugParam, stage: Stage = Path(..., description="preselection or field.")
+    request: HttpRequest,
+    slug: str = SlugParam,
+    stage: Stage = StageParam,
 ) -> list[dict[str, Any]]:
     """A published report's line per commune: needs, places, candidates, admitted, the cutoff, by commune code."""
     run = selection.published_run(_published_campaign(slug), stage)

@@ -53,7 +53,7 @@ LINKED: tuple[tuple[str, ...], ...] = (
 )
 
 BREAKDOWNS = ("category", "day", "kind")
-NATION: Cell = (Level.NATION.value, "")
+NATION: tuple[str, str] = (Level.NATION.value, "")
 
 # (level, area, breakdown, value) -> figure, for one indicator
 Figures = dict[tuple[str, str, str, str], int]
@@ -160,7 +160,7 @@ def _breakdown_names(dimension: str, values: Iterable[str]) -> dict[str, tuple[s
 
 def _table(
     dimension: str,
-    parent: Cell,
+    parent: tuple[str, str],
     codes: Sequence[str],
     keys: Sequence[str],
     shown: Mapping[str, Mapping[Cell, int | None]],
@@ -232,7 +232,9 @@ def release_payload(campaign, *, refreshed_at, threshold: int) -> tuple[dict[str
     territorial = [indicator.key for indicator in published if indicator.territorial]
     tables: list[dict[str, Any]] = []
     if territorial:
-        tables.append(_table(Level.REGION, NATION, areas.regions, territorial, shown, area_names[Level.REGION]))
+        tables.append(
+            _table(Level.REGION, NATION, areas.regions, territorial, shown, area_names[Level.REGION])
+        )
     for dimension in BREAKDOWNS:
         keys = [indicator.key for indicator in published if dimension in indicator.breakdowns]
         if keys:

@@ -96,7 +96,9 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
             "release": release,
             "data": data,
             "definitions": [definitions[key] for key in data["keys"] if key in definitions],
-            "totals": [(definitions[key], data["totals"].get(key)) for key in data["keys"] if key in definitions],
+            "totals": [
+                (definitions[key], data["totals"].get(key)) for key in data["keys"] if key in definitions
+            ],
             "exempt": [definitions[key] for key in data["exempt"] if key in definitions],
             "nation": nation,
             "drill": drill,

@@ -4,7 +4,7 @@ import pytest
 
 from bawaba.core.contributions import registry
 from bawaba.indicators.tests.every_stage import every_stage  # noqa: F401 - fixture
-from bawaba.selection.tests.conftest import census  # noqa: F401 - fixture
+from bawaba.selection.tests.conftest import census, computed_run, published_run  # noqa: F401 - fixtures
 
 
 @pytest.fixture

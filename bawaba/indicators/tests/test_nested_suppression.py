@@ -124,19 +124,22 @@ def test_the_network_reading_agrees_with_the_linear_programme_on_any_pattern(com
         complementary=frozenset(),
         threshold=1,
     )
-    ranges = feasible_ranges(result.published(), list_equations(result.lists), lower=reader_lower_bounds(result))
+    ranges = feasible_ranges(
+        result.published(), list_equations(result.lists), lower=reader_lower_bounds(result)
+    )
     assert pinned_cells(result) == {cell for cell, (low, high) in ranges.items() if low == high}
 
 
 def linked(data, communes: list[list[int]]):
     """Documents' figures for one province's communes: accepted, rejected, under examination, and the sums."""
     atoms = {
-        key: [data.draw(counts) for _ in communes]
-        for key in ("accepted", "rejected", "under_examination")
+        key: [data.draw(counts) for _ in communes] for key in ("accepted", "rejected", "under_examination")
     }
     figures = dict(atoms)
     figures["examined"] = [a + r for a, r in zip(atoms["accepted"], atoms["rejected"], strict=True)]
-    figures["uploaded"] = [e + u for e, u in zip(figures["examined"], atoms["under_examination"], strict=True)]
+    figures["uploaded"] = [
+        e + u for e, u in zip(figures["examined"], atoms["under_examination"], strict=True)
+    ]
     return figures
 
 
@@ -202,8 +205,13 @@ def test_a_hand_checked_region():
     result = suppress_nested(values, lists, threshold=5)
     assert result.primary == {("commune", "A0")}
     assert result.complementary == {("commune", "A1")}
-    ranges = feasible_ranges(result.published(), list_equations(result.lists), lower=reader_lower_bounds(result))
-    assert ranges == {("commune", "A0"): (Fraction(1), Fraction(11)), ("commune", "A1"): (Fraction(1), Fraction(11))}
+    ranges = feasible_ranges(
+        result.published(), list_equations(result.lists), lower=reader_lower_bounds(result)
+    )
+    assert ranges == {
+        ("commune", "A0"): (Fraction(1), Fraction(11)),
+        ("commune", "A1"): (Fraction(1), Fraction(11)),
+    }
 
 
 def test_a_small_province_is_protected_by_a_sibling_province_with_its_chain_down_to_a_commune():

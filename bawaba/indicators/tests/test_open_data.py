@@ -189,7 +189,10 @@ def test_a_new_threshold_rebuilds_the_release_at_once_and_is_audited(released, c
     one = release_data(released)
     assert one["threshold"] == 1
     assert all(
-        value is not None for table in one["tables"] for row in table["rows"] for value in row["values"].values()
+        value is not None
+        for table in one["tables"]
+        for row in table["rows"]
+        for value in row["values"].values()
     )
     set_open_data_threshold(campaign=released, threshold=50, actor=central_admin)
     fifty = release_data(released)
@@ -235,13 +238,18 @@ def test_the_page_shows_the_tables_the_legend_the_definitions_and_the_time(relea
     regional = client.get(f"/fr/campaigns/{released.slug}/open-data/", {"region": "01"}).content.decode()
     assert regional.count('<span aria-hidden="true">*</span>') > 0
     # From the campaign's public page and the index.
-    assert f"/fr/campaigns/{released.slug}/open-data/" in client.get(f"/fr/campaigns/{released.slug}/").content.decode()
+    assert (
+        f"/fr/campaigns/{released.slug}/open-data/"
+        in client.get(f"/fr/campaigns/{released.slug}/").content.decode()
+    )
     assert f"/fr/campaigns/{released.slug}/open-data/" in client.get("/fr/open-data/").content.decode()
 
 
 def test_the_drill_down_opens_a_regions_provinces_and_a_provinces_communes(released, client):
     data = release_data(released)
-    province_table = next(t for t in data["tables"] if t["dimension"] == "province" and t["parent"]["code"] == "04")
+    province_table = next(
+        t for t in data["tables"] if t["dimension"] == "province" and t["parent"]["code"] == "04"
+    )
     province = province_table["rows"][0]["code"]
     url = f"/ar/campaigns/{released.slug}/open-data/"
     regional = client.get(url, {"region": "04"})
@@ -249,7 +257,9 @@ def test_the_drill_down_opens_a_regions_provinces_and_a_provinces_communes(relea
     assert f"?province={province}#drill-title" in regional.content.decode()
     communal = client.get(url, {"province": province})
     assert communal.status_code == 200
-    communes = next(t for t in data["tables"] if t["dimension"] == "commune" and t["parent"]["code"] == province)
+    communes = next(
+        t for t in data["tables"] if t["dimension"] == "commune" and t["parent"]["code"] == province
+    )
     assert all(row["code"] in communal.content.decode() for row in communes["rows"])
 
 

@@ -33,7 +33,9 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     form = ThresholdForm(request.POST or None, initial={"threshold": campaign_threshold(campaign)})
     if request.method == "POST" and form.is_valid():
-        set_open_data_threshold(campaign=campaign, threshold=form.cleaned_data["threshold"], actor=request.user)
+        set_open_data_threshold(
+            campaign=campaign, threshold=form.cleaned_data["threshold"], actor=request.user
+        )
         messages.success(request, _("The threshold is saved and the open data rebuilt with it."))
         return redirect("opendata_staff:policies")
     return render(request, "indicators/opendata/staff/policy.html", {"campaign": campaign, "form": form})
