@@ -39,6 +39,7 @@ from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.needs.services import check_needs_file
 from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
+from bawaba.indicators.refresh import refresh_summary
 from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.territory.models import Commune, Province
 from tests.site_walk import (
@@ -127,7 +128,8 @@ def _build_site() -> SimpleNamespace:
     # A dry run, computed and never published (nothing can be, once a run is): its page offers the publication.
     dry_run = compute_run(run_id=create_run(campaign=census, seed="another draw", actor=admin).pk)
     run = publish_run(run=run, actor=admin)
-    # The summary figures of the indicators, so that the staff dashboard shows its tables, drill-down and files.
+    # The summary figures of the indicators, so that the staff dashboard shows its tables, drill-down and files,
+    # and the open data (pages, files, API) is published with its drill-down.
     refresh_summary(census)
     # A candidate of the published run, who also has a draft in a campaign open now.
     decided = Application.objects.filter(campaign=census, status=Application.Status.SUBMITTED).first()

@@ -53,7 +53,13 @@ LINKED: tuple[tuple[str, ...], ...] = (
 )
 
 BREAKDOWNS = ("category", "day", "kind")
-NATION: tuple[str, str] = (Level.NATION.value, "")
+# The levels as plain strings: the build names tens of thousands of cells with them (an enum member's value is a
+# descriptor call each time).
+NATION_LEVEL: str = Level.NATION.value
+REGION: str = Level.REGION.value
+PROVINCE: str = Level.PROVINCE.value
+COMMUNE: str = Level.COMMUNE.value
+NATION: tuple[str, str] = (NATION_LEVEL, "")
 
 # (level, area, breakdown, value) -> figure, for one indicator
 Figures = dict[tuple[str, str, str, str], int]
@@ -75,23 +81,23 @@ def _areas(codes_in_figures: Mapping[str, set[str]]) -> Areas:
     region_of: dict[str, str] = {}
     province_of: dict[str, str] = {}
     for code, name_ar, name_fr in Region.objects.values_list("code", "name_ar", "name_fr"):
-        names[(Level.REGION, code)] = (name_ar, name_fr)
+        names[(REGION, code)] = (name_ar, name_fr)
     for code, region, name_ar, name_fr in Province.objects.values_list(
         "code", "region__code", "name_ar", "name_fr"
     ):
-        names[(Level.PROVINCE, code)] = (name_ar, name_fr)
+        names[(PROVINCE, code)] = (name_ar, name_fr)
         region_of[code] = region
     for code, province, name_ar, name_fr in Commune.objects.values_list(
         "code", "province__code", "name_ar", "name_fr"
     ):
-        names[(Level.COMMUNE, code)] = (name_ar, name_fr)
+        names[(COMMUNE, code)] = (name_ar, name_fr)
         province_of[code] = province
     # Codes the territory does not know lie in the unknown province and region, as the refresh counted them.
-    communes = set(province_of) | codes_in_figures.get(Level.COMMUNE, set())
+    communes = set(province_of) | codes_in_figures.get(COMMUNE, set())
     provinces = set(region_of) | {province_of.get(code, "") for code in communes}
-    provinces |= codes_in_figures.get(Level.PROVINCE, set())
-    regions = {code for (level, code) in names if level == Level.REGION}
-    regions |= {region_of.get(code, "") for code in provinces} | codes_in_figures.get(Level.REGION, set())
+    provinces |= codes_in_figures.get(PROVINCE, set())
+    regions = {code for (level, code) in names if level == REGION}
+    regions |= {region_of.get(code, "") for code in provinces} | codes_in_figures.get(REGION, set())
     by_region: dict[str, list[str]] = defaultdict(list)
     for code in sorted(provinces):
         by_region[region_of.get(code, "")].append(code)
@@ -114,26 +120,24 @@ def _indicator_lists(
     def figure(level: str, area: str = "", breakdown: str = "", value: str = "") -> int:
         return figures.get((level, area, breakdown, value), 0)
 
-    values: dict[Cell, int] = {NATION: figure(Level.NATION)}
+    values: dict[Cell, int] = {NATION: figure(NATION_LEVEL)}
     lists: list[tuple[Cell, tuple[Cell, ...]]] = []
     if indicator.territorial:
-        lists.append((NATION, tuple((Level.REGION.value, code) for code in areas.regions)))
+        lists.append((NATION, tuple((REGION, code) for code in areas.regions)))
         for region in areas.regions:
-            values[(Level.REGION, region)] = figure(Level.REGION, region)
+            values[(REGION, region)] = figure(REGION, region)
             provinces = areas.provinces[region]
-            lists.append(((Level.REGION, region), tuple((Level.PROVINCE.value, code) for code in provinces)))
+            lists.append(((REGION, region), tuple((PROVINCE, code) for code in provinces)))
             for province in provinces:
-                values[(Level.PROVINCE, province)] = figure(Level.PROVINCE, province)
+                values[(PROVINCE, province)] = figure(PROVINCE, province)
                 communes = areas.communes[province]
-                lists.append(
-                    ((Level.PROVINCE, province), tuple((Level.COMMUNE.value, code) for code in communes))
-                )
+                lists.append(((PROVINCE, province), tuple((COMMUNE, code) for code in communes)))
                 for commune in communes:
-                    values[(Level.COMMUNE, commune)] = figure(Level.COMMUNE, commune)
+                    values[(COMMUNE, commune)] = figure(COMMUNE, commune)
     for breakdown in indicator.breakdowns:
         cells = tuple((breakdown, value) for value in breakdown_values[breakdown])
         for cell in cells:
-            values[cell] = figure(Level.NATION, "", *cell)
+            values[cell] = figure(NATION_LEVEL, "", *cell)
         lists.append((NATION, cells))
     return values, lists
 
@@ -200,7 +204,7 @@ def release_payload(campaign, *, refreshed_at, threshold: int) -> tuple[dict[str
         figures[key][(level, area, breakdown, value)] = int(figure)
         if level in TERRITORY and not breakdown:
             codes_in_figures[level].add(area)
-        if level == Level.NATION and breakdown:
+        if level == NATION_LEVEL and breakdown:
             breakdown_sets[breakdown].add(value)
     areas = _areas(codes_in_figures)
     breakdown_values = {dimension: sorted(breakdown_sets[dimension]) for dimension in BREAKDOWNS}
@@ -232,9 +236,7 @@ def release_payload(campaign, *, refreshed_at, threshold: int) -> tuple[dict[str
     territorial = [indicator.key for indicator in published if indicator.territorial]
     tables: list[dict[str, Any]] = []
     if territorial:
-        tables.append(
-            _table(Level.REGION, NATION, areas.regions, territorial, shown, area_names[Level.REGION])
-        )
+        tables.append(_table(REGION, NATION, areas.regions, territorial, shown, area_names[REGION]))
     for dimension in BREAKDOWNS:
         keys = [indicator.key for indicator in published if dimension in indicator.breakdowns]
         if keys:
@@ -245,23 +247,23 @@ def release_payload(campaign, *, refreshed_at, threshold: int) -> tuple[dict[str
         for region in areas.regions:
             tables.append(
                 _table(
-                    Level.PROVINCE,
-                    (Level.REGION, region),
+                    PROVINCE,
+                    (REGION, region),
                     areas.provinces[region],
                     territorial,
                     shown,
-                    area_names[Level.PROVINCE],
+                    area_names[PROVINCE],
                 )
             )
         for province in sorted(areas.communes):
             tables.append(
                 _table(
-                    Level.COMMUNE,
-                    (Level.PROVINCE, province),
+                    COMMUNE,
+                    (PROVINCE, province),
                     areas.communes[province],
                     territorial,
                     shown,
-                    area_names[Level.COMMUNE],
+                    area_names[COMMUNE],
                 )
             )
     payload = {

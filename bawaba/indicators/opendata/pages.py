@@ -7,10 +7,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from bawaba.core import dates
+from bawaba.core import dates, numbers
 from bawaba.core.names import prefers_arabic
 from bawaba.indicators.opendata.selectors import Definition, dimension_label
 
@@ -31,9 +33,9 @@ STAGES = {
 
 @dataclass(frozen=True)
 class Row:
-    code: str
+    code: str  # shown beside the name, unless the name says it all (a day)
     name: str
-    values: tuple[int | None, ...]
+    cells: tuple[SafeString, ...]  # each count as shown (see `cell`)
     link: str = ""  # the query string of its drill-down, if any
 
 
@@ -43,7 +45,7 @@ class PageTable:
     heading: str  # the first column's
     columns: tuple[Definition, ...]
     rows: tuple[Row, ...]
-    total: tuple[int | None, ...]
+    total: tuple[SafeString, ...]
     anchor: str
 
 
@@ -55,8 +57,22 @@ def row_name(row: dict[str, Any], dimension: str) -> str:
     if not row["code"]:
         return _("Unknown area") if dimension in ("region", "province", "commune") else _("Not stated")
     if dimension == "day":
-        return dates.day(dt.date.fromisoformat(row["code"]), None)
+        return dates.day(dt.date.fromisoformat(row["code"]), get_language())
     return row["code"]
+
+
+def cells(values: Sequence[int | None]) -> tuple[SafeString, ...]:
+    """Counts as the page shows them, formatted here rather than in the template (a national table has thousands):
+    a number with the language's separators, or the symbol of a suppressed count, read out as "suppressed"."""
+    language = get_language()
+    suppressed = format_html(
+        '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+        SUPPRESSED,
+        _("suppressed"),
+    )
+    return tuple(
+        suppressed if value is None else SafeString(numbers.number(value, language)) for value in values
+    )
 
 
 def find_table(data: dict[str, Any], dimension: str, parent_code: str = "") -> dict[str, Any] | None:
@@ -84,9 +100,9 @@ def page_tables(
         stage = STAGES.get(prefix)
         rows = tuple(
             Row(
-                code=row["code"],
+                code="" if dimension == "day" else row["code"],
                 name=row_name(row, dimension),
-                values=tuple(row["values"].get(key) for key in members),
+                cells=cells([row["values"].get(key) for key in members]),
                 link=f"?{drill}={row['code']}" if drill and row["code"] else "",
             )
             for row in table["rows"]
@@ -97,7 +113,7 @@ def page_tables(
                 heading=dimension_label(dimension),
                 columns=tuple(definitions[key] for key in members),
                 rows=rows,
-                total=tuple(table["total"].get(key) for key in members),
+                total=cells([table["total"].get(key) for key in members]),
                 anchor=f"{dimension}-{table['parent']['code'] or 'nation'}-{prefix}",
             )
         )
