@@ -11,6 +11,7 @@ import pytest
 
 from bawaba.campaigns.models import Application
 from bawaba.core.audit import AuditEvent
+from bawaba.core.contributions import Indicator, registry
 from bawaba.indicators.models import IndicatorFigure, OpenDataPolicy, OpenDataRelease, SummaryRefresh
 from bawaba.indicators.nested_suppression import NestedResult, pinned_cells
 from bawaba.indicators.opendata.build import EXEMPT, build_open_data
@@ -317,3 +318,80 @@ def test_other_staff_members_cannot_set_the_threshold(released, client, supervis
     assert client.get("/fr/staff/open-data/").status_code == 404
     assert client.post(f"/fr/staff/open-data/{released.slug}/", {"threshold": "1"}).status_code == 404
     assert OpenDataRelease.objects.get(campaign=released).threshold == 5
+
+
+def _documents(key: str, share: float):
+    """A fake documents indicator over the census' candidates: a share of each commune's, so that accepted plus
+    rejected is exactly examined, as in bawaba/documents/figures.py."""
+
+    def compute(campaign, by):
+        from bawaba.campaigns.indicators import candidates
+
+        def part(count: int) -> int:
+            accepted = int(count * 0.6)
+            rejected = count - accepted
+            return {"accepted": accepted, "rejected": rejected, "examined": count}[share]
+
+        by_commune = candidates(campaign, ("commune",) if by else ())
+        result: dict = {}
+        places = {
+            code: (p, r)
+            for code, p, r in Commune.objects.values_list("code", "province__code", "region__code")
+        }
+        for (commune, *_rest), count in ((k if k else ("",), v) for k, v in by_commune.items()):
+            province, region = places.get(commune, ("", ""))
+            where = {"commune": commune, "province": province, "region": region}
+            values = tuple(where[dimension] for dimension in by)
+            result[values] = result.get(values, 0) + part(count)
+        return result
+
+    return Indicator(
+        key=key,
+        name=key,
+        definition=key,
+        unit="files",
+        dimensions=("region", "province", "commune"),
+        compute=compute,
+    )
+
+
+def test_indicators_that_add_up_are_suppressed_alike_wherever_one_is(census, monkeypatch):
+    for key, share in (
+        ("documents.accepted", "accepted"),
+        ("documents.rejected", "rejected"),
+        ("documents.examined", "examined"),
+    ):
+        monkeypatch.setitem(registry.indicators, key, _documents(key, share))
+    refresh_summary(census)
+    data = release_data(census)
+    linked = ["documents.accepted", "documents.rejected", "documents.examined"]
+    assert set(linked) <= set(data["keys"])
+    for table in data["tables"]:
+        if not set(linked) <= set(table["keys"]):
+            continue
+        hidden = [{row["code"] for row in table["rows"] if row["values"][key] is None} for key in linked]
+        assert hidden[0] == hidden[1] == hidden[2], table["parent"]
+    results = nested_results(data, true_figures(census))
+    assert (
+        results["documents.accepted"].hidden
+        and not results["documents.accepted"].hidden - results["documents.examined"].hidden
+    )
+    for key in linked:
+        assert pinned_cells(results[key]) == frozenset(), key
+
+
+def test_a_policy_changed_in_the_admin_rebuilds_the_release_and_is_audited(released, central_admin, rf):
+    from django.contrib import admin
+
+    policy = OpenDataPolicy.objects.create(campaign=released, threshold=5)
+    model_admin = admin.site._registry[OpenDataPolicy]
+    request = rf.post("/admin/")
+    request.user = central_admin
+    form = model_admin.get_form(request, policy)(
+        data={"campaign": released.pk, "threshold": 12, "published": "on"}, instance=policy
+    )
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    assert OpenDataRelease.objects.get(campaign=released).threshold == 12
+    event = AuditEvent.objects.filter(action="indicators.open_data_policy_set").get()
+    assert event.data == {"threshold": 12, "published": True, "changed": ["threshold"]}
