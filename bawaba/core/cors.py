@@ -1,5 +1,5 @@
 """Cross-origin reading of the public API: any site's scripts may GET /api/ (open data, definitions, published
-reports), nothing else, and no credentials are involved.
+reports), nothing else, and no credentials are involved. HEAD is answered too, as a GET without its body.
 
 Why our own few lines rather than django-cors-headers: one fixed rule (one path prefix, any origin, read methods,
 no cookies) needs none of its settings, regexes or per-origin lists; see the API's decision record.
@@ -34,6 +34,14 @@ class ReadOnlyCorsMiddleware:
             response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Language"
             response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
             response["Cache-Control"] = f"public, max-age={PREFLIGHT_MAX_AGE}"
+        elif request.method == "HEAD":
+            # HEAD is GET without the body, as Django's class-based views answer it; the API routes GET only.
+            request.method = "GET"
+            response = self.get_response(request)
+            request.method = "HEAD"
+            if not response.streaming:
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
         else:
             response = self.get_response(request)
         if request.method in READ_METHODS:

@@ -64,7 +64,8 @@ class Pagination(PageNumberPagination):
 
 
 class Docs(Swagger):
-    """Swagger UI from the files django-ninja ships, in a page of ours (its language, its title)."""
+    """Swagger UI from the files django-ninja ships, in a page of ours (its language, its title, our start-up
+    script: ninja's reads its settings from an inline JSON block)."""
 
     template = "indicators/opendata/api_docs.html"
 
@@ -91,7 +92,7 @@ api = NinjaAPI(
         "address (429 with Retry-After); read from any origin."
     ),
     urls_namespace="api-1",
-    docs=Docs(settings={"defaultModelsExpandDepth": 0}),
+    docs=Docs(),
     docs_decorator=_docs_policy,
     throttle=[ClientRateLimit()],
 )

@@ -55,9 +55,13 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if province_table is not None:
         region_code = next(
-            table["parent"]["code"]
-            for table in data["tables"]
-            if table["dimension"] == "province" and any(row["code"] == province_code for row in table["rows"])
+            (
+                table["parent"]["code"]
+                for table in data["tables"]
+                if table["dimension"] == "province"
+                and any(row["code"] == province_code for row in table["rows"])
+            ),
+            "",
         )
     region_table = pages.find_table(data, "province", region_code) if region_code else None
     if region_code and region_table is None:

@@ -160,6 +160,9 @@ def test_any_origin_may_read_the_api_and_nothing_else(client, db):
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
     assert "Accept-Language" in preflight["Access-Control-Allow-Headers"]
+    head = client.head(f"{API}/indicators", HTTP_ORIGIN="https://example.org")
+    assert head.status_code == 200 and head.content == b"" and int(head["Content-Length"]) > 0
+    assert head["Access-Control-Allow-Origin"] == "*"
     # A write is not a read: no CORS header, and the API has no such method.
     posted = client.post(f"{API}/indicators", HTTP_ORIGIN="https://example.org")
     assert posted.status_code == 405 and "Access-Control-Allow-Origin" not in posted
