@@ -39,7 +39,6 @@ from bawaba.campaigns.models import Application, Campaign, CampaignStage
 from bawaba.campaigns.needs.services import check_needs_file
 from bawaba.campaigns.tests.conftest import identity_post as typed_identity
 from bawaba.campaigns.tests.factories import CampaignFactory
-from bawaba.indicators.refresh import refresh_summary
 from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.territory.models import Commune, Province
 from tests.site_walk import (
