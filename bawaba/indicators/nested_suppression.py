@@ -1,7 +1,7 @@
 """Small-cell suppression of nested lists published together, and its auditors (pure Python, no Django).
 
 Why this rule: docs/decisions/0029-small-cell-suppression.md (the rule for one table) and its hierarchical
-sequel, docs/decisions/09NN-open-data-nested-suppression.md.
+sequel, docs/decisions/0033-open-data-nested-suppression.md.
 
 What is published
 =================

@@ -1,4 +1,4 @@
-"""The public, read-only API (/api/v1/, django-ninja; docs/decisions/09NN-django-ninja-public-api.md).
+"""The public, read-only API (/api/v1/, django-ninja; docs/decisions/0034-django-ninja-public-api.md).
 
 What it serves is already public on the site: the campaigns that publish open data and each one's release as built
 (small counts suppressed), the indicators' definitions in the reader's language, and the published selection
