@@ -105,6 +105,11 @@ def refresh_summary(campaign) -> SummaryRefresh:
             },
             rows=rows,
         )
+        if connection.vendor == "postgresql":
+            # The table was just rewritten: without fresh statistics the planner reads a supervisor's communes
+            # through the whole campaign's rows (100 ms a query instead of 0.3 ms, measured at national scale).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {IndicatorFigure._meta.db_table}")  # noqa: S608 - the model's own table
         refresh.refreshed_at = timezone.now()
         refresh.duration_ms = int((time.monotonic() - started) * 1000)
         refresh.figures = rows

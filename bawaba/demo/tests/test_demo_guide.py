@@ -32,6 +32,7 @@ def test_prints_the_way_in_and_every_address_answers(territory, client, settings
         "run_selection", "--campaign", campaign.slug, "--seed", "demo", "--publish", "--unless-published",
         stdout=io.StringIO(),
     )  # fmt: skip
+    call_command("refresh_indicators", stdout=io.StringIO())  # as make demo-data does last
 
     text = guide()
     base = "http://127.0.0.1:8765"
@@ -41,6 +42,8 @@ def test_prints_the_way_in_and_every_address_answers(territory, client, settings
         f"{base}/fr/demo/mailbox/",
         f"{base}/fr/campaigns/{competition.slug}/",
         f"{base}/fr/campaigns/{campaign.slug}/selection/preselection/",
+        f"{base}/ar/campaigns/{campaign.slug}/open-data/",
+        f"{base}/fr/staff/indicators/{campaign.slug}/",
         "manage.py verify_selection ",
         *(account.email for account in DEMO_ACCOUNTS),
         *(account.password for account in DEMO_ACCOUNTS),

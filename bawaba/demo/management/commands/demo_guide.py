@@ -9,6 +9,7 @@ from bawaba.demo.competition import demo_competition
 from bawaba.demo.selectors import demo_campaign, published_preselection
 from bawaba.demo.services import CANDIDATE, DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNTS, SUPERVISOR
 from bawaba.documents.models import Dossier
+from bawaba.indicators.models import SummaryRefresh
 
 
 class Command(BaseCommand):
@@ -65,11 +66,27 @@ class Command(BaseCommand):
             f"  The remote training's staff pages (notices, hand-over file, replies, progress, reminders): "
             f"{base}/fr/staff/training/",
             *self._documents_lines(base, census),
+            *self._indicators_lines(base, census),
             f"  Staff pages, as the administrator: {base}/fr/staff/",
             f"  Django admin: {base}/fr/admin/",
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    @staticmethod
+    def _indicators_lines(base: str, census) -> list[str]:
+        """The indicators' pages, once `make demo-data` has counted them (refresh_indicators)."""
+        if (
+            census is None
+            or not SummaryRefresh.objects.filter(campaign=census, refreshed_at__isnull=False).exists()
+        ):
+            return []
+        return [
+            f"  The campaign's indicators (national as the administrator, Kénitra as {SUPERVISOR.email}; CSV, XLSX): "
+            f"{base}/fr/staff/indicators/{census.slug}/",
+            f"  Its open data, small counts suppressed: {base}/ar/campaigns/{census.slug}/open-data/ "
+            f"(CSV and JSON there); the public API and its documentation: {base}/api/v1/docs",
+        ]
 
     @staticmethod
     def _documents_lines(base: str, census) -> list[str]:
@@ -95,4 +112,5 @@ class Command(BaseCommand):
             f"{base}/fr/staff/interviews/{census.slug}/final/",
             f"  The in-person training groups, attendance and the field staff export (Kénitra: {SUPERVISOR.email}): "
             f"{base}/fr/staff/fieldwork/{census.slug}/",
+            f"  The national lists too long for a request are made by a worker: {base}/fr/staff/files/",
         ]
