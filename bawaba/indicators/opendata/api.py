@@ -219,9 +219,8 @@ def campaigns(request: HttpRequest) -> list[dict[str, Any]]:
             "slug": campaign.slug,
             "title_ar": campaign.title_ar,
             "title_fr": campaign.title_fr,
-            # The reverse one-to-one of OpenDataRelease (selected with the campaign): not on Campaign's type.
-            "refreshed_at": campaign.open_data_release.refreshed_at,  # type: ignore[attr-defined]
-            "threshold": campaign.open_data_release.threshold,  # type: ignore[attr-defined]
+            "refreshed_at": campaign.open_data_release.refreshed_at,
+            "threshold": campaign.open_data_release.threshold,
             "open_data": reverse("api-1:open_data", args=[campaign.slug]),
             "selection_reports": reverse("api-1:selection_reports", args=[campaign.slug]),
         }
