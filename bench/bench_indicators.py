@@ -41,30 +41,32 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_convocation import publish  # noqa: E402
+from bench_documents_review import timed_requests  # noqa: E402
 from bench_engine import max_rss_mib  # noqa: E402
 from bench_final_run import interview_everyone  # noqa: E402
 from bench_selection_run import describe_machine, on_national_data  # noqa: E402
 
+from bawaba.demo import calibration  # noqa: E402 - no Django needed: plain figures
+
 ADMIN = "admin@demo.bawaba.ma"
 SUPERVISOR = "supervisor@demo.bawaba.ma"
 
-# shared/MISSION.md: candidates by category, and candidacies against training needs by region (HCP codes).
-SOURCE_CATEGORIES = [204_936, 139_718, 94_026, 41_684, 7_957]
+# shared/MISSION.md's tables, as the demo's calibration holds them: candidates by category, and candidacies against
+# training needs by region (HCP codes) with the printed ratios.
+SOURCE_CATEGORIES = list(calibration.CANDIDATES_BY_CATEGORY.values())
 SOURCE_REGIONS = {
-    "06": (72_401, 42_204, 172),
-    "03": (64_102, 24_048, 267),
-    "07": (63_197, 26_040, 243),
-    "04": (59_368, 26_892, 221),
-    "01": (54_355, 23_368, 233),
-    "09": (49_183, 17_044, 289),
-    "08": (37_701, 7_776, 485),
-    "05": (36_654, 13_332, 275),
-    "02": (27_424, 12_848, 213),
-    "10": (12_035, 2_536, 475),
-    "11": (9_523, 2_324, 410),
-    "12": (2_378, 1_004, 237),
+    code: (
+        calibration.CANDIDACIES_BY_REGION[code],
+        calibration.TRAINING_NEEDS_BY_REGION[code],
+        calibration.CANDIDACY_RATIO_PERCENT_BY_REGION[code],
+    )
+    for code in calibration.REGION_CODES
 }
-SOURCE_TOTAL = (488_321, 199_416, 245)
+SOURCE_TOTAL = (
+    calibration.TOTAL_CANDIDATES,
+    calibration.TOTAL_TRAINING_NEEDS,
+    calibration.CANDIDACY_RATIO_PERCENT_TOTAL,
+)
 
 
 FIELD_SEED = "bench indicators: final"
@@ -309,26 +311,6 @@ def check_against_the_source(campaign) -> None:
     print(f"**Regression check: {'the source is reproduced exactly' if ok else 'FAILED'}**")
     if not ok:
         raise SystemExit("the dashboard does not reproduce the source's tables")
-
-
-_samples_lock = threading.Lock()
-
-
-def timed_requests(make_client, path: str, count: int, samples: list[float]) -> None:
-    """One thread's share: its own client (and database connection), a warm-up, `count` timed GETs."""
-    from django.db import connection
-
-    own = make_client()
-    own.get(path)
-    mine = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = own.get(path)
-        mine.append(time.perf_counter() - started)
-        assert response.status_code == 200, (path, response.status_code)
-    with _samples_lock:
-        samples.extend(mine)
-    connection.close()
 
 
 def under_load(label: str, make_client, path: str, *, threads: int, requests: int) -> None:

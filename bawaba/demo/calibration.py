@@ -62,6 +62,12 @@ TRAINING_NEEDS_BY_REGION = MappingProxyType(
         "12": 1_004,
     }
 )
+# The same table's ratio column, as the source prints it (candidacies / needs in whole percent), and its total row.
+CANDIDACY_RATIO_PERCENT_BY_REGION = MappingProxyType(
+    {"06": 172, "03": 267, "07": 243, "04": 221, "01": 233, "09": 289, "08": 485, "05": 275, "02": 213, "10": 475,
+     "11": 410, "12": 237}
+)  # fmt: skip
+CANDIDACY_RATIO_PERCENT_TOTAL = 245
 
 # "Invited to the remote training, by region (with the field staff the region needs)".
 INVITED_TO_TRAINING_BY_REGION = MappingProxyType(
