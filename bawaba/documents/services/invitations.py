@@ -207,7 +207,8 @@ def carry_out_request(request_id: int) -> InvitationRequest | None:
     delivery of the task finds it done and does nothing; a request deleted meanwhile is skipped."""
     with transaction.atomic():
         request = (
-            InvitationRequest.objects.select_for_update()
+            # Only the request's row is locked (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+            InvitationRequest.objects.select_for_update(of=("self",))
             .select_related("campaign", "requested_by")
             .filter(pk=request_id)
             .first()
