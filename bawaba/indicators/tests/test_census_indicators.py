@@ -25,7 +25,7 @@ SOURCE_RATIOS = {
         calibration.TRAINING_NEEDS_BY_REGION[code],
         calibration.CANDIDACY_RATIO_PERCENT_BY_REGION[code],
     )
-    for code in calibration.REGION_CODES
+    for code in calibration.CANDIDACIES_BY_REGION  # the source's order: the most candidacies first
 }
 
 
