@@ -288,29 +288,7 @@ def measure_pages(campaign, *, threads: int, requests: int) -> None:
     print("| page | status | p50 ms | p99 ms | requests/s |")
     print("|---|---|---:|---:|---:|")
     for label, path in pages:
-        status = client().get(path).status_code
-        if status != 200:
-            print(f"| {label} | {status}: not available | | | |", flush=True)
-            continue
-        samples: list[float] = []
-        per_thread = max(1, requests // threads)
-        began = time.perf_counter()
-        workers = [
-            threading.Thread(target=timed_requests, args=(client, path, per_thread, samples))
-            for _ in range(threads)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        wall = time.perf_counter() - began
-        ordered = sorted(samples)
-        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-        print(
-            f"| {label} | 200 | {statistics.median(ordered) * 1000:.1f} | {p99 * 1000:.1f} | "
-            f"{len(ordered) / wall:.0f} |",
-            flush=True,
-        )
+        under_load(label, client, path, threads=threads, requests=requests)
 
 
 _samples_lock = threading.Lock()
@@ -331,6 +309,35 @@ def timed_requests(client, path: str, count: int, samples: list[float]) -> None:
     with _samples_lock:
         samples.extend(mine)
     connection.close()
+
+
+def under_load(label: str, make_client, path: str, *, threads: int, requests: int) -> None:
+    """Print a Markdown line: the page's p50, p99 and requests a second over `threads` threads sharing `requests`
+    GETs (each thread its own client from `make_client`), or that it is not available."""
+    status = make_client().get(path).status_code
+    if status != 200:
+        print(f"| {label} | {status}: not available | | | |", flush=True)
+        return
+    samples: list[float] = []
+    began = time.perf_counter()
+    workers = [
+        threading.Thread(
+            target=timed_requests, args=(make_client, path, max(1, requests // threads), samples)
+        )
+        for _ in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    wall = time.perf_counter() - began
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(
+        f"| {label} | 200 | {statistics.median(ordered) * 1000:.1f} | {p99 * 1000:.1f} "
+        f"| {len(ordered) / wall:.0f} |",
+        flush=True,
+    )
 
 
 def measure_upload(rounds: int) -> None:

@@ -30,9 +30,7 @@ Measured:
 
 import argparse
 import os
-import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -41,7 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_convocation import publish  # noqa: E402
-from bench_documents_review import timed_requests  # noqa: E402
+from bench_documents_review import under_load  # noqa: E402
 from bench_engine import max_rss_mib  # noqa: E402
 from bench_final_run import interview_everyone  # noqa: E402
 from bench_selection_run import describe_machine, on_national_data  # noqa: E402
@@ -313,33 +311,6 @@ def check_against_the_source(campaign) -> None:
         raise SystemExit("the dashboard does not reproduce the source's tables")
 
 
-def under_load(label: str, make_client, path: str, *, threads: int, requests: int) -> None:
-    status = make_client().get(path).status_code
-    if status != 200:
-        print(f"| {label} | `{path}` | {status}: not available | | | |", flush=True)
-        return
-    samples: list[float] = []
-    began = time.perf_counter()
-    workers = [
-        threading.Thread(
-            target=timed_requests, args=(make_client, path, max(1, requests // threads), samples)
-        )
-        for _ in range(threads)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    wall = time.perf_counter() - began
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    print(
-        f"| {label} | `{path}` | 200 | {statistics.median(ordered) * 1000:.1f} | {p99 * 1000:.1f} "
-        f"| {len(ordered) / wall:.0f} |",
-        flush=True,
-    )
-
-
 def measure_pages(campaign, pages, *, threads: int, requests: int) -> None:
     from django.db import connection
     from django.test import Client
@@ -368,7 +339,9 @@ def measure_pages(campaign, pages, *, threads: int, requests: int) -> None:
     print("| page | path | status | p50 ms | p99 ms | requests/s |")
     print("|---|---|---|---:|---:|---:|")
     for label, who, path in pages:
-        under_load(label, signed_in(who) if who else Client, path, threads=threads, requests=requests)
+        under_load(
+            f"{label} | `{path}`", signed_in(who) if who else Client, path, threads=threads, requests=requests
+        )
 
 
 def main() -> None:
