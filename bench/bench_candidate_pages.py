@@ -158,12 +158,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int, *, settings_module: str = "config.settings"
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "BAWABA_LOCAL": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

@@ -25,15 +25,15 @@ sys.path.insert(0, str(REPO / "bench"))
 from bench_candidate_pages import check_page, free_port, run_wrk, server_pids, start_gunicorn  # noqa: E402
 
 
-def supervisor_cookie() -> str:
+def staff_cookie(email: str) -> str:
+    """The Cookie header of a new session of this staff member, her second factor verified."""
     from django.conf import settings
     from django.test import Client
 
     from bawaba.accounts.models import User
     from bawaba.accounts.twofactor.tests.helpers import verify_session
-    from bawaba.demo.services import SUPERVISOR
 
-    user = User.objects.get(email=SUPERVISOR.email)
+    user = User.objects.get(email=email)
     client = Client()
     client.force_login(user)
     verify_session(client, user)
@@ -67,7 +67,7 @@ def main() -> None:
     )
     dossier = queue.order_by("submitted_at", "pk").first()
     busiest = queue.values("commune_id").annotate(n=Count("pk")).order_by("-n").first()
-    cookie = supervisor_cookie()
+    cookie = staff_cookie(SUPERVISOR.email)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     pages = [

@@ -22,14 +22,19 @@ Measured:
 2. the regression check: the national dashboard's tables read from the summary equal shared/MISSION.md's
    candidacy tables to the unit (by category, and by region with training needs and ratios); the run fails
    otherwise;
-3. pages under concurrent load through Django's test client in --threads threads (each its own client and
-   connection), --requests requests a page, a trivial page of the same kind beside each: the national dashboard
-   (central administrator, second factor verified), a supervisor's dashboard, the public open data JSON and the
-   API's (anonymous). Prints Markdown for docs/benchmarks.md.
+3. pages under concurrent load, a trivial page of the same kind beside each: the national dashboard (central
+   administrator, second factor verified), a supervisor's dashboard, the public open data JSON and the API's
+   (anonymous). --server gunicorn (the default) serves them as in production, gunicorn's 2 sync workers (one per
+   core, settings_unthrottled: the project's with the API's per-address limit lifted, since wrk is one address),
+   and wrk keeps --connections requests in flight for --seconds a page, --rounds times with the pages in turn (wrk
+   must be installed: `apt-get install -y wrk`); --server client uses Django's test client in --threads threads of
+   this process instead (each its own client and connection, --requests requests a page). Then each page alone,
+   in this process: its median time and its queries. Prints Markdown for docs/benchmarks.md.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -38,7 +43,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bench_candidate_pages import check_page, free_port, run_wrk, server_pids, start_gunicorn  # noqa: E402
 from bench_convocation import publish  # noqa: E402
+from bench_documents_pages_http import staff_cookie  # noqa: E402
 from bench_documents_review import under_load  # noqa: E402
 from bench_engine import max_rss_mib  # noqa: E402
 from bench_final_run import interview_everyone  # noqa: E402
@@ -344,6 +351,93 @@ def measure_pages(campaign, pages, *, threads: int, requests: int) -> None:
         )
 
 
+def measure_pages_served(pages, *, database_url: str, connections: int, seconds: int, rounds: int) -> None:
+    """The pages served by gunicorn under wrk: each page's median round, and the range of its rounds' p99."""
+    from django.db import connection
+
+    cookies = {email: staff_cookie(email) for email in (ADMIN, SUPERVISOR)}
+    connection.close()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(database_url, port, settings_module="bench.settings_unthrottled")
+    results: dict[str, list[dict]] = {label: [] for label, _who, _path in pages}
+    try:
+        for _label, who, path in pages:
+            check_page(base + path, cookies.get(who))
+        pids = server_pids(server, database_url.rsplit("/", 1)[1])
+        for index in range(rounds):
+            for label, who, path in pages:
+                results[label].append(
+                    run_wrk(
+                        base + path,
+                        [cookies[who]] if who else [],
+                        duration=seconds,
+                        connections=connections,
+                        threads=min(2, connections),
+                        warm_up=index == 0,
+                        server=pids,
+                    )
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print()
+    print(
+        f"gunicorn 2 sync workers, wrk {connections} connections in flight, {rounds} rounds of {seconds} s a page "
+        "(pages in turn); the median round by p99, and the range of the rounds' p99:"
+    )
+    print()
+    print(
+        "| page | path | requests/s | p50 ms | p90 ms | p99 ms | rounds' p99 ms | server CPU ms/request | errors |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, _who, path in pages:
+        runs = sorted(results[label], key=lambda run: run["p99_us"])
+        median = runs[len(runs) // 2]
+        errors = sum(run["status_errors"] + run["socket_errors"] for run in runs)
+        print(
+            f"| {label} | `{path}` | {median['rps']:.0f} | {median['p50_us'] / 1000:.1f} "
+            f"| {median['p90_us'] / 1000:.1f} | {median['p99_us'] / 1000:.1f} "
+            f"| {runs[0]['p99_us'] / 1000:.1f}–{runs[-1]['p99_us'] / 1000:.1f} "
+            f"| {statistics.median(run['server_cpu_ms'] for run in runs):.1f} | {errors} |",
+            flush=True,
+        )
+
+
+def measure_pages_alone(pages, *, requests: int = 30) -> None:
+    """Each page alone in this process, one request at a time: its median time and its queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bawaba.accounts.models import User
+    from bawaba.accounts.twofactor.tests.helpers import verify_session
+
+    print()
+    print(f"Each page alone, in this process (Django's test client, {requests} requests after 5 of warm-up):")
+    print()
+    print("| page | median ms | queries | bytes |")
+    print("|---|---:|---:|---:|")
+    for label, who, path in pages:
+        client = Client()
+        if who:
+            user = User.objects.get(email=who)
+            client.force_login(user)
+            verify_session(client, user)
+        for _ in range(5):
+            client.get(path)
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            size = len(client.get(path).content)
+        print(
+            f"| {label} | {statistics.median(timings) * 1000:.1f} | {len(queries)} | {size:,} |", flush=True
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -355,8 +449,16 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--plans", type=int, default=2, help="print the plans of the N slowest indicators")
     parser.add_argument("--repeat", type=int, default=3, help="refreshes measured")
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--requests", type=int, default=400, help="timed requests per page, over all threads")
+    parser.add_argument(
+        "--server", choices=("gunicorn", "client"), default="gunicorn", help="what serves the pages"
+    )
+    parser.add_argument("--connections", type=int, default=4, help="gunicorn: requests wrk keeps in flight")
+    parser.add_argument("--seconds", type=int, default=10, help="gunicorn: seconds of load a page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="gunicorn: rounds of every page")
+    parser.add_argument("--threads", type=int, default=4, help="client: threads")
+    parser.add_argument(
+        "--requests", type=int, default=400, help="client: timed requests a page, over all threads"
+    )
     parser.add_argument("--refresh-only", action="store_true", help="measure the refresh and the check only")
     args = parser.parse_args()
 
@@ -399,9 +501,18 @@ def main() -> None:
             ("API: the campaign's open data", None, f"/api/v1/campaigns/{slug}/open-data"),
         ]
         del reverse
-        measure_pages(
-            campaign, [page for page in pages if page[2]], threads=args.threads, requests=args.requests
-        )
+        pages = [page for page in pages if page[2]]
+        if args.server == "gunicorn":
+            measure_pages_served(
+                pages,
+                database_url=args.database_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                rounds=args.rounds,
+            )
+        else:
+            measure_pages(campaign, pages, threads=args.threads, requests=args.requests)
+        measure_pages_alone(pages)
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
     on_national_data(args, measure)

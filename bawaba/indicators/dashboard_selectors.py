@@ -21,7 +21,7 @@ from bawaba.indicators import dashboard
 from bawaba.indicators.access import DashboardPlace
 from bawaba.indicators.dashboard import AREA, CATEGORY, DAY, KIND, Crumb, Dashboard, Section
 from bawaba.indicators.models import IndicatorFigure, Level
-from bawaba.indicators.selectors import Place, last_refresh, table_by, table_by_area
+from bawaba.indicators.selectors import Place, PlaceFigures, last_refresh, place_figures
 from bawaba.indicators.services import LOST_REQUEST
 from bawaba.territory.models import Commune, NamedUnit, Province, Region
 
@@ -55,9 +55,8 @@ def area_names(dimension: str, codes: set[str]) -> dict[str, str]:
     return names
 
 
-def _labels(section_by: str, dimension: str, codes: set[str]) -> dict[str, str]:
-    if section_by == AREA:
-        return area_names(dimension, codes)
+def _labels(section_by: str, codes: set[str]) -> dict[str, str]:
+    """The names of a section's lines other than areas: categories, kinds of e-mail, days."""
     not_given = _("Not given")
     if section_by == CATEGORY:
         return {**{str(code): str(label) for code, label in Application.Category.choices}, "": not_given}
@@ -77,19 +76,26 @@ def registration_window(campaign: Campaign) -> tuple[dt.date, dt.date]:
     return opens, max(opens, closes)
 
 
-def _section(campaign: Campaign, place: Place, spec: dashboard.SectionSpec, keys: tuple[str, ...]) -> Section:
+def _section(
+    campaign: Campaign,
+    figures: PlaceFigures,
+    spec: dashboard.SectionSpec,
+    keys: tuple[str, ...],
+    area_labels: dict[str, str],
+) -> Section:
     if spec.by == AREA:
-        table = table_by_area(campaign, place, keys)
+        table = figures.table_by_area(keys)
     else:
-        table = table_by(campaign, place, keys, spec.by)
+        table = figures.table_by(keys, spec.by)
     window = registration_window(campaign) if spec.by == DAY else None
     rows = set(table.rows) if window is None else set(dashboard.window_days(table.rows, window))
+    labels = area_labels if spec.by == AREA else _labels(spec.by, rows)
     return dashboard.build_section(
         spec,
         table,
         registry.indicators,
         dimension=table.dimension,
-        labels=_labels(spec.by, table.dimension, rows),
+        labels=labels,
         category_order=Application.Category.values,
         window=window,
     )
@@ -147,10 +153,15 @@ def campaign_dashboard(campaign: Campaign, where: DashboardPlace) -> Dashboard:
     sections: list[Section] = []
     if refreshed_at is not None:
         counted = counted_keys(campaign)
+        shown: list[tuple[dashboard.SectionSpec, tuple[str, ...]]] = []
         for spec in dashboard.SECTIONS:
             keys = dashboard.shown_keys(spec, registry.indicators, counted, nation=where.shown.is_nation)
             if keys:
-                sections.append(_section(campaign, where.shown, spec, keys))
+                shown.append((spec, keys))
+        # One read of every figure the sections show, and one of the names of the areas they list.
+        figures = place_figures(campaign, where.shown, {key for _spec, keys in shown for key in keys})
+        area_labels = area_names(figures.below, set(figures.areas))
+        sections = [_section(campaign, figures, spec, keys, area_labels) for spec, keys in shown]
     return Dashboard(
         campaign=campaign,
         place_label=trail[-1].label,

@@ -10,8 +10,6 @@ finds nothing, exactly like an area that does not exist.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Sum
-
 from bawaba.accounts.scopes import Scope
 from bawaba.core.contributions import Indicator, registry
 from bawaba.indicators.models import IndicatorFigure, Level, SummaryRefresh
@@ -101,13 +99,6 @@ def _chosen(keys: Sequence[str], dimension: str | None) -> tuple[Indicator, ...]
     return tuple(chosen)
 
 
-def _sums(rows, column: str) -> dict[str, dict[str, int]]:
-    sums: dict[str, dict[str, int]] = {}
-    for key, row, figure in rows.values_list("indicator", column).annotate(total=Sum("figure")).order_by():
-        sums.setdefault(row, {})[key] = int(figure)
-    return sums
-
-
 def _table(
     dimension: str, chosen: tuple[Indicator, ...], sums: dict[str, dict[str, int]], totals: dict[str, int]
 ) -> IndicatorTable:
@@ -122,39 +113,82 @@ def _table(
     )
 
 
-def _place_rows(campaign, place: Place, keys: Collection[str]):
-    rows = IndicatorFigure.objects.filter(campaign=campaign, indicator__in=list(keys), level=place.level)
-    return rows if place.is_nation else rows.filter(area__in=place.codes)
+@dataclass(frozen=True)
+class PlaceFigures:
+    """Every summary figure a page shows at a place, read in two queries whatever the number of its tables: the
+    place's own figures in all and by each breakdown (added up over its areas), and the figures in all of each area
+    one level below. The tables are then put together from these in memory."""
+
+    place: Place
+    below: str  # what the areas below are: "region", "province" or "commune"
+    own: dict[tuple[str, str], dict[str, int]]  # {(breakdown, value): {indicator: figure}}; ("", "") in all
+    areas: dict[str, dict[str, int]]  # {area code below: {indicator: figure}}
+
+    def totals(self, keys: Sequence[str]) -> dict[str, int]:
+        """Each indicator's figure for the whole place (the sum of its areas')."""
+        own = self.own.get(("", ""), {})
+        return {key: own.get(key, 0) for key in keys}
+
+    def table_by_area(self, keys: Sequence[str]) -> IndicatorTable:
+        """The indicators for each area one level below the place, with the place's totals."""
+        chosen = _chosen(keys, "commune")
+        wanted = set(keys)
+        sums = {
+            area: {key: figure for key, figure in figures.items() if key in wanted}
+            for area, figures in self.areas.items()
+            if wanted.intersection(figures)
+        }
+        return _table(self.below, chosen, sums, self.totals(keys))
+
+    def table_by(self, keys: Sequence[str], dimension: str) -> IndicatorTable:
+        """The indicators by another dimension (category, day, kind) over the whole place."""
+        chosen = _chosen(keys, dimension)
+        if not self.place.is_nation and not all(indicator.territorial for indicator in chosen):
+            raise IndicatorError("An indicator without a territory has no figure for a part of the country.")
+        wanted = set(keys)
+        sums: dict[str, dict[str, int]] = {}
+        for (breakdown, value), figures in self.own.items():
+            if breakdown == dimension and wanted.intersection(figures):
+                sums[value] = {key: figure for key, figure in figures.items() if key in wanted}
+        return _table(dimension, chosen, sums, self.totals(keys))
+
+
+def place_figures(campaign, place: Place, keys: Collection[str]) -> PlaceFigures:
+    """The figures of the indicators `keys` at the place and one level below it (PlaceFigures)."""
+    keys = list(keys)
+    own: dict[tuple[str, str], dict[str, int]] = {}
+    mine = IndicatorFigure.objects.filter(campaign=campaign, indicator__in=keys, level=place.level)
+    if not place.is_nation:
+        mine = mine.filter(area__in=place.codes)
+    # A place of several areas (her provinces) adds them up here: a few hundred rows at most per area.
+    for key, breakdown, value, figure in mine.values_list("indicator", "breakdown", "value", "figure"):
+        figures = own.setdefault((breakdown, value), {})
+        figures[key] = figures.get(key, 0) + figure
+    level, dimension, codes = areas_below(place)
+    below = IndicatorFigure.objects.filter(campaign=campaign, indicator__in=keys, level=level, breakdown="")
+    if codes is not None:
+        below = below.filter(area__in=codes)
+    areas: dict[str, dict[str, int]] = {}
+    for key, area, figure in below.values_list("indicator", "area", "figure"):
+        figures = areas.setdefault(area, {})
+        figures[key] = figures.get(key, 0) + figure
+    return PlaceFigures(place=place, below=dimension, own=own, areas=areas)
 
 
 def place_totals(campaign, place: Place, keys: Sequence[str]) -> dict[str, int]:
     """Each indicator's figure for the whole place (the sum of its areas')."""
-    rows = _place_rows(campaign, place, keys).filter(breakdown="")
-    totals = {key: 0 for key in keys}
-    for key, figure in rows.values_list("indicator").annotate(total=Sum("figure")).order_by():
-        totals[key] = int(figure)
-    return totals
+    return place_figures(campaign, place, keys).totals(keys)
 
 
 def table_by_area(campaign, place: Place, keys: Sequence[str]) -> IndicatorTable:
     """The indicators for each area one level below the place (regions of the nation, provinces of a region or of
     her regions, communes of a province or of her provinces), with the place's totals."""
-    chosen = _chosen(keys, "commune")
-    level, dimension, codes = areas_below(place)
-    rows = IndicatorFigure.objects.filter(campaign=campaign, indicator__in=keys, level=level, breakdown="")
-    if codes is not None:
-        rows = rows.filter(area__in=codes)
-    return _table(dimension, chosen, _sums(rows, "area"), place_totals(campaign, place, keys))
+    return place_figures(campaign, place, keys).table_by_area(keys)
 
 
 def table_by(campaign, place: Place, keys: Sequence[str], dimension: str) -> IndicatorTable:
     """The indicators by another dimension (category, day, kind) over the whole place."""
-    chosen = _chosen(keys, dimension)
-    territorial = [indicator.key for indicator in chosen if indicator.territorial]
-    if not place.is_nation and len(territorial) != len(chosen):
-        raise IndicatorError("An indicator without a territory has no figure for a part of the country.")
-    rows = _place_rows(campaign, place, keys).filter(breakdown=dimension)
-    return _table(dimension, chosen, _sums(rows, "value"), place_totals(campaign, place, keys))
+    return place_figures(campaign, place, keys).table_by(keys, dimension)
 
 
 def last_refresh(campaign) -> SummaryRefresh | None:
