@@ -5,7 +5,15 @@ selection)."""
 from django.utils.translation import gettext_lazy as _
 
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
-from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Indicator, Registry, Section, StaffMenuEntry
+from bawaba.core.contributions import (
+    APPLICATION_STATUS,
+    DASHBOARD_NOW,
+    EmailKind,
+    Indicator,
+    Registry,
+    Section,
+    StaffMenuEntry,
+)
 from bawaba.interviews import indicators
 from bawaba.interviews.calling_section import calling_sections
 from bawaba.interviews.convocation_section import convocation_sections
@@ -103,6 +111,17 @@ def register(registry: Registry) -> None:
             template="interviews/sections/final.html",
             context=final_sections,
             order=25,
+        )
+    )
+    # Once the final selection is published, its decision is her status: it comes before the preselection's
+    # (order 20), which would still say "Preselected" above it.
+    registry.add_section(
+        Section(
+            page=APPLICATION_STATUS,
+            key="interviews.final",
+            template="interviews/sections/application_status.html",
+            context=final_sections,
+            order=10,
         )
     )
     registry.add_section(

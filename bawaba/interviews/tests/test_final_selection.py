@@ -291,3 +291,21 @@ def test_the_preselection_stays_explained_as_the_preselection_once_the_final_run
     explanation = explanations_for([application])[application.pk]
     assert explanation.run.stage == SelectionRun.Stage.PRESELECTION
     assert explanation.score == sum(points for _label, points in explanation.breakdown)
+
+
+def test_her_status_is_the_final_decision_not_the_preselection_any_more(client, published_final, interviewed):
+    decisions = SelectionDecision.objects.filter(run=published_final)
+    for outcome, badge_fr, badge_ar in (
+        (Outcome.ADMITTED, '<span class="badge badge--open">Retenu</span>', "تم انتقاؤكم"),
+        (Outcome.WAITLISTED, '<span class="badge badge--upcoming">En réserve</span>', "في لائحة الاحتياط"),
+    ):
+        application = Application.objects.get(pk=decisions.filter(outcome=outcome).first().application_id)
+        client.force_login(application.user)
+        for path in ("/fr/me/", f"/fr/me/applications/{application.pk}/"):
+            page = client.get(path).content.decode()
+            assert badge_fr in page, (outcome, path)
+            assert '<span class="badge badge--open">Présélectionné</span>' not in page, (outcome, path)
+        assert badge_ar in client.get("/ar/me/").content.decode()
+    absent = Application.objects.get(pk=interviewed[0].application_id)
+    client.force_login(absent.user)
+    assert '<span class="badge badge--closed">Non retenu</span>' in client.get("/fr/me/").content.decode()
