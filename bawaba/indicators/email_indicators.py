@@ -18,13 +18,15 @@ A mailing message cancelled by staff is in none of the three.
 Kind: the registered e-mail kind (the Notification's, or the mailing's), e.g. "training_notice".
 Where: her application's residence commune in that campaign ("" without one).
 
-Cost: two GROUP BY queries a figure, one a table, each joining that table's rows of the figure's statuses to the
-campaign's applications on the user column, then to the territory: the applications' unique (campaign, user) key
-makes it at most one application a row, so no e-mail counts twice. Written in SQL because the ORM joins them through
-the users' table (e-mail -> user -> application), a third hash join of half a million rows that PostgreSQL cannot
-leave out: a third slower at national scale (bench/bench_indicators.py). One query over both tables (UNION
-ALL) was slower still: the planner, blind to the union's groups, sorts half a million rows on disk instead of
-hashing a few thousand groups. No query per row.
+Cost: one GROUP BY query a table for the three figures (their statuses told apart by a CASE), shared by the three
+while the summary refresh computes them (bawaba.core.indicator_queries.read_once): each table is scanned once, not
+three times. Each query joins that table's rows of the three figures' statuses to the campaign's applications on
+the user column, then to the territory: the applications' unique (campaign, user) key makes it at most one
+application a row, so no e-mail counts twice. Written in SQL because the ORM joins them through the users' table
+(e-mail -> user -> application), a third hash join of half a million rows that PostgreSQL cannot leave out: a third
+slower at national scale (bench/bench_indicators.py). One query over both tables (UNION ALL) was slower still: the
+planner, blind to the union's groups, sorts half a million rows on disk instead of hashing a few thousand groups.
+No query per row.
 """
 
 from collections.abc import Mapping, Sequence
@@ -32,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from django.db import connection
 
 from bawaba.campaigns.models import Application, Campaign
+from bawaba.core.indicator_queries import read_once
 from bawaba.notifications.models import Mailing, MailingMessage, Notification
 from bawaba.territory.models import Commune, Province, Region
 
@@ -73,33 +76,49 @@ def _marks(values: Sequence[str]) -> str:
 
 
 def _grouped(
-    source: str, kind: str, statuses: Sequence[str], campaign: Campaign, by: tuple[str, ...]
+    source: str, kind: str, table: int, campaign: Campaign, by: tuple[str, ...]
 ) -> dict[tuple[str, ...], int]:
-    """One table's e-mails of `statuses` to the campaign's candidates, by `by`. `source`: the FROM clause naming the
-    e-mails "e"; `kind`: the column of their kind."""
+    """One table's e-mails to the campaign's candidates by figure (sent, waiting, failed), then by `by`: {(figure,
+    *values): count}. `source`: the FROM clause naming the e-mails "e"; `kind`: the column of their kind; `table`:
+    0 for the single e-mails' statuses in STATUSES, 1 for the mailing messages'."""
+    cases, case_values, counted = [], [], []
+    for figure, statuses in STATUSES.items():
+        names = [str(status) for status in statuses[table]]
+        cases.append(f"WHEN e.status IN ({_marks(names)}) THEN '{figure}'")
+        case_values += names
+        counted += names
     columns = [kind if dimension == "kind" else _COLUMNS[dimension] for dimension in by]
-    select = ", ".join([*columns, "COUNT(*)"])
-    group = f" GROUP BY {', '.join(columns)}" if columns else ""
+    select = ", ".join([f"CASE {' '.join(cases)} END", *columns, "COUNT(*)"])
+    group = ", ".join(str(position) for position in range(1, len(columns) + 2))
     sql = (
         f"SELECT {select} FROM {source} "  # noqa: S608 - only our tables' names and columns; values are parameters
         f"JOIN {_table(Application)} a ON a.user_id = e.user_id AND a.campaign_id = %s "
-        f"AND a.submitted_at IS NOT NULL {_joins(by)} WHERE e.status IN ({_marks(statuses)}){group}"
+        f"AND a.submitted_at IS NOT NULL {_joins(by)} WHERE e.status IN ({_marks(counted)}) GROUP BY {group}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk, *statuses])
+        cursor.execute(sql, [*case_values, campaign.pk, *counted])
         rows = cursor.fetchall()
     return {tuple("" if value is None else str(value) for value in row[:-1]): int(row[-1]) for row in rows}
+
+
+def _all_figures(campaign: Campaign, by: tuple[str, ...]) -> dict[str, dict[tuple[str, ...], int]]:
+    """{figure: {values of `by`: count}} for the three figures, each table read once."""
+    figures: dict[str, dict[tuple[str, ...], int]] = {figure: {} for figure in STATUSES}
+    messages = f"{_table(MailingMessage)} e JOIN {_table(Mailing)} g ON g.id = e.mailing_id"
+    for table, (source, kind) in enumerate(((f"{_table(Notification)} e", "e.kind"), (messages, "g.kind"))):
+        for (figure, *values), count in _grouped(source, kind, table, campaign, by).items():
+            counts = figures[figure]
+            counts[tuple(values)] = counts.get(tuple(values), 0) + count
+    return figures
 
 
 def _figures(campaign: Campaign, figure: str, by: tuple[str, ...]) -> Mapping[tuple[str, ...], int]:
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"The e-mail indicators have no dimension {sorted(unknown)}.")
-    single, mass = STATUSES[figure]
-    figures = _grouped(f"{_table(Notification)} e", "e.kind", single, campaign, by)
-    messages = f"{_table(MailingMessage)} e JOIN {_table(Mailing)} g ON g.id = e.mailing_id"
-    for values, count in _grouped(messages, "g.kind", mass, campaign, by).items():
-        figures[values] = figures.get(values, 0) + count
+    figures = read_once(("emails", campaign.pk, by), lambda: _all_figures(campaign, by))[figure]
+    if not by:
+        return {(): figures.get((), 0)}  # a total of nothing counted is still one figure, zero
     return figures
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bawaba.core.bulk import BulkWriter
 from bawaba.core.contributions import Indicator, registry
+from bawaba.core.indicator_queries import reading_together
 from bawaba.indicators.models import IndicatorFigure, Level, SummaryRefresh
 from bawaba.indicators.opendata.build import build_open_data
 from bawaba.territory.models import Commune
@@ -75,8 +76,9 @@ def indicator_figures(campaign, indicator: Indicator, places: dict[str, tuple[st
 def campaign_figures(campaign, indicators: Iterable[Indicator] | None = None) -> Figures:
     places = territory_of_communes()
     figures: Figures = {}
-    for indicator in indicators if indicators is not None else registry.indicators_in_order():
-        figures.update(indicator_figures(campaign, indicator, places))
+    with reading_together():  # figures that one scan counts together are read once (the e-mails' statuses)
+        for indicator in indicators if indicators is not None else registry.indicators_in_order():
+            figures.update(indicator_figures(campaign, indicator, places))
     return figures
 
 

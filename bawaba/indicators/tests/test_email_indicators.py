@@ -74,3 +74,24 @@ def test_a_withdrawn_candidates_e_mails_stay_counted(every_stage):
     assert hers.exists()
     Application.objects.filter(pk=withdrawn.pk).update(status=Application.Status.SUBMITTED)
     assert {key: registry.indicator(key).compute(every_stage, ()) for key in FIGURES} == before
+
+
+def test_a_refresh_reads_each_e_mail_table_once_for_the_three_figures(every_stage):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bawaba.indicators.refresh import campaign_figures
+
+    indicators = [registry.indicator(key) for key in FIGURES]
+    with CaptureQueriesContext(connection) as queries:
+        together = campaign_figures(every_stage, indicators)
+    for table in (Notification._meta.db_table, MailingMessage._meta.db_table):
+        reads = [query for query in queries if f'"{table}"' in query["sql"]]
+        assert len(reads) == len(indicators[0].breakdowns), (
+            table
+        )  # one a breakdown, not one a figure and breakdown
+    # The same figures as each indicator read on its own.
+    alone = {}
+    for indicator in indicators:
+        alone.update(campaign_figures(every_stage, [indicator]))
+    assert together == alone and together
