@@ -38,7 +38,7 @@ def forget_training(campaign) -> None:
 
     TrainingAccount.objects.filter(campaign=campaign).delete()
     MoodleExport.objects.filter(campaign=campaign).delete()
-    Mailing.objects.filter(kind="training_notice").delete()
+    Mailing.objects.filter(kind__startswith="training_").delete()
 
 
 def publish(campaign):
@@ -121,10 +121,10 @@ def put_back(campaign, saved) -> None:
     from bawaba.notifications.models import Mailing, MailingMessage
     from bawaba.training.models import MoodleExport, TrainingAccount
 
-    renewals = Mailing.objects.filter(kind="training_notice", context__notice="renewed")
+    renewals = Mailing.objects.filter(kind__startswith="training_", context__notice="renewed")
     MailingMessage.objects.filter(mailing__in=renewals).delete()
     renewals.delete()
-    Mailing.objects.filter(kind="training_notice").update(status=Mailing.Status.DRAFT)
+    Mailing.objects.filter(kind__startswith="training_").update(status=Mailing.Status.DRAFT)
     TrainingAccount.objects.filter(campaign=campaign).update(exported_at=None, export=None)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -189,7 +189,7 @@ def measure(args) -> None:
             put_back(campaign, saved)
         elapsed, export, size = timed_export(campaign, include_exported=False)
         fresh.append(elapsed)
-        released = Mailing.objects.filter(kind="training_notice", status=Mailing.Status.QUEUED).count()
+        released = Mailing.objects.filter(kind__startswith="training_", status=Mailing.Status.QUEUED).count()
         print(f"-- export {export.pk}: {export.row_count:,} rows, {size / 2**20:.1f} MiB, {elapsed:.2f} s, "
               f"{released} invitation mailings released", flush=True)  # fmt: skip
         elapsed, again, _size = timed_export(campaign, include_exported=True)

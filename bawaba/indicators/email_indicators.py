@@ -15,7 +15,7 @@ Statuses (the two tables name them alike):
 * failed: given up for good (refused by the server, or its last retry failed).
 A mailing message cancelled by staff is in none of the three.
 
-Kind: the registered e-mail kind (the Notification's, or the mailing's), e.g. "training_notice".
+Kind: the registered e-mail kind (the Notification's, or the mailing's), e.g. "training_reminder".
 Where: her application's residence commune in that campaign ("" without one).
 
 Cost: one GROUP BY query a table for the three figures (their statuses told apart by a CASE), shared by the three

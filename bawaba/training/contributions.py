@@ -1,5 +1,5 @@
-"""What the training adds to pages of other apps, registered in TrainingConfig.ready(): its notices (one e-mail
-kind whose text each campaign may set), her reply and her progress on the dashboard, its staff pages, and its
+"""What the training adds to pages of other apps, registered in TrainingConfig.ready(): its notices (an e-mail
+kind each, whose text each campaign may set), her reply and her progress on the dashboard, its staff pages, and its
 indicators (invited, replies, progress)."""
 
 from django.utils.translation import gettext_lazy as _
@@ -7,18 +7,30 @@ from django.utils.translation import gettext_lazy as _
 from bawaba.accounts.permissions import APPLICATION_READERS, holds_any
 from bawaba.core.contributions import DASHBOARD_NOW, EmailKind, Indicator, Registry, Section, StaffMenuEntry
 from bawaba.training import indicators
+from bawaba.training.models import NoticeKind
 from bawaba.training.progress_section import progress_sections
 from bawaba.training.reply_section import reply_sections
 
-# Every notice of the stage is this one kind: the mailing's context carries the campaign's texts
-# (bawaba.training.notices), and the templates fill them in for each recipient.
-TRAINING_NOTICE = EmailKind(
-    key="training_notice",
-    label=_("Training notice"),
-    template_prefix="training/emails/notice",
-    # A temporary password leaves the database with the message that carries it.
-    secret_context=("password",),
-)
+
+# Every notice of the stage is written by the same templates: the mailing's context carries the campaign's texts
+# (bawaba.training.notices), and the templates fill them in for each recipient. Each notice is its own kind all the
+# same, so that the e-mail indicators count them apart (the source lists the invitation of the preselected, the
+# waiting-list notice and the reminder as e-mails of their own). TRAINING_NOTICE is the one kind that mailings
+# written before carry: registered still, so that they are sent and counted.
+def _notice_kind(key: str, label) -> EmailKind:
+    return EmailKind(
+        key=key,
+        label=label,
+        template_prefix="training/emails/notice",
+        # A temporary password leaves the database with the message that carries it.
+        secret_context=("password",),
+    )
+
+
+TRAINING_NOTICE = _notice_kind("training_notice", _("Training notice"))
+NOTICE_EMAIL_KINDS: dict[str, EmailKind] = {
+    str(notice): _notice_kind(f"training_{notice.value}", notice.label) for notice in NoticeKind
+}
 
 
 # By area, all five count where the candidate lives (bawaba.training.indicators says why).
@@ -92,6 +104,8 @@ INDICATORS = (
 
 def register(registry: Registry) -> None:
     registry.add_email_kind(TRAINING_NOTICE)
+    for kind in NOTICE_EMAIL_KINDS.values():
+        registry.add_email_kind(kind)
     for indicator in INDICATORS:
         registry.add_indicator(indicator)
     registry.add_section(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from bawaba.campaigns.models import Campaign
 from bawaba.notifications.mailings import Recipients, create_mailing
 from bawaba.notifications.models import Mailing
-from bawaba.training.contributions import TRAINING_NOTICE
+from bawaba.training.contributions import NOTICE_EMAIL_KINDS
 from bawaba.training.models import NoticeKind, NoticeText
 
 
@@ -209,7 +209,7 @@ def create_notice_mailing_of_columns(
     """create_notice_mailing for recipients already in columns (a publication's hundreds of thousands, with no
     object per recipient); `recipients.contexts` are her placeholders' values."""
     return create_mailing(
-        kind=TRAINING_NOTICE.key,
+        kind=NOTICE_EMAIL_KINDS[str(kind)].key,
         # A long campaign title and region name must not fail a publication.
         label=label[: Mailing._meta.get_field("label").max_length],
         recipients=recipients,

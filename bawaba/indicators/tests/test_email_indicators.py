@@ -52,7 +52,10 @@ def test_each_figure_counts_the_candidates_e_mails_of_its_statuses_by_kind_and_a
         assert_counts(key, every_stage, rows)
         # Both tables are counted.
         kinds = {row["kind"] for row in rows}
-        assert "training_notice" in kinds and kinds & {"application_received", "password_reset"}
+        assert kinds & {"training_preselected", "training_reminder"} and kinds & {
+            "application_received",
+            "password_reset",
+        }
 
 
 def test_what_is_not_counted(every_stage):

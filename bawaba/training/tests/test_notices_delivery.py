@@ -133,3 +133,31 @@ def test_a_publication_s_notices_are_delivered_once_resumed_and_no_password_stay
         assert accounts[message["To"]] in text and message["To"] in text
     assert not MailingMessage.objects.filter(~Q(context={})).exists()
     assert not TrainingAccount.objects.exclude(temporary_password="").exists()
+
+
+def test_each_notice_is_a_kind_of_its_own_and_mailings_of_the_former_single_kind_still_go(sink):
+    from bawaba.core.contributions import registry
+    from bawaba.training.contributions import TRAINING_NOTICE
+
+    campaign = CampaignFactory()
+    values = sample_values(Shared.of(campaign), "fr")
+    recipient = NoticeRecipient(
+        key="a1", email="fatima@example.ma", language="fr", user_id=None, values=values
+    )
+    mailings = [
+        create_notice_mailing(campaign=campaign, kind=kind, label="t", recipients=[recipient])
+        for kind in NoticeKind.values
+    ]
+    kinds = {mailing.kind for mailing in mailings}
+    assert len(kinds) == len(NoticeKind.values) and TRAINING_NOTICE.key not in kinds
+    assert {str(registry.email_kinds[kind].label) for kind in kinds} == {
+        str(label) for label in NoticeKind.labels
+    }
+    # A mailing written before each notice had its kind (the one kind of them all) is sent as it was.
+    Mailing.objects.filter(pk=mailings[0].pk).update(kind=TRAINING_NOTICE.key)
+    send_all()
+    subjects = sorted(message["Subject"] for message in delivered(sink))
+    assert len(subjects) == len(NoticeKind.values)
+    with translation.override("fr"):
+        first_subject = default_text(NoticeKind.values[0])[0].replace("{campaign}", values["campaign"])
+    assert first_subject in subjects

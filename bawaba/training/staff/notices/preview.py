@@ -11,7 +11,7 @@ from bawaba.campaigns.models import Campaign
 from bawaba.campaigns.people import Person
 from bawaba.notifications.models import Mailing, MailingMessage
 from bawaba.notifications.sender import render_message
-from bawaba.training.contributions import TRAINING_NOTICE
+from bawaba.training.contributions import NOTICE_EMAIL_KINDS
 from bawaba.training.services.invitations import Shared
 
 SAMPLE_EMAIL = "fatima.alaoui@example.ma"
@@ -54,7 +54,7 @@ def preview_notice(campaign: Campaign, kind: str, texts: dict[str, dict[str, str
     """The notice in each language, from `texts` ({language: {"subject", "body"}}), as the sender renders it."""
     shared = Shared.of(campaign)
     mailing = Mailing(
-        kind=TRAINING_NOTICE.key,
+        kind=NOTICE_EMAIL_KINDS[str(kind)].key,
         label="preview",
         context={"campaign_id": campaign.pk, "notice": str(kind), "texts": texts},
     )
