@@ -4,7 +4,7 @@ her language; the rules that hold whatever the caller (deadline, CIN per campaig
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ class DatePartsWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict | None = None) -> None:
         part = {"inputmode": "numeric", "dir": "ltr", "class": "date-parts__input"}
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={**part, "autocomplete": "bday-day", "maxlength": "2", "size": "2"}),
             "month": forms.TextInput(
                 attrs={**part, "autocomplete": "bday-month", "maxlength": "2", "size": "2"}
@@ -241,7 +241,7 @@ class StepForm(forms.Form):
                 )
 
     @classmethod
-    def keeping_typed(cls, data: Any, **kwargs: Any) -> "StepForm":
+    def keeping_typed(cls, data: Any, **kwargs: Any) -> Self:
         """An unbound form showing exactly what was posted, without error messages: what a "show" button
         re-renders (the candidate has not finished the step, so nothing is wrong yet)."""
         probe = cls(data, **kwargs)
@@ -415,7 +415,7 @@ class SituationForm(StepForm):
         return clean_name(self.cleaned_data["education_field"])
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         level = data.get("education_level")
         Level = Application.EducationLevel
         if level and level != Level.SECONDARY and not data.get("education_field"):
@@ -471,7 +471,7 @@ class ExperienceForm(StepForm):
         return self.cleaned_data["survey_experience_detail"].strip()
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("survey_experience_count") and not data.get("survey_experience_detail"):
             self.add_error("survey_experience_detail", _("Say which surveys you took part in."))
         if data.get("survey_experience_count") == 0 and data.get("survey_experience_detail"):

@@ -7,12 +7,14 @@ without repeats and within the campaign's maximum.
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from bawaba.campaigns import schedule, steps
 from bawaba.campaigns.contributions import APPLICATION_RECEIVED
@@ -29,7 +31,7 @@ from bawaba.territory.models import Commune
 class ApplicationError(Exception):
     """A rule refused the change. `message` is for the candidate; `field` names the form field it concerns."""
 
-    def __init__(self, message: Promise | str, *, field: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise, *, field: str | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field
@@ -171,7 +173,8 @@ def save_step(*, application: Application, step: str, data: dict) -> Application
 
 
 def _differs(application: Application, name: str, value) -> bool:
-    field = Application._meta.get_field(name)
+    # The steps' fields are the application's own columns, never a reverse relation.
+    field = cast(Field, Application._meta.get_field(name))
     if field.is_relation:  # compare ids: no query for the related row
         return getattr(application, field.attname) != getattr(value, "pk", value)
     return getattr(application, name) != value
@@ -258,8 +261,9 @@ def add_choice(*, application: Application, commune: Commune) -> list[int]:
     return ranked
 
 
-def remove_choice(*, application: Application, commune_id: int) -> list[int]:
-    """Take a commune out of the list; those after it move up one rank."""
+def remove_choice(*, application: Application, commune_id: int | None) -> list[int]:
+    """Take a commune out of the list; those after it move up one rank. None (the form named no commune)
+    changes nothing, like a commune not in the list."""
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, _now())
@@ -271,8 +275,9 @@ def remove_choice(*, application: Application, commune_id: int) -> list[int]:
     return ranked
 
 
-def move_choice(*, application: Application, commune_id: int, offset: int) -> list[int]:
-    """Move a commune up (offset -1, a higher preference) or down (+1); at either end nothing changes."""
+def move_choice(*, application: Application, commune_id: int | None, offset: int) -> list[int]:
+    """Move a commune up (offset -1, a higher preference) or down (+1); at either end nothing changes, nor for
+    None (the form named no commune) or a commune not in the list."""
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, _now())
@@ -347,12 +352,14 @@ def submit_application(
         locked.submitted_at = now
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         record_event(actor=locked.user, action="application.submitted", target=locked)
-        _queue_received_email(locked, base_url=base_url, language=language)
+        _queue_received_email(locked, submitted_at=now, base_url=base_url, language=language)
     _sync(application, locked)
     return application
 
 
-def _queue_received_email(application: Application, *, base_url: str, language: str | None) -> None:
+def _queue_received_email(
+    application: Application, *, submitted_at: dt.datetime, base_url: str, language: str | None
+) -> None:
     user = application.user
     language = language or user.preferred_language
     with translation.override(language):
@@ -367,7 +374,7 @@ def _queue_received_email(application: Application, *, base_url: str, language: 
             "reference": application_reference(application),
             "dashboard_url": base_url.rstrip("/") + dashboard_path,
         },
-        idempotency_key=f"application-received:{application.pk}:{application.submitted_at.isoformat()}",
+        idempotency_key=f"application-received:{application.pk}:{submitted_at.isoformat()}",
         user=user,
     )
 

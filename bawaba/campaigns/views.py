@@ -136,9 +136,10 @@ def application_step(request: HttpRequest, slug: str, step: str) -> HttpResponse
     commune cascade without JavaScript) re-render the step with what was typed, without saving it."""
     if step not in STEP_FORMS:
         raise Http404
-    campaign, application, closed = _editable_application(request, slug)
-    if closed is not None:
-        return closed
+    editable = _editable_application(request, slug)
+    if isinstance(editable, HttpResponse):
+        return editable
+    campaign, application = editable
     form_class = STEP_FORMS[step]
     if request.method == "POST" and request.POST.get(ACTION) == SHOW_PLACES:
         form = form_class.keeping_typed(request.POST, campaign=campaign)
@@ -159,9 +160,10 @@ def application_step(request: HttpRequest, slug: str, step: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
     """The ranked communes: add one (picked region -> province -> commune), remove, move up or down."""
-    campaign, application, closed = _editable_application(request, slug)
-    if closed is not None:
-        return closed
+    editable = _editable_application(request, slug)
+    if isinstance(editable, HttpResponse):
+        return editable
+    campaign, application = editable
     form = AddCommuneForm(campaign=campaign)
     if request.method == "POST":
         action = request.POST.get(ACTION, "")
@@ -221,9 +223,10 @@ def communes_step(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, application, closed = _editable_application(request, slug)
-    if closed is not None:
-        return closed
+    editable = _editable_application(request, slug)
+    if isinstance(editable, HttpResponse):
+        return editable
+    campaign, application = editable
     choices = selectors.choices_of(application)
     missing = steps.missing_steps(application, choice_count=len(choices))
     return _render_step(
@@ -249,7 +252,8 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.published_campaign(slug)
     application = access.own_application_in(campaign, request.user)
-    if application is None:
+    # Only a signed-in candidate has one: request.user is then her account, whose e-mail the message names.
+    if application is None or not request.user.is_authenticated:
         raise Http404
     if application.status == Application.Status.SUBMITTED:
         return redirect("portal:dashboard")  # a second click: already done, nothing more to say
@@ -336,9 +340,7 @@ def _editable(application: Application, now) -> bool:
     return schedule.can_change(application, now=now)
 
 
-def _editable_application(
-    request: HttpRequest, slug: str
-) -> tuple[Campaign, Application | None, HttpResponse | None]:
+def _editable_application(request: HttpRequest, slug: str) -> tuple[Campaign, Application] | HttpResponse:
     """The campaign and the candidate's application, or the response for when she cannot change it (none yet,
     withdrawn, registration closed): the steps are only for an application that can still be changed.
 
@@ -348,7 +350,7 @@ def _editable_application(
     campaign = access.published_campaign(slug)
     application = access.own_application_in(campaign, request.user)
     if application is None or application.status == Application.Status.WITHDRAWN:
-        return campaign, None, redirect("campaigns:apply", slug=slug)
+        return redirect("campaigns:apply", slug=slug)
     if request.method == "GET" and not _editable(application, timezone.now()):
         messages.warning(
             request,
@@ -358,8 +360,8 @@ def _editable_application(
                 "time": dates.clock(campaign.registration_closes_at),
             },
         )
-        return campaign, None, redirect("campaigns:application", pk=application.pk)
-    return campaign, application, None
+        return redirect("campaigns:application", pk=application.pk)
+    return campaign, application
 
 
 def _resume(application: Application) -> HttpResponse:

@@ -6,6 +6,7 @@ them, with the limits of the campaign's current rules.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import get_language, ngettext
@@ -45,7 +46,7 @@ def format_day(day: dt.date) -> str:
     return dates.day(day, get_language())
 
 
-def _labels(choices: list[tuple[str, object]], codes: tuple[str, ...]) -> str:
+def _labels(choices: Iterable[tuple[str, object]], codes: tuple[str, ...]) -> str:
     labels = dict(choices)
     return lists.and_list((labels.get(code, code) for code in codes), get_language())
 
@@ -146,7 +147,7 @@ def problems_of(
 
 
 def application_problems(
-    application: Application, rules: Rules, *, choice_count: int
+    application: Application, rules: Rules, *, choice_count: int | None
 ) -> list[EligibilityProblem]:
     """What her saved answers fail under `rules` (the campaign's current ones): the review page and submission."""
     return problems_of(

@@ -5,7 +5,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
@@ -158,7 +158,7 @@ def registrations_csv(request: HttpRequest) -> HttpResponse:
 
 @staff_page(*APPLICATION_READERS)
 @require_GET
-def applications_csv(request: HttpRequest) -> HttpResponse:
+def applications_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The search's applications (all pages) as CSV, within the user's scope; every download is audited."""
     form = ApplicationSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
