@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process, e.g. to debug a test.
 TEST_WORKERS ?= auto
 # The packages mypy checks in `make lint`; add one once it is clean.
-MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal bawaba/selection bawaba/notifications bawaba/pages bawaba/training bawaba/documents bawaba/interviews bawaba/fieldwork bawaba/indicators
+MYPY_PACKAGES ?= bawaba/core bawaba/accounts bawaba/portal bawaba/selection bawaba/notifications bawaba/pages bawaba/training bawaba/documents bawaba/interviews bawaba/fieldwork bawaba/indicators bawaba/campaigns bawaba/territory bawaba/demo
 
 # Nothing is exported: a checkout is local unless its environment says it is deployed (docs/decisions/0005).
 

