@@ -52,7 +52,7 @@ def handover(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @central_admin_required
-def download(request: HttpRequest, slug: str) -> HttpResponse:
+def download(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     campaign = campaign_with_training(slug)
     regions = list(Region.objects.order_by("code"))
     form = HandoverForm(request.POST, regions=regions)
@@ -74,4 +74,4 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # The file carries passwords: no cache anywhere keeps a copy.
     response["Cache-Control"] = "no-store"
-    return response  # type: ignore[return-value]  # a streamed response is one the client reads as it comes
+    return response
