@@ -369,6 +369,7 @@ class Dashboard:
     query: str  # the drill-down of the place shown ("" for her whole scope), for the page's own links
     trail: tuple[Crumb, ...]
     refreshed_at: dt.datetime | None  # None: never refreshed, the page has no figure
+    refresh_generation: int = 0  # which refresh counted the figures (SummaryRefresh.generation)
     refresh_pending_since: dt.datetime | None = None  # a refresh asked for and not done yet
     sections: tuple[Section, ...] = field(default=())
     # Her regions or provinces, each opening its own page, when her scope has several (else nothing).

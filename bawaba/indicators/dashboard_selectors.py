@@ -5,6 +5,7 @@ from the live data: a national page reads a few hundred summary rows whatever th
 The names of what the lines are (areas, categories, days, kinds of e-mail) are read here in the reader's language.
 """
 
+import dataclasses
 import datetime as dt
 
 from django.db.models import QuerySet
@@ -141,27 +142,15 @@ def scope_areas(scope: Place) -> tuple[Crumb, ...]:
     )
 
 
-def campaign_dashboard(campaign: Campaign, where: DashboardPlace) -> Dashboard:
-    """Every section of the campaign's dashboard at the place, as the last refresh counted it; no section when it
-    was never refreshed."""
+def dashboard_frame(campaign: Campaign, where: DashboardPlace) -> Dashboard:
+    """The campaign's dashboard at the place without its sections: where it stands, and when its figures were
+    counted (a few small queries; the sections are `dashboard_sections`)."""
     refresh = last_refresh(campaign)
     refreshed_at = refresh.refreshed_at if refresh is not None else None
     requested_at = refresh.requested_at if refresh is not None else None
     if requested_at is not None and timezone.now() - requested_at >= LOST_REQUEST:
         requested_at = None  # lost (a worker stopped): a new request may go, the page does not wait for it
     trail = place_trail(where)
-    sections: list[Section] = []
-    if refreshed_at is not None:
-        counted = counted_keys(campaign)
-        shown: list[tuple[dashboard.SectionSpec, tuple[str, ...]]] = []
-        for spec in dashboard.SECTIONS:
-            keys = dashboard.shown_keys(spec, registry.indicators, counted, nation=where.shown.is_nation)
-            if keys:
-                shown.append((spec, keys))
-        # One read of every figure the sections show, and one of the names of the areas they list.
-        figures = place_figures(campaign, where.shown, {key for _spec, keys in shown for key in keys})
-        area_labels = area_names(figures.below, set(figures.areas))
-        sections = [_section(campaign, figures, spec, keys, area_labels) for spec, keys in shown]
     return Dashboard(
         campaign=campaign,
         place_label=trail[-1].label,
@@ -169,7 +158,32 @@ def campaign_dashboard(campaign: Campaign, where: DashboardPlace) -> Dashboard:
         query=where.query,
         trail=trail,
         refreshed_at=refreshed_at,
+        refresh_generation=refresh.generation if refresh is not None else 0,
         refresh_pending_since=requested_at,
-        sections=tuple(sections),
         scope_areas=scope_areas(where.scope),
     )
+
+
+def dashboard_sections(campaign: Campaign, where: DashboardPlace) -> tuple[Section, ...]:
+    """Every section of the campaign's dashboard at the place, as the last refresh counted it (none when it was
+    never refreshed)."""
+    counted = counted_keys(campaign)
+    shown: list[tuple[dashboard.SectionSpec, tuple[str, ...]]] = []
+    for spec in dashboard.SECTIONS:
+        keys = dashboard.shown_keys(spec, registry.indicators, counted, nation=where.shown.is_nation)
+        if keys:
+            shown.append((spec, keys))
+    if not shown:
+        return ()
+    # One read of every figure the sections show, and one of the names of the areas they list.
+    figures = place_figures(campaign, where.shown, {key for _spec, keys in shown for key in keys})
+    area_labels = area_names(figures.below, set(figures.areas))
+    return tuple(_section(campaign, figures, spec, keys, area_labels) for spec, keys in shown)
+
+
+def campaign_dashboard(campaign: Campaign, where: DashboardPlace) -> Dashboard:
+    """The whole dashboard at the place, its sections included (what its files hold)."""
+    frame = dashboard_frame(campaign, where)
+    if not frame.has_figures:
+        return frame
+    return dataclasses.replace(frame, sections=dashboard_sections(campaign, where))

@@ -51,6 +51,8 @@ class SummaryRefresh(models.Model):
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     figures = models.PositiveIntegerField(_("figures"), default=0)
+    # One more at each refresh: what the dashboard's cached sections are keyed by (two refreshes can share a time).
+    generation = models.PositiveBigIntegerField(_("refreshes so far"), default=0)
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

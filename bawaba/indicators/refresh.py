@@ -115,6 +115,7 @@ def refresh_summary(campaign) -> SummaryRefresh:
         refresh.refreshed_at = timezone.now()
         refresh.duration_ms = int((time.monotonic() - started) * 1000)
         refresh.figures = rows
+        refresh.generation += 1
         refresh.requested_at = None
         refresh.save()
         # The open data is suppressed now, from these figures, so that its pages serve it as built.

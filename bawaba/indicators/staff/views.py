@@ -17,11 +17,11 @@ from bawaba.accounts.permissions import central_admin_required, is_central_admin
 from bawaba.core.csv_response import csv_attachment
 from bawaba.indicators import dashboard_exports
 from bawaba.indicators.access import READERS, dashboard_campaign, dashboard_place, dashboard_scope
-from bawaba.indicators.dashboard import section_chart
 from bawaba.indicators.dashboard_selectors import campaign_dashboard as dashboard_of
-from bawaba.indicators.dashboard_selectors import campaigns_for_dashboard
+from bawaba.indicators.dashboard_selectors import campaigns_for_dashboard, dashboard_frame
 from bawaba.indicators.services import request_refresh
 from bawaba.indicators.staff.forms import ExportForm
+from bawaba.indicators.staff.sections import sections_html
 
 
 @staff_page(*READERS)
@@ -35,15 +35,15 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @require_GET
 def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = dashboard_campaign(slug)
-    board = dashboard_of(campaign, dashboard_place(request.user, request.GET))
-    rtl = get_language_bidi()
+    where = dashboard_place(request.user, request.GET)
+    board = dashboard_frame(campaign, where)
     return render(
         request,
         "indicators/staff/dashboard.html",
         {
             "campaign": campaign,
             "board": board,
-            "sections": [(section, section_chart(section, rtl=rtl)) for section in board.sections],
+            "sections_html": sections_html(request, board, where),
             "may_refresh": is_central_admin(request.user),
         },
     )

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -319,6 +320,37 @@ def test_the_page_shows_the_last_refresh_not_the_live_data(census, admin_client,
     assert figures(admin_client.get(url(census)).content.decode())["candidacies"]["total"][0] == before - 1
 
 
+def summary_reads(queries) -> int:
+    return sum("indicators_indicatorfigure" in query["sql"] for query in queries)
+
+
+def test_the_next_readers_of_a_place_get_its_sections_from_the_cache_until_the_next_refresh(
+    refreshed, admin_client, client
+):
+    first = admin_client.get(url(refreshed)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = admin_client.get(url(refreshed)).content.decode()
+    assert summary_reads(queries) == 0
+    assert figures(again) == figures(first) and "Inscriptions par jour" in again
+    # Her language is hers: the Arabic page is rendered for itself, not the French one's copy.
+    arabic = admin_client.get(url(refreshed, language="ar")).content.decode()
+    assert "التسجيلات حسب اليوم" in arabic and "Inscriptions par jour" not in arabic
+    # Another place is another page: the supervisor's own communes, not the nation's regions.
+    hers = busiest_provinces(refreshed, 1)
+    supervisor = Client()
+    supervisor.force_login(staff_member(Role.PROVINCIAL_SUPERVISOR, provinces=hers, email="sup@example.ma"))
+    her_lines = set(figures(supervisor.get(url(refreshed)).content.decode())["candidacies"]) - {"total"}
+    assert her_lines and her_lines <= {commune.code for commune in hers[0].communes.all()}
+    # A refresh makes every place's sections anew, even one recorded at the same instant as the one before.
+    counted_at = SummaryRefresh.objects.get(campaign=refreshed).refreshed_at
+    application = Application.objects.filter(campaign=refreshed, status=Application.Status.SUBMITTED).first()
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.WITHDRAWN)
+    refresh_summary(refreshed)
+    SummaryRefresh.objects.filter(campaign=refreshed).update(refreshed_at=counted_at)
+    after = figures(admin_client.get(url(refreshed)).content.decode())
+    assert after["candidacies"]["total"][0] == figures(first)["candidacies"]["total"][0] - 1
+
+
 @pytest.mark.parametrize("drill_down", ["", "region", "province"])
 def test_every_page_reads_the_summary_in_three_queries_whatever_its_sections(
     every_stage, admin_client, drill_down
@@ -331,8 +363,7 @@ def test_every_page_reads_the_summary_in_three_queries_whatever_its_sections(
         response = admin_client.get(url(every_stage, query[drill_down]))
     assert response.status_code == 200
     assert len(figures(response.content.decode())) == 8  # every section is there
-    summary_reads = [query for query in queries if "indicators_indicatorfigure" in query["sql"]]
-    assert len(summary_reads) == 3
+    assert summary_reads(queries) == 3
     assert len(queries) <= 16
 
 
