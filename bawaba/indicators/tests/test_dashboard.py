@@ -511,6 +511,15 @@ def test_an_unknown_format_is_not_found(refreshed, admin_client, value):
     )
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"region": "\x00"}, {"province": "06.281\x00"}, {"province": "0" * 10_000}, {"region": "9" * 40}],
+)
+def test_a_malformed_drill_down_is_not_found_on_the_page_and_its_files(refreshed, admin_client, query):
+    assert admin_client.get(url(refreshed), query).status_code == 404
+    assert admin_client.get(export_url(refreshed, "csv"), query).status_code == 404
+
+
 # --- The refresh ---------------------------------------------------------------------------------------------
 
 

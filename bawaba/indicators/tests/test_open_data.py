@@ -315,6 +315,13 @@ def test_the_central_administrator_sets_the_threshold_on_her_staff_page(released
     assert OpenDataRelease.objects.get(campaign=released).threshold == 9
 
 
+@pytest.mark.parametrize("value", ["", "abc", "-3", "2.5", "9" * 30, "7\x00", "1001"])
+def test_a_threshold_that_is_no_count_is_refused_with_a_message(released, admin_client, value):
+    refused = admin_client.post(f"/fr/staff/open-data/{released.slug}/", {"threshold": value})
+    assert refused.status_code == 200 and refused.context["form"].errors["threshold"]
+    assert OpenDataRelease.objects.get(campaign=released).threshold == 5
+
+
 def test_other_staff_members_cannot_set_the_threshold(released, client, supervisor):
     client.force_login(supervisor)
     assert client.get("/fr/staff/open-data/").status_code == 404
