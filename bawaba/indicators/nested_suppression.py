@@ -65,13 +65,13 @@ that contains it moves with it: the relation still holds and no published figure
 
 from __future__ import annotations
 
-import numbers
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 # The exact simplex of the one-table module: the same solver audits both.
+from bawaba.indicators import suppression
 from bawaba.indicators.suppression import _optimum, _phase_one
 
 Cell = Hashable
@@ -106,17 +106,17 @@ class NestedResult:
 
 
 def _count(value: object, where: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise NestingError(f"{where!r}: a count must be a whole number, not {value!r}.")
-    if value < 0:
-        raise NestingError(f"{where!r}: a count cannot be negative ({value}).")
-    return int(value)
+    try:
+        return suppression._count(value, repr(where))  # the tables' rule, refused as a nesting error here
+    except ValueError as error:
+        raise NestingError(str(error)) from None
 
 
 def _threshold(threshold: object) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 1:
-        raise NestingError(f"The threshold must be a whole number of at least 1, not {threshold!r}.")
-    return int(threshold)
+    try:
+        return suppression._threshold(threshold)
+    except ValueError as error:
+        raise NestingError(str(error)) from None
 
 
 @dataclass(frozen=True)
